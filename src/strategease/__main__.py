@@ -1,0 +1,5 @@
+"""Allow ``python -m strategease``."""
+
+from strategease.cli import main
+
+main()

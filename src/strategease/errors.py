@@ -1,0 +1,71 @@
+"""User-facing errors and the exit-code contract.
+
+Exit codes (published in ``--help`` and the README):
+
+* 0 success
+* 1 the input was read and found wanting (invalid catalogue or scope content, ``--strict`` warnings)
+* 2 usage or I/O error (unknown option, missing/unreadable file, malformed YAML, refusing to overwrite)
+* 130 interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class StrategeaseError(Exception):
+    """Base class for errors shown to the user as one line, without a traceback."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    def where(self) -> str:
+        if not self.path:
+            return ""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = self.message
+        where = self.where()
+        if where:
+            text = f"{where}: {text}"
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+
+class UsageError(StrategeaseError):
+    """Bad command line, missing or unreadable file, malformed YAML: exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputInvalid(StrategeaseError):
+    """The input parsed but its content is invalid: exit 1."""
+
+    exit_code = EXIT_INVALID
+
+
+class ManyErrors(StrategeaseError):
+    """Several problems found at once; each is printed on its own line, then a count."""
+
+    def __init__(self, errors: list[StrategeaseError], exit_code: int = EXIT_INVALID) -> None:
+        super().__init__(f"{len(errors)} problem(s) found")
+        self.errors = errors
+        self.exit_code = exit_code

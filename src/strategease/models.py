@@ -1,0 +1,197 @@
+"""Pydantic models of the catalogue files (``data/determinants.yaml``, ``data/strategies.yaml``).
+
+Every catalogue file is a mapping with any of these top-level sections, each a list of entries
+(``catalogue`` is a single mapping): ``catalogue``, ``sources``, ``frameworks``, ``determinants``,
+``functions``, ``clusters``, ``strategies``, ``links``. Files are merged, so an organisation's
+file may add entries that refer to ids defined in the shipped files.
+
+All models forbid unknown keys, so a misspelt key is an error rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$"
+KEY_PATTERN = r"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
+"""Entry id: a lower-case namespace, a dot, then words joined by hyphens (``tdf.knowledge``)."""
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=80)]
+"""Source or framework key: lower-case words joined by ``.``, ``-`` or ``_`` (``waltz2019``)."""
+Text = Annotated[str, StringConstraints(max_length=4000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+SECTIONS = ("sources", "frameworks", "determinants", "functions", "clusters", "strategies", "links")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Level(StrEnum):
+    """Where a strategy acts, or where a determinant sits."""
+
+    individual = "individual"
+    team = "team"
+    organisation = "organisation"
+    partnership = "partnership"
+    system = "system"
+
+
+class Approach(StrEnum):
+    """Implementation-support approach (Metz et al. 2022, via the seed review)."""
+
+    push = "push"
+    push_pull = "push-pull"
+    co_creation = "co-creation"
+
+
+class Evidence(StrEnum):
+    """What kind of evidence stands behind a link (shown with every score)."""
+
+    survey_of_experts = "survey-of-experts"  # e.g. % of experts endorsing (Waltz et al. 2019)
+    published_matrix = "published-matrix"  # a table in a peer-reviewed source (BCW guide, Michie 2011)
+    secondary_report = "secondary-report"  # a later paper reporting the link without the number
+    seed_document = "seed-document"  # this project's seed documents (e.g. a mitigation table)
+    curated = "curated"  # this project's own judgement, with a rationale
+
+
+class LinkKind(StrEnum):
+    """The typed edges of the catalogue graph.
+
+    * ``calls-for``: determinant -> intervention function (the StrategEase "type of HOW").
+    * ``delivers``: intervention function -> strategy (the strategy can deliver the function).
+    * ``addresses``: determinant -> strategy, directly (e.g. CFIR-ERIC endorsement).
+    * ``crosswalk``: determinant -> determinant of another framework (e.g. CFIR 2.0 -> CFIR 1.0).
+    """
+
+    calls_for = "calls-for"
+    delivers = "delivers"
+    addresses = "addresses"
+    crosswalk = "crosswalk"
+
+
+class Tier(StrEnum):
+    """Position of a determinant in its framework's hierarchy."""
+
+    component = "component"  # COM-B component
+    domain = "domain"  # TDF domain
+    construct = "construct"  # CFIR construct
+    subconstruct = "subconstruct"  # CFIR subconstruct
+    challenge = "challenge"  # partnering challenge
+
+
+class CoverageNote(Strict):
+    topic: Name
+    note: Text
+    source: Key | None = None
+
+
+class CatalogueMeta(Strict):
+    name: Name
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?([a-z0-9.+-]*)$")]
+    description: Text | None = None
+    coverage: list[CoverageNote] = Field(default_factory=list)
+
+
+class Source(Strict):
+    id: Key
+    citation: Text
+    url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    kind: Annotated[str, StringConstraints(pattern=r"^(primary|secondary|curated|seed|unverified)$")] = "primary"
+    note: Text | None = None
+
+
+class Framework(Strict):
+    id: Key
+    name: Name
+    description: Text | None = None
+    source: Key
+
+
+class Determinant(Strict):
+    id: Id
+    name: Name
+    framework: Key
+    tier: Tier
+    domain: Name | None = None
+    parents: list[Id] = Field(default_factory=list)
+    description: Text | None = None
+    examples: list[Name] = Field(default_factory=list)
+    levels: list[Level] = Field(default_factory=list)
+    partner_types: list[Name] = Field(default_factory=list)
+    source: Key
+    verification: Text | None = None
+    note: Text | None = None
+
+
+class Function(Strict):
+    id: Id
+    name: Name
+    description: Text | None = None
+    source: Key
+
+
+class Cluster(Strict):
+    id: Id
+    name: Name
+    framework: Key
+    size: int | None = Field(default=None, ge=0)
+    mean_importance: float | None = Field(default=None, ge=1, le=5)
+    mean_feasibility: float | None = Field(default=None, ge=1, le=5)
+    source: Key
+
+
+class Ratings(Strict):
+    """Published expert ratings on a 1-5 scale (Waltz et al. 2015); null when not published/known."""
+
+    importance: float | None = Field(default=None, ge=1, le=5)
+    feasibility: float | None = Field(default=None, ge=1, le=5)
+    go_zone: Annotated[str, StringConstraints(max_length=40)] | None = None
+    source: Key | None = None
+
+
+class Strategy(Strict):
+    id: Id
+    name: Name
+    framework: Key
+    number: int | None = Field(default=None, ge=1)
+    cluster: Id | None = None
+    cluster_basis: Annotated[str, StringConstraints(pattern=r"^(sourced|inferred|curated)$")] | None = None
+    description: Text | None = None
+    levels: list[Level] = Field(default_factory=list)
+    approach: list[Approach] = Field(default_factory=list)
+    ratings: Ratings | None = None
+    source: Key
+    note: Text | None = None
+
+
+class Link(Strict):
+    from_: Id = Field(alias="from")
+    to: Id
+    kind: LinkKind
+    strength: float | None = Field(default=None, ge=0, le=1)
+    strength_lower: float | None = Field(
+        default=None, ge=0, le=1, description="lower bound guaranteed by the source when the exact value is unknown"
+    )
+    n_respondents: int | None = Field(default=None, ge=1)
+    evidence: Evidence
+    source: Key
+    rationale: Text | None = None
+    note: Text | None = None
+
+
+class CatalogueFile(Strict):
+    """One catalogue YAML file. All sections are optional."""
+
+    catalogue: CatalogueMeta | None = None
+    sources: list[Source] = Field(default_factory=list)
+    frameworks: list[Framework] = Field(default_factory=list)
+    determinants: list[Determinant] = Field(default_factory=list)
+    functions: list[Function] = Field(default_factory=list)
+    clusters: list[Cluster] = Field(default_factory=list)
+    strategies: list[Strategy] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
