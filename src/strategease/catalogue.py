@@ -1,0 +1,446 @@
+"""Load catalogue files in stages, strictly, and build an indexed, merged catalogue.
+
+Stages: (1) read and parse each YAML file keeping line numbers; (2) validate each section's
+entries with the Pydantic models; (3) merge files and resolve references across them (ids,
+sources, frameworks, clusters, link endpoints, hierarchy cycles); (4) warnings (orphans,
+missing descriptions). Every problem is reported at once as a :class:`Finding`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from strategease import models as m
+from strategease.errors import UsageError
+from strategease.findings import Finding, Report, Severity
+from strategease.yamlio import PosDict, PosList, parse_yaml, position, read_text
+
+ENTRY_MODELS: dict[str, type[BaseModel]] = {
+    "sources": m.Source,
+    "frameworks": m.Framework,
+    "determinants": m.Determinant,
+    "functions": m.Function,
+    "clusters": m.Cluster,
+    "strategies": m.Strategy,
+    "links": m.Link,
+}
+TOP_LEVEL = ("catalogue", *ENTRY_MODELS)
+# Entity kinds that share one id space (``show ID`` finds any of them).
+ENTITY_SECTIONS = ("determinants", "functions", "clusters", "strategies")
+# Which sections a link endpoint must come from, by link kind.
+LINK_ENDPOINTS: dict[m.LinkKind, tuple[str, str]] = {
+    m.LinkKind.calls_for: ("determinants", "functions"),
+    m.LinkKind.delivers: ("functions", "strategies"),
+    m.LinkKind.addresses: ("determinants", "strategies"),
+    m.LinkKind.crosswalk: ("determinants", "determinants"),
+}
+MAX_ENTRIES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry was defined."""
+
+    path: str
+    line: int
+    column: int
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass
+class Catalogue:
+    """The merged catalogue with lookup indexes. Built by :func:`load_catalogue`."""
+
+    meta: m.CatalogueMeta | None = None
+    sources: dict[str, m.Source] = field(default_factory=dict)
+    frameworks: dict[str, m.Framework] = field(default_factory=dict)
+    determinants: dict[str, m.Determinant] = field(default_factory=dict)
+    functions: dict[str, m.Function] = field(default_factory=dict)
+    clusters: dict[str, m.Cluster] = field(default_factory=dict)
+    strategies: dict[str, m.Strategy] = field(default_factory=dict)
+    links: list[m.Link] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    link_origins: list[Origin] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    content_hash: str = ""
+    links_from: dict[str, list[m.Link]] = field(default_factory=dict)
+    links_to: dict[str, list[m.Link]] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.meta.version if self.meta else "unversioned"
+
+    def section(self, name: str) -> dict[str, Any]:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+    def entity(self, entry_id: str) -> tuple[str, BaseModel] | None:
+        """Find any entry (determinant, function, cluster, strategy, source, framework) by id."""
+        for name in (*ENTITY_SECTIONS, "sources", "frameworks"):
+            found = self.section(name).get(entry_id)
+            if found is not None:
+                return name, found
+        return None
+
+    def all_ids(self) -> list[str]:
+        ids: list[str] = []
+        for name in (*ENTITY_SECTIONS, "sources", "frameworks"):
+            ids.extend(self.section(name))
+        return ids
+
+    def build_indexes(self) -> None:
+        by_from: dict[str, list[m.Link]] = defaultdict(list)
+        by_to: dict[str, list[m.Link]] = defaultdict(list)
+        for link in self.links:
+            by_from[link.from_].append(link)
+            by_to[link.to].append(link)
+        self.links_from = dict(by_from)
+        self.links_to = dict(by_to)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """A 'did you mean' hint for an unknown id, or None."""
+    pool = list(candidates)
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
+    if not close:
+        tail = word.rsplit(".", 1)[-1]
+        by_tail = {c.rsplit(".", 1)[-1]: c for c in pool}
+        close = [by_tail[t] for t in difflib.get_close_matches(tail, list(by_tail), n=1, cutoff=0.8)]
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+# --------------------------------------------------------------------------- locating files
+
+
+def shipped_data_dir() -> Path:
+    """Directory holding the shipped catalogue (inside the installed package, or the repo's data/)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if (packaged / "strategies.yaml").is_file():
+        return packaged
+    repo = here.parent.parent / "data"
+    if (repo / "strategies.yaml").is_file():
+        return repo
+    raise UsageError("the shipped catalogue is missing from this installation", hint="reinstall strategease")
+
+
+def shipped_paths() -> list[Path]:
+    data = shipped_data_dir()
+    return [data / "determinants.yaml", data / "strategies.yaml"]
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Expand directories to the *.yaml / *.yml files inside them (sorted); check files exist."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+            if not found:
+                raise UsageError("no catalogue files (*.yaml) in directory", path=str(path),
+                                 hint="pass YAML files or a directory that holds them")
+            out.extend(found)
+        elif not path.exists():
+            raise UsageError("catalogue file not found", path=str(path), hint="check the path")
+        else:
+            out.append(path)
+    return out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass
+class _Raw:
+    path: str
+    data: Any
+    text_hash: str
+
+
+def _finding(report: Report, path: str, pos: tuple[int | None, int | None], rule: str, message: str,
+             *, entry: str | None = None, hint: str | None = None,
+             severity: Severity = Severity.error) -> None:
+    line, col = pos
+    report.add(Finding(path, line or 1, col or 1, severity, rule, message, entry, hint))
+
+
+def _describe_pydantic_error(err: dict[str, Any]) -> tuple[str, str | None]:
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{err['loc'][-1]}'", "remove it or check its spelling"
+    if kind == "missing":
+        return f"missing required key '{err['loc'][-1]}'", "add it"
+    if kind == "string_pattern_mismatch":
+        return (f"{loc}: {err.get('input')!r} is not a valid id",
+                "use lower-case words joined by hyphens after a namespace, e.g. 'tdf.knowledge'")
+    msg = err["msg"]
+    return (f"{loc}: {msg}" if loc else msg), None
+
+
+def _validate_section(report: Report, raw: _Raw, name: str, items: Any, top: PosDict) -> list[tuple[Any, Any]]:
+    """Validate one section's entries; return (model, raw_item) pairs for the valid ones."""
+    model = ENTRY_MODELS[name]
+    if not isinstance(items, list):
+        _finding(report, raw.path, top.positions.get(name, (1, 1)), "schema",
+                 f"'{name}' must be a list of entries, not {type(items).__name__}")
+        return []
+    if len(items) > MAX_ENTRIES:
+        _finding(report, raw.path, top.positions.get(name, (1, 1)), "limit",
+                 f"'{name}' has {len(items)} entries, over the limit of {MAX_ENTRIES}")
+        return []
+    try:
+        parsed = TypeAdapter(list[model]).validate_python(items)  # type: ignore[valid-type]
+        return list(zip(parsed, items, strict=True))
+    except ValidationError:
+        pass
+    good: list[tuple[Any, Any]] = []
+    for index, item in enumerate(items):
+        entry_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            _finding(report, raw.path, position(top, (name, index)), "schema",
+                     f"{name}[{index}] must be a mapping, not {type(item).__name__}")
+            continue
+        try:
+            good.append((model.model_validate(item), item))
+        except ValidationError as exc:
+            for err in exc.errors():
+                message, hint = _describe_pydantic_error(err)
+                loc = (name, index, *err["loc"])
+                _finding(report, raw.path, position(top, loc), "schema", message,
+                         entry=str(entry_id) if entry_id else f"{name}[{index}]", hint=hint)
+    return good
+
+
+def _read(path: Path, report: Report) -> _Raw:
+    text = read_text(path, what="catalogue file")
+    data = parse_yaml(text, str(path))
+    return _Raw(str(path), data, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def load_catalogue(paths: Sequence[Path] | None = None) -> tuple[Catalogue, Report]:
+    """Load, validate and merge catalogue files (default: the shipped catalogue).
+
+    I/O problems and malformed YAML raise :class:`UsageError` (exit 2); content problems are
+    returned as findings in the report (exit 1 when there are errors).
+    """
+    files = expand_paths(paths) if paths else shipped_paths()
+    report = Report(files=[str(p) for p in files])
+    raws = [_read(p, report) for p in files]
+    cat = Catalogue(files=report.files)
+    digest = hashlib.sha256()
+    for raw in raws:
+        digest.update(raw.text_hash.encode())
+    cat.content_hash = digest.hexdigest()
+
+    validated: dict[str, list[tuple[Any, Any, str]]] = defaultdict(list)
+    for raw in raws:
+        data = raw.data
+        if data is None:
+            _finding(report, raw.path, (1, 1), "schema", "the file is empty",
+                     hint="a catalogue file is a mapping with sections such as 'strategies:'")
+            continue
+        if not isinstance(data, PosDict):
+            _finding(report, raw.path, getattr(data, "start", (1, 1)), "schema",
+                     f"the file must be a mapping of sections, not a {type(data).__name__}",
+                     hint="start with e.g. 'strategies:'")
+            continue
+        for key in data:
+            if key not in TOP_LEVEL:
+                hint = did_you_mean(str(key), TOP_LEVEL)
+                _finding(report, raw.path, data.positions[key], "schema", f"unknown section '{key}'",
+                         hint=hint or f"sections are: {', '.join(TOP_LEVEL)}")
+        if "catalogue" in data:
+            try:
+                meta = m.CatalogueMeta.model_validate(data["catalogue"])
+                if cat.meta is not None:
+                    _finding(report, raw.path, data.positions["catalogue"], "duplicate",
+                             "'catalogue' metadata is given in more than one file", hint="keep one")
+                cat.meta = meta
+            except ValidationError as exc:
+                for err in exc.errors():
+                    message, hint = _describe_pydantic_error(err)
+                    _finding(report, raw.path, position(data, ("catalogue", *err["loc"])), "schema",
+                             message, entry="catalogue", hint=hint)
+        for name in ENTRY_MODELS:
+            if name in data and data[name] is not None:
+                for model, item in _validate_section(report, raw, name, data[name], data):
+                    validated[name].append((model, item, raw.path))
+
+    _merge(cat, validated, report)
+    _resolve(cat, report)
+    cat.build_indexes()
+    _warn(cat, report)
+    report.counts = {name: len(cat.section(name)) for name in ENTRY_MODELS if name != "links"}
+    report.counts["links"] = len(cat.links)
+    return cat, report
+
+
+def _origin(item: Any, path: str) -> Origin:
+    line, col = getattr(item, "start", (1, 1))
+    return Origin(path, line, col)
+
+
+def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, Any, str]]], report: Report) -> None:
+    seen: dict[str, tuple[str, Origin]] = {}
+    for name in ENTRY_MODELS:
+        if name == "links":
+            continue
+        target = cat.section(name)
+        for model, item, path in validated.get(name, []):
+            origin = _origin(item, path)
+            # sources and frameworks have their own id spaces; all other entries share one.
+            key = f"{name}:{model.id}" if name in ("sources", "frameworks") else model.id
+            if key in seen:
+                first_section, first = seen[key]
+                _finding(report, path, (origin.line, origin.column), "duplicate-id",
+                         f"id '{model.id}' is already defined at {first.text()}"
+                         + (f" (as a {first_section[:-1]})" if first_section != name else ""),
+                         entry=model.id, hint="ids must be unique; rename one")
+                continue
+            seen[key] = (name, origin)
+            target[model.id] = model
+            cat.origins[key] = origin
+    link_keys: dict[tuple[str, str, str], Origin] = {}
+    for model, item, path in validated.get("links", []):
+        origin = _origin(item, path)
+        key = (model.from_, model.to, model.kind.value)
+        if key in link_keys:
+            _finding(report, path, (origin.line, origin.column), "duplicate-link",
+                     f"link {model.from_} -> {model.to} ({model.kind.value}) is already given at "
+                     f"{link_keys[key].text()}", entry=f"{model.from_} -> {model.to}",
+                     hint="keep one link per pair and kind")
+            continue
+        link_keys[key] = origin
+        cat.links.append(model)
+        cat.link_origins.append(origin)
+
+
+def origin_of(cat: Catalogue, section: str, entry_id: str) -> Origin:
+    key = f"{section}:{entry_id}" if section in ("sources", "frameworks") else entry_id
+    return cat.origins.get(key, Origin(cat.files[0] if cat.files else "<catalogue>", 1, 1))
+
+
+def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name: str, value: str,
+         section: str, what: str) -> bool:
+    pool = cat.section(section)
+    if value in pool:
+        return True
+    hint = did_you_mean(value, pool) or f"define the {what} or fix the reference"
+    report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
+                       f"{field_name} '{value}' is not a defined {what}", entry, hint))
+    return False
+
+
+def _resolve(cat: Catalogue, report: Report) -> None:
+    for section in ("determinants", "functions", "clusters", "strategies"):
+        for entry_id, model in cat.section(section).items():
+            origin = origin_of(cat, section, entry_id)
+            _ref(cat, report, origin, entry_id, "source", model.source, "sources", "source")
+            if hasattr(model, "framework"):
+                _ref(cat, report, origin, entry_id, "framework", model.framework, "frameworks", "framework")
+    for fw_id, fw in cat.frameworks.items():
+        _ref(cat, report, origin_of(cat, "frameworks", fw_id), fw_id, "source", fw.source, "sources", "source")
+    for det_id, det in cat.determinants.items():
+        origin = origin_of(cat, "determinants", det_id)
+        for parent in det.parents:
+            _ref(cat, report, origin, det_id, "parent", parent, "determinants", "determinant")
+    for st_id, st in cat.strategies.items():
+        origin = origin_of(cat, "strategies", st_id)
+        if st.cluster is not None:
+            _ref(cat, report, origin, st_id, "cluster", st.cluster, "clusters", "cluster")
+        if st.ratings is not None and st.ratings.source is not None:
+            _ref(cat, report, origin, st_id, "ratings.source", st.ratings.source, "sources", "source")
+    if cat.meta:
+        for note in cat.meta.coverage:
+            if note.source:
+                _ref(cat, report, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
+                     "sources", "source")
+    for link, origin in zip(cat.links, cat.link_origins, strict=True):
+        label = f"{link.from_} -> {link.to}"
+        from_section, to_section = LINK_ENDPOINTS[link.kind]
+        _ref(cat, report, origin, label, "from", link.from_, from_section, from_section[:-1])
+        _ref(cat, report, origin, label, "to", link.to, to_section, to_section[:-1])
+        _ref(cat, report, origin, label, "source", link.source, "sources", "source")
+        if link.from_ == link.to:
+            report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "self-link",
+                               "a link cannot point to itself", label))
+        if link.strength is not None and link.strength_lower is not None and link.strength < link.strength_lower:
+            report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "strength-range",
+                               f"strength {link.strength} is below strength_lower {link.strength_lower}", label))
+    _check_cycles(cat, report)
+
+
+def _check_cycles(cat: Catalogue, report: Report) -> None:
+    """The determinant hierarchy (parents) must be acyclic."""
+    state: dict[str, int] = {}
+    for start in sorted(cat.determinants):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, idx = stack.pop()
+            if idx == 0:
+                state[node] = 1
+                path.append(node)
+            parents = [p for p in cat.determinants[node].parents if p in cat.determinants]
+            if idx < len(parents):
+                stack.append((node, idx + 1))
+                nxt = parents[idx]
+                if state.get(nxt) == 1:
+                    cycle = path[path.index(nxt):] + [nxt]
+                    origin = origin_of(cat, "determinants", node)
+                    report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "cycle",
+                                       "parents form a cycle: " + " -> ".join(cycle), node,
+                                       "a hierarchy must be acyclic; remove one parent"))
+                elif not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+
+
+def _warn(cat: Catalogue, report: Report) -> None:
+    for st_id in cat.strategies:
+        if st_id not in cat.links_to:
+            origin = origin_of(cat, "strategies", st_id)
+            report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "orphan",
+                               "no link points to this strategy, so selection can never rank it", st_id,
+                               "add an 'addresses' or 'delivers' link"))
+    for section in ENTITY_SECTIONS:
+        if section == "clusters":
+            continue
+        for entry_id, model in cat.section(section).items():
+            if not getattr(model, "description", None):
+                origin = origin_of(cat, section, entry_id)
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.warning,
+                                   "missing-description", "no description", entry_id,
+                                   "add a short plain-language description"))
+
+
+def require_valid(paths: Sequence[Path] | None = None) -> Catalogue:
+    """Load a catalogue for use by a command; raise on errors (exit 1) with every problem listed."""
+    from strategease.errors import InputInvalid, ManyErrors
+
+    cat, report = load_catalogue(paths)
+    if report.errors:
+        raise ManyErrors([
+            InputInvalid(f.message, path=f.path, line=f.line, column=f.column,
+                         hint=f.hint) if not f.entry else
+            InputInvalid(f"{f.entry}: {f.message}", path=f.path, line=f.line, column=f.column, hint=f.hint)
+            for f in report.sorted() if f.severity is Severity.error
+        ])
+    return cat
+
+
+__all__ = ["Catalogue", "Origin", "did_you_mean", "load_catalogue", "origin_of", "require_valid",
+           "shipped_paths", "PosList"]

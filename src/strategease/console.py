@@ -1,0 +1,39 @@
+"""Rich consoles: stdout carries results, stderr carries status, warnings and errors."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _width() -> int | None:
+    value = os.environ.get("STRATEGEASE_WIDTH") or None
+    return int(value) if value and value.isdigit() else None
+
+
+@cache
+def out() -> Console:
+    from rich.console import Console
+
+    return Console(width=_width(), highlight=False, soft_wrap=False)
+
+
+@cache
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, width=_width(), highlight=False)
+
+
+def write_stdout(text: str) -> None:
+    """Write machine-readable text to stdout verbatim (no Rich markup or wrapping)."""
+    import sys
+
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
