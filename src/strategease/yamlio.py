@@ -180,8 +180,6 @@ def parse_yaml(text: str, path: str) -> Any:
         raise UsageError(f"nesting deeper than {MAX_DEPTH} levels", path=path, hint="flatten the document")
     loader = _Loader(text)
     try:
-        if not loader.check_node():
-            return None
         node = loader.get_single_node()
         if node is None:
             return None
