@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 MINIMAL = EXAMPLES / "catalogues" / "valid" / "minimal.yaml"
@@ -90,12 +89,12 @@ def test_search_finds_by_word(cli) -> None:
 
 
 def test_custom_catalogue_option(cli) -> None:
-    rows = _json(cli, "list", "strategies", "--catalogue", str(MINIMAL))
+    rows = _json(cli, "list", "strategies", "--base", str(MINIMAL))
     assert [r["id"] for r in rows] == ["eric.conduct-educational-meetings", "eric.access-new-funding"]
 
 
 def test_invalid_catalogue_blocks_browsing(cli) -> None:
-    result = cli("list", "strategies", "--catalogue", str(EXAMPLES / "catalogues" / "invalid" / "dangling-link.yaml"))
+    result = cli("list", "strategies", "--base", str(EXAMPLES / "catalogues" / "invalid" / "dangling-link.yaml"))
     assert result.code == 1
     assert "dangling-link.yaml:" in result.err
 
@@ -128,9 +127,9 @@ def test_schema_output_refuses_overwrite(cli, tmp_path) -> None:
 
 
 def test_every_command_has_help_with_example(cli) -> None:
-    from strategease.cli import app
-
     import typer.main
+
+    from strategease.cli import app
 
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 INVALID = sorted((EXAMPLES / "catalogues" / "invalid").glob("*.yaml"))

@@ -15,7 +15,9 @@ def entry_dict(section: str, model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
 
 
-def list_entries(cat: Catalogue, kind: str, framework: str | None = None, tier: str | None = None) -> list[dict[str, Any]]:
+def list_entries(
+    cat: Catalogue, kind: str, framework: str | None = None, tier: str | None = None
+) -> list[dict[str, Any]]:
     """Entries of one kind, in catalogue order, optionally filtered by framework (and tier)."""
     if kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}'", hint=f"choose one of: {', '.join(KINDS)}")

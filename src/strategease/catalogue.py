@@ -75,6 +75,10 @@ class Catalogue:
     content_hash: str = ""
     links_from: dict[str, list[m.Link]] = field(default_factory=dict)
     links_to: dict[str, list[m.Link]] = field(default_factory=dict)
+    layers: list[str] = field(default_factory=list)
+    layer_names: list[str] = field(default_factory=list)
+    retired: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id -> (section, replaced_by)
+    overridden_by: dict[str, list[str]] = field(default_factory=dict)  # id -> where layers changed it
 
     @property
     def version(self) -> str:
@@ -163,6 +167,21 @@ class _Raw:
     path: str
     data: Any
     text_hash: str
+    layer: int
+
+
+@dataclass
+class _Item:
+    """One raw entry as written in one file (before merging layers)."""
+
+    raw: Any
+    path: str
+    layer: int
+
+    @property
+    def origin(self) -> Origin:
+        line, col = getattr(self.raw, "start", (1, 1))
+        return Origin(self.path, line, col)
 
 
 def _finding(report: Report, path: str, pos: tuple[int | None, int | None], rule: str, message: str,
@@ -172,7 +191,7 @@ def _finding(report: Report, path: str, pos: tuple[int | None, int | None], rule
     report.add(Finding(path, line or 1, col or 1, severity, rule, message, entry, hint))
 
 
-def _describe_pydantic_error(err: dict[str, Any]) -> tuple[str, str | None]:
+def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
     loc = ".".join(str(p) for p in err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -186,142 +205,214 @@ def _describe_pydantic_error(err: dict[str, Any]) -> tuple[str, str | None]:
     return (f"{loc}: {msg}" if loc else msg), None
 
 
-def _validate_section(report: Report, raw: _Raw, name: str, items: Any, top: PosDict) -> list[tuple[Any, Any]]:
-    """Validate one section's entries; return (model, raw_item) pairs for the valid ones."""
-    model = ENTRY_MODELS[name]
-    if not isinstance(items, list):
-        _finding(report, raw.path, top.positions.get(name, (1, 1)), "schema",
-                 f"'{name}' must be a list of entries, not {type(items).__name__}")
-        return []
-    if len(items) > MAX_ENTRIES:
-        _finding(report, raw.path, top.positions.get(name, (1, 1)), "limit",
-                 f"'{name}' has {len(items)} entries, over the limit of {MAX_ENTRIES}")
-        return []
-    try:
-        parsed = TypeAdapter(list[model]).validate_python(items)  # type: ignore[valid-type]
-        return list(zip(parsed, items, strict=True))
-    except ValidationError:
-        pass
-    good: list[tuple[Any, Any]] = []
-    for index, item in enumerate(items):
-        entry_id = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(item, dict):
-            _finding(report, raw.path, position(top, (name, index)), "schema",
-                     f"{name}[{index}] must be a mapping, not {type(item).__name__}")
-            continue
-        try:
-            good.append((model.model_validate(item), item))
-        except ValidationError as exc:
-            for err in exc.errors():
-                message, hint = _describe_pydantic_error(err)
-                loc = (name, index, *err["loc"])
-                _finding(report, raw.path, position(top, loc), "schema", message,
-                         entry=str(entry_id) if entry_id else f"{name}[{index}]", hint=hint)
-    return good
-
-
-def _read(path: Path, report: Report) -> _Raw:
+def _read(path: Path, layer: int) -> _Raw:
     text = read_text(path, what="catalogue file")
     data = parse_yaml(text, str(path))
-    return _Raw(str(path), data, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return _Raw(str(path), data, hashlib.sha256(text.encode("utf-8")).hexdigest(), layer)
 
 
-def load_catalogue(paths: Sequence[Path] | None = None) -> tuple[Catalogue, Report]:
-    """Load, validate and merge catalogue files (default: the shipped catalogue).
+def load_catalogue(paths: Sequence[Path] | None = None,
+                   layers: Sequence[Path] = ()) -> tuple[Catalogue, Report]:
+    """Load, validate and merge catalogue files (default base: the shipped catalogue).
 
-    I/O problems and malformed YAML raise :class:`UsageError` (exit 2); content problems are
-    returned as findings in the report (exit 1 when there are errors).
+    ``paths`` are the base files (all one layer); each of ``layers`` (a file or a directory)
+    is laid over the result in order: new entries add, an entry with an existing id overrides
+    it field by field, and ``retired: true`` withdraws it. I/O problems and malformed YAML
+    raise :class:`UsageError` (exit 2); content problems are returned as findings (exit 1).
     """
-    files = expand_paths(paths) if paths else shipped_paths()
-    report = Report(files=[str(p) for p in files])
-    raws = [_read(p, report) for p in files]
+    base_files = expand_paths(paths) if paths else shipped_paths()
+    groups = [base_files] + [expand_paths([layer]) for layer in layers]
+    raws = [_read(path, index) for index, files in enumerate(groups) for path in files]
+    report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)
+    cat.layers = [str(p) for p in layers]
     digest = hashlib.sha256()
     for raw in raws:
         digest.update(raw.text_hash.encode())
     cat.content_hash = digest.hexdigest()
 
-    validated: dict[str, list[tuple[Any, Any, str]]] = defaultdict(list)
+    items: dict[str, list[_Item]] = defaultdict(list)
     for raw in raws:
-        data = raw.data
-        if data is None:
-            _finding(report, raw.path, (1, 1), "schema", "the file is empty",
-                     hint="a catalogue file is a mapping with sections such as 'strategies:'")
-            continue
-        if not isinstance(data, PosDict):
-            _finding(report, raw.path, getattr(data, "start", (1, 1)), "schema",
-                     f"the file must be a mapping of sections, not a {type(data).__name__}",
-                     hint="start with e.g. 'strategies:'")
-            continue
-        for key in data:
-            if key not in TOP_LEVEL:
-                hint = did_you_mean(str(key), TOP_LEVEL)
-                _finding(report, raw.path, data.positions[key], "schema", f"unknown section '{key}'",
-                         hint=hint or f"sections are: {', '.join(TOP_LEVEL)}")
-        if "catalogue" in data:
-            try:
-                meta = m.CatalogueMeta.model_validate(data["catalogue"])
-                if cat.meta is not None:
-                    _finding(report, raw.path, data.positions["catalogue"], "duplicate",
-                             "'catalogue' metadata is given in more than one file", hint="keep one")
-                cat.meta = meta
-            except ValidationError as exc:
-                for err in exc.errors():
-                    message, hint = _describe_pydantic_error(err)
-                    _finding(report, raw.path, position(data, ("catalogue", *err["loc"])), "schema",
-                             message, entry="catalogue", hint=hint)
-        for name in ENTRY_MODELS:
-            if name in data and data[name] is not None:
-                for model, item in _validate_section(report, raw, name, data[name], data):
-                    validated[name].append((model, item, raw.path))
-
+        _collect(cat, raw, items, report)
+    merged = _combine(items, report)
+    validated = {name: _validate(name, entries, report) for name, entries in merged.items()}
     _merge(cat, validated, report)
     _resolve(cat, report)
     cat.build_indexes()
     _warn(cat, report)
     report.counts = {name: len(cat.section(name)) for name in ENTRY_MODELS if name != "links"}
     report.counts["links"] = len(cat.links)
+    if cat.retired:
+        report.counts["retired"] = len(cat.retired)
     return cat, report
 
 
-def _origin(item: Any, path: str) -> Origin:
-    line, col = getattr(item, "start", (1, 1))
-    return Origin(path, line, col)
+def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: Report) -> None:
+    """Stage 2a: check a file's top-level shape and gather its raw entries by section."""
+    data = raw.data
+    if data is None:
+        _finding(report, raw.path, (1, 1), "schema", "the file is empty",
+                 hint="a catalogue file is a mapping with sections such as 'strategies:'")
+        return
+    if not isinstance(data, PosDict):
+        _finding(report, raw.path, getattr(data, "start", (1, 1)), "schema",
+                 f"the file must be a mapping of sections, not a {type(data).__name__}",
+                 hint="start with e.g. 'strategies:'")
+        return
+    for key in data:
+        if key not in TOP_LEVEL:
+            hint = did_you_mean(str(key), TOP_LEVEL)
+            _finding(report, raw.path, data.positions[key], "schema", f"unknown section '{key}'",
+                     hint=hint or f"sections are: {', '.join(TOP_LEVEL)}")
+    if "catalogue" in data:
+        try:
+            meta = m.CatalogueMeta.model_validate(data["catalogue"])
+        except ValidationError as exc:
+            for err in exc.errors():
+                message, hint = _describe_pydantic_error(err)
+                _finding(report, raw.path, position(data, ("catalogue", *err["loc"])), "schema",
+                         message, entry="catalogue", hint=hint)
+        else:
+            if raw.layer == 0 and cat.meta is not None:
+                _finding(report, raw.path, data.positions["catalogue"], "duplicate",
+                         "'catalogue' metadata is given in more than one file", hint="keep one")
+            elif raw.layer == 0 or cat.meta is None:
+                cat.meta = meta
+            else:  # a layer's metadata adds its coverage notes to the base's
+                cat.meta = cat.meta.model_copy(update={"coverage": [*cat.meta.coverage, *meta.coverage]})
+                cat.layer_names.append(f"{meta.name} {meta.version}")
+    for name in ENTRY_MODELS:
+        section = data.get(name)
+        if section is None:
+            continue
+        if not isinstance(section, list):
+            _finding(report, raw.path, data.positions.get(name, (1, 1)), "schema",
+                     f"'{name}' must be a list of entries, not {type(section).__name__}")
+            continue
+        if len(section) > MAX_ENTRIES:
+            _finding(report, raw.path, data.positions.get(name, (1, 1)), "limit",
+                     f"'{name}' has {len(section)} entries, over the limit of {MAX_ENTRIES}",
+                     hint="split the catalogue")
+            continue
+        for index, entry in enumerate(section):
+            if not isinstance(entry, dict):
+                _finding(report, raw.path, position(data, (name, index)), "schema",
+                         f"{name}[{index}] must be a mapping, not {type(entry).__name__}")
+                continue
+            items[name].append(_Item(entry, raw.path, raw.layer))
 
 
-def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, Any, str]]], report: Report) -> None:
+def _key(name: str, raw: Any) -> Any:
+    if name == "links":
+        key = (raw.get("from"), raw.get("to"), raw.get("kind"))
+        return key if all(isinstance(k, str) for k in key) else None
+    value = raw.get("id")
+    return value if isinstance(value, str) else None
+
+
+def _combine(items: dict[str, list[_Item]], report: Report) -> dict[str, list[list[_Item]]]:
+    """Stage 2b: group raw entries by identity across layers (later layers override earlier ones)."""
+    out: dict[str, list[list[_Item]]] = {}
+    for name in ENTRY_MODELS:
+        groups: dict[Any, list[_Item]] = {}
+        ordered: list[list[_Item]] = []
+        for item in items.get(name, []):
+            key = _key(name, item.raw)
+            if key is None:
+                ordered.append([item])  # invalid identity: validation reports it
+                continue
+            group = groups.get(key)
+            if group is None:
+                groups[key] = group = [item]
+                ordered.append(group)
+            elif group[-1].layer == item.layer:
+                first = group[-1].origin
+                label = f"link {key[0]} -> {key[1]} ({key[2]})" if name == "links" else f"id '{key}'"
+                report.add(Finding(item.path, item.origin.line, item.origin.column, Severity.error,
+                                   "duplicate-link" if name == "links" else "duplicate-id",
+                                   f"{label} is already defined at {first.text()}",
+                                   None if name == "links" else key,
+                                   "keep one link per pair and kind" if name == "links"
+                                   else "ids must be unique; rename one"))
+            else:
+                group.append(item)
+        out[name] = ordered
+    return out
+
+
+def _merged_raw(group: list[_Item], name: str, report: Report) -> dict[str, Any]:
+    if len(group) == 1:
+        return group[0].raw  # type: ignore[no-any-return]
+    merged: dict[str, Any] = {}
+    setter: dict[str, _Item] = {}
+    for item in group:
+        for field_name, value in item.raw.items():
+            earlier = setter.get(field_name)
+            if (earlier is not None and earlier.layer > 0 and merged[field_name] != value):
+                pos = item.raw.positions.get(field_name, (item.origin.line, item.origin.column))
+                report.add(Finding(item.path, pos[0], pos[1], Severity.warning, "layer-conflict",
+                                   f"'{field_name}' is also set by {earlier.path}; this later layer wins",
+                                   str(_key(name, item.raw)), "check which layer should decide"))
+            merged[field_name] = value
+            setter[field_name] = item
+    return merged
+
+
+def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tuple[Any, _Item, list[_Item]]]:
+    """Stage 3: validate merged entries with the section's model; report errors where written."""
+    model = ENTRY_MODELS[name]
+    merged = [_merged_raw(group, name, report) for group in groups]
+    try:
+        parsed = TypeAdapter(list[model]).validate_python(merged)  # type: ignore[valid-type]
+        return [(obj, group[0], group) for obj, group in zip(parsed, groups, strict=True)]
+    except ValidationError:
+        pass
+    good: list[tuple[Any, _Item, list[_Item]]] = []
+    for raw, group in zip(merged, groups, strict=True):
+        try:
+            good.append((model.model_validate(raw), group[0], group))
+        except ValidationError as exc:
+            label = _key(name, raw)
+            entry = (f"{label[0]} -> {label[1]}" if name == "links" and label else
+                     str(label) if label else f"{name} entry")
+            for err in exc.errors():
+                message, hint = _describe_pydantic_error(err)
+                loc = tuple(err["loc"])
+                where = next((it for it in reversed(group) if loc and loc[0] in it.raw), group[-1])
+                _finding(report, where.path, position(where.raw, loc), "schema", message,
+                         entry=entry, hint=hint)
+    return good
+
+
+def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, _Item, list[_Item]]]], report: Report) -> None:
+    """Stage 4a: place validated entries; ids are unique across determinants/functions/clusters/strategies."""
     seen: dict[str, tuple[str, Origin]] = {}
     for name in ENTRY_MODELS:
         if name == "links":
             continue
         target = cat.section(name)
-        for model, item, path in validated.get(name, []):
-            origin = _origin(item, path)
-            # sources and frameworks have their own id spaces; all other entries share one.
+        for model, first, group in validated.get(name, []):
+            origin = first.origin
             key = f"{name}:{model.id}" if name in ("sources", "frameworks") else model.id
             if key in seen:
-                first_section, first = seen[key]
-                _finding(report, path, (origin.line, origin.column), "duplicate-id",
-                         f"id '{model.id}' is already defined at {first.text()}"
-                         + (f" (as a {first_section[:-1]})" if first_section != name else ""),
-                         entry=model.id, hint="ids must be unique; rename one")
+                first_section, where = seen[key]
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "duplicate-id",
+                                   f"id '{model.id}' is already defined at {where.text()} "
+                                   f"(as a {first_section[:-1]})", model.id, "ids must be unique; rename one"))
                 continue
             seen[key] = (name, origin)
-            target[model.id] = model
             cat.origins[key] = origin
-    link_keys: dict[tuple[str, str, str], Origin] = {}
-    for model, item, path in validated.get("links", []):
-        origin = _origin(item, path)
-        key = (model.from_, model.to, model.kind.value)
-        if key in link_keys:
-            _finding(report, path, (origin.line, origin.column), "duplicate-link",
-                     f"link {model.from_} -> {model.to} ({model.kind.value}) is already given at "
-                     f"{link_keys[key].text()}", entry=f"{model.from_} -> {model.to}",
-                     hint="keep one link per pair and kind")
+            if len(group) > 1:
+                cat.overridden_by[key] = [it.origin.text() for it in group[1:]]
+            if getattr(model, "retired", False):
+                cat.retired[model.id] = (name, getattr(model, "replaced_by", None))
+                continue
+            target[model.id] = model
+    for model, first, group in validated.get("links", []):
+        if model.retired:
             continue
-        link_keys[key] = origin
         cat.links.append(model)
-        cat.link_origins.append(origin)
+        cat.link_origins.append(group[-1].origin if len(group) > 1 else first.origin)
 
 
 def origin_of(cat: Catalogue, section: str, entry_id: str) -> Origin:
@@ -334,6 +425,12 @@ def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name:
     pool = cat.section(section)
     if value in pool:
         return True
+    if value in cat.retired:
+        replacement = cat.retired[value][1]
+        report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "retired-reference",
+                           f"{field_name} '{value}' is retired", entry,
+                           f"use '{replacement}'" if replacement else "remove the reference"))
+        return False
     hint = did_you_mean(value, pool) or f"define the {what} or fix the reference"
     report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
                        f"{field_name} '{value}' is not a defined {what}", entry, hint))
@@ -364,8 +461,21 @@ def _resolve(cat: Catalogue, report: Report) -> None:
             if note.source:
                 _ref(cat, report, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
                      "sources", "source")
+    for entry_id, (section, replaced_by) in sorted(cat.retired.items()):
+        if replaced_by is not None:
+            origin = origin_of(cat, section, entry_id)
+            _ref(cat, report, origin, entry_id, "replaced_by", replaced_by, section, section[:-1])
+    kept: list[tuple[m.Link, Origin]] = []
     for link, origin in zip(cat.links, cat.link_origins, strict=True):
         label = f"{link.from_} -> {link.to}"
+        gone = [end for end in (link.from_, link.to) if end in cat.retired]
+        if gone:
+            replacement = cat.retired[gone[0]][1]
+            report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "retired-reference",
+                               f"link uses retired entry '{gone[0]}' and is dropped", label,
+                               f"point it at '{replacement}'" if replacement else "retire or re-point the link"))
+            continue
+        kept.append((link, origin))
         from_section, to_section = LINK_ENDPOINTS[link.kind]
         _ref(cat, report, origin, label, "from", link.from_, from_section, from_section[:-1])
         _ref(cat, report, origin, label, "to", link.to, to_section, to_section[:-1])
@@ -376,6 +486,8 @@ def _resolve(cat: Catalogue, report: Report) -> None:
         if link.strength is not None and link.strength_lower is not None and link.strength < link.strength_lower:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "strength-range",
                                f"strength {link.strength} is below strength_lower {link.strength_lower}", label))
+    cat.links = [link for link, _ in kept]
+    cat.link_origins = [origin for _, origin in kept]
     _check_cycles(cat, report)
 
 
@@ -427,11 +539,11 @@ def _warn(cat: Catalogue, report: Report) -> None:
                                    "add a short plain-language description"))
 
 
-def require_valid(paths: Sequence[Path] | None = None) -> Catalogue:
+def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = ()) -> Catalogue:
     """Load a catalogue for use by a command; raise on errors (exit 1) with every problem listed."""
     from strategease.errors import InputInvalid, ManyErrors
 
-    cat, report = load_catalogue(paths)
+    cat, report = load_catalogue(paths, layers)
     if report.errors:
         raise ManyErrors([
             InputInvalid(f.message, path=f.path, line=f.line, column=f.column,

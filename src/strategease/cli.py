@@ -20,7 +20,8 @@ from typing import Annotated
 import typer
 
 from strategease import __version__
-from strategease.errors import EXIT_INTERRUPTED, EXIT_USAGE, ManyErrors, StrategeaseError
+from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
+from strategease.errors import EXIT_INTERRUPTED, ManyErrors, StrategeaseError
 
 EXIT_HELP = (
     "Exit codes: 0 success · 1 input found invalid (or --strict warnings) · "
@@ -38,13 +39,6 @@ app = typer.Typer(
 )
 
 _state = {"debug": False}
-
-CatalogueOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--catalogue", "-c", help="Catalogue file or directory to use instead of the shipped one "
-                 "(repeatable).", show_default=False),
-]
-
 
 def _version(value: bool) -> None:
     if value:
@@ -74,18 +68,20 @@ def validate(
                                                         "(default: the shipped catalogue).")] = None,
     fmt: Annotated[ValidateFormat, typer.Option("--format", "-f", help="Output format.")] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")] = False,
+    catalogue: CatalogueOpt = None,
 ) -> None:
     """Check catalogue files: YAML syntax, schema, ids, references, cycles, orphans.
 
-    Every finding names file:line:column, the entry and a fix. Exit 0 valid, 1 invalid (or
-    warnings with --strict), 2 unreadable input.
+    Every finding names file:line:column, the entry and a fix. With --catalogue, the layers are
+    checked merged over the base (the shipped catalogue unless PATHs are given). Exit 0 valid,
+    1 invalid (or warnings with --strict), 2 unreadable input.
 
-    Example: strategease validate data/ --format github --strict
+    Example: strategease validate --catalogue org/ --format github --strict
     """
     from strategease.catalogue import load_catalogue
     from strategease.render_validate import RENDERERS
 
-    _, report = load_catalogue(paths or None)
+    _, report = load_catalogue(paths or None, catalogue or ())
     sys.stdout.write(RENDERERS[fmt.value](report))
     raise typer.Exit(0 if report.ok(strict) else 1)
 
@@ -134,15 +130,15 @@ def list_cmd(
                                              "domain, construct, subconstruct, challenge).")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
 ) -> None:
     """List catalogue entries.
 
     Example: strategease list strategies --framework eric --format json
     """
     from strategease.browse import list_entries
-    from strategease.catalogue import require_valid
 
-    cat = require_valid(catalogue)
+    cat = load_valid(base, catalogue)
     rows = list_entries(cat, kind.value, framework, tier)
     if fmt is TableFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -181,15 +177,15 @@ def show(
                                             "cluster, source or framework.")],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
 ) -> None:
     """Show everything about one entry, including its links and their sources.
 
     Example: strategease show eric.audit-and-provide-feedback
     """
     from strategease.browse import show_entry
-    from strategease.catalogue import require_valid
 
-    doc = show_entry(require_valid(catalogue), entry_id)
+    doc = show_entry(load_valid(base, catalogue), entry_id)
     if fmt is TableFormat.json:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
@@ -236,15 +232,15 @@ def search_cmd(
     text: Annotated[str, typer.Argument(help="Words to look for in ids, names, descriptions and examples.")],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
 ) -> None:
     """Search the catalogue by text.
 
     Example: strategease search feedback
     """
     from strategease.browse import search
-    from strategease.catalogue import require_valid
 
-    hits = search(require_valid(catalogue), text)
+    hits = search(load_valid(base, catalogue), text)
     if fmt is TableFormat.json:
         sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
         return

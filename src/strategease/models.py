@@ -126,6 +126,8 @@ class Determinant(Strict):
     source: Key
     verification: Text | None = None
     note: Text | None = None
+    retired: bool = Field(default=False, description="retired entries are kept for the record but not used")
+    replaced_by: Id | None = Field(default=None, description="the id that replaces a retired entry")
 
 
 class Function(Strict):
@@ -133,6 +135,8 @@ class Function(Strict):
     name: Name
     description: Text | None = None
     source: Key
+    retired: bool = Field(default=False, description="retired entries are kept for the record but not used")
+    replaced_by: Id | None = Field(default=None, description="the id that replaces a retired entry")
 
 
 class Cluster(Strict):
@@ -167,6 +171,8 @@ class Strategy(Strict):
     ratings: Ratings | None = None
     source: Key
     note: Text | None = None
+    retired: bool = Field(default=False, description="retired entries are kept for the record but not used")
+    replaced_by: Id | None = Field(default=None, description="the id that replaces a retired entry")
 
 
 class Link(Strict):
@@ -182,6 +188,7 @@ class Link(Strict):
     source: Key
     rationale: Text | None = None
     note: Text | None = None
+    retired: bool = Field(default=False, description="a retired link is dropped when layers are merged")
 
 
 class CatalogueFile(Strict):

@@ -1,0 +1,30 @@
+"""Options shared by every command that reads a catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from strategease.catalogue import Catalogue
+
+CatalogueOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalogue", "-c", show_default=False,
+                 help="Catalogue layer (file or directory) laid over the base in order: new entries add, "
+                      "same ids override field by field, 'retired: true' withdraws. Repeatable."),
+]
+BaseOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--base", show_default=False,
+                 help="Use these catalogue files/directories as the base instead of the shipped catalogue."),
+]
+
+
+def load_valid(base: list[Path] | None, layers: list[Path] | None) -> Catalogue:
+    """Load base + layers; raise (exit 1) listing every problem if the merged catalogue is invalid."""
+    from strategease.catalogue import require_valid
+
+    return require_valid(base or None, layers or ())
