@@ -62,7 +62,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise _AliasRefused(None, None, "YAML aliases (*name) are not supported", node.start_mark)
+            raise _AliasRefused(
+                None, None, "YAML anchors and aliases are not supported (this anchored value is reused by an alias)",
+                node.start_mark,
+            )
         return super().construct_object(node, deep=deep)
 
 
@@ -76,7 +79,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> PosDict:
     positions = mapping.positions
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _AliasRefused(None, None, "YAML merge keys (<<) are not supported", key_node.start_mark)
+            raise _AliasRefused(None, None, "YAML merge keys (<<) and aliases are not supported", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)

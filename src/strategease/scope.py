@@ -1,0 +1,273 @@
+"""The scope of a change: what must change, who does it, and which determinants matter.
+
+A scope file is a YAML mapping (see ``strategease init`` for a commented example)::
+
+    title: Delirium screening with the 4AT
+    change: {actor: Ward nurses, action: Screen older patients with the 4AT, context: …}
+    level: [individual, team]
+    determinants:
+      - {id: tdf.knowledge, kind: barrier, importance: 4, changeability: 3, note: …}
+    constraints: {max_strategies: 5, exclude: [eric.mandate-change], already_in_place: []}
+
+Loading happens in stages, like the catalogue: read and parse the YAML keeping line numbers
+(malformed YAML or an unreadable file is a :class:`UsageError`, exit 2); validate the shape with
+Pydantic (``extra="forbid"``); resolve every id against the catalogue. All content problems are
+collected and raised together as :class:`ManyErrors` of :class:`InputInvalid` (exit 1), each
+naming ``file:line:column`` and, for an unknown id, the closest known one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from strategease.catalogue import Catalogue, did_you_mean
+from strategease.errors import InputInvalid, ManyErrors
+from strategease.models import Level
+from strategease.yamlio import PosDict, PosList, parse_yaml, position, read_text
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
+NoteText = Annotated[str, StringConstraints(max_length=4000)]
+EntryId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
+"""A 1-5 rating (whole numbers; 1 = low, 5 = high)."""
+
+DEFAULT_RATING = 3
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(StrEnum):
+    barrier = "barrier"
+    facilitator = "facilitator"
+
+
+class Change(_Strict):
+    """The change in behaviour or practice (AACTT: actor, action, context, target, time)."""
+
+    actor: ShortText
+    action: ShortText
+    context: ShortText | None = None
+    target: ShortText | None = None
+    time: ShortText | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class ScopeDeterminant(_Strict):
+    id: EntryId
+    kind: Kind
+    importance: Rating = DEFAULT_RATING
+    changeability: Rating = DEFAULT_RATING
+    note: NoteText | None = None
+
+
+class Constraints(_Strict):
+    max_strategies: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    exclude: list[EntryId] = Field(default_factory=list)
+    already_in_place: list[EntryId] = Field(default_factory=list)
+
+
+class Scope(_Strict):
+    """A validated scope (ids not yet checked against a catalogue: see :func:`check_ids`)."""
+
+    title: ShortText
+    change: Change
+    level: list[Level] = Field(default_factory=list)
+    determinants: Annotated[list[ScopeDeterminant], Field(min_length=1, max_length=500)]
+    constraints: Constraints = Field(default_factory=Constraints)
+
+
+@dataclass(frozen=True)
+class LoadedScope:
+    """A scope plus where it came from (echoed in the selection result)."""
+
+    scope: Scope
+    path: str
+    content_hash: str
+
+    @classmethod
+    def in_memory(cls, scope: Scope, path: str = "<scope>") -> LoadedScope:
+        digest = hashlib.sha256(scope.model_dump_json().encode("utf-8")).hexdigest()
+        return cls(scope, path, digest)
+
+
+TOP_KEYS = tuple(Scope.model_fields)
+_HINTS = {
+    "importance": "importance is a whole number from 1 (low) to 5 (high)",
+    "changeability": "changeability is a whole number from 1 (hard to change) to 5 (easy)",
+    "level": "levels are: " + ", ".join(v.value for v in Level),
+    "max_strategies": "max_strategies is a whole number from 1 to 100",
+}
+
+
+def _describe(err: dict[str, Any]) -> tuple[str, str | None]:
+    loc = err["loc"]
+    where = _loc_text(loc)
+    kind = err["type"]
+    last = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = did_you_mean(str(loc[-1]), allowed) if allowed else None
+        return (f"unknown key '{where}'",
+                hint or (f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it"))
+    if kind == "missing":
+        return f"missing required key '{where}'", "add it"
+    if kind == "too_short" and loc == ("determinants",):
+        return "'determinants' is empty", "list at least one barrier or facilitator"
+    if kind in ("model_type", "dict_type"):
+        return f"'{where}' must be a mapping, not {type(err.get('input')).__name__}", None
+    if kind == "list_type":
+        return f"'{where}' must be a list, not {type(err.get('input')).__name__}", None
+    got = err.get("input")
+    shown = f" (got {got!r})" if isinstance(got, (int, float, str, bool)) else ""
+    return f"{where}: {err['msg']}{shown}", _HINTS.get(last)
+
+
+def _loc_text(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = Scope
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = {"change": Change, "constraints": Constraints, "determinants": ScopeDeterminant}.get(str(part))
+        if inner is None or ann is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _error(path: str, pos: tuple[int | None, int | None], message: str, hint: str | None = None) -> InputInvalid:
+    line, col = pos
+    return InputInvalid(message, path=path, line=line or 1, column=col or 1, hint=hint)
+
+
+def parse_scope(data: Any, path: str, cat: Catalogue | None = None) -> Scope:
+    """Validate parsed scope data (from :func:`strategease.yamlio.parse_yaml`); check ids against CAT.
+
+    Raises :class:`ManyErrors` (exit 1) listing every problem, sorted by position.
+    """
+    if data is None:
+        raise ManyErrors([_error(path, (1, 1), "the scope file is empty",
+                                 "run 'strategease init' for a commented example")])
+    if not isinstance(data, dict):
+        kind = "list" if isinstance(data, list) else type(data).__name__
+        raise ManyErrors([_error(path, getattr(data, "start", (1, 1)),
+                                 f"a scope must be a mapping (title, change, determinants, …), not a {kind}",
+                                 "run 'strategease init' for a commented example")])
+    errors: list[InputInvalid] = []
+    scope: Scope | None = None
+    try:
+        scope = Scope.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            message, hint = _describe(err)
+            errors.append(_error(path, position(data, tuple(err["loc"])), message, hint))
+    if cat is not None:
+        errors.extend(check_ids(data, path, cat))
+    if errors:
+        errors.sort(key=lambda e: (e.line or 0, e.column or 0, e.message))
+        raise ManyErrors(list(errors))
+    assert scope is not None
+    return scope
+
+
+def check_ids(data: Any, path: str, cat: Catalogue) -> list[InputInvalid]:
+    """Resolve the ids of a parsed scope against the catalogue (works on raw data, so that id
+    problems are reported together with schema problems)."""
+    errors: list[InputInvalid] = []
+    dets = data.get("determinants") if isinstance(data, dict) else None
+    seen: dict[str, int] = {}
+    if isinstance(dets, list):
+        for index, item in enumerate(dets):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            det_id = item["id"]
+            loc = ("determinants", index, "id")
+            pos = position(data, loc)
+            if det_id in seen:
+                errors.append(_error(path, pos, f"determinant '{det_id}' is listed twice "
+                                     f"(first as determinants[{seen[det_id]}])", "keep one entry"))
+                continue
+            seen[det_id] = index
+            if det_id not in cat.determinants:
+                errors.append(_unknown(path, pos, f"determinants[{index}].id", det_id, cat, "determinants"))
+    constraints = data.get("constraints") if isinstance(data, dict) else None
+    if isinstance(constraints, dict):
+        placed: dict[str, str] = {}
+        for key in ("exclude", "already_in_place"):
+            ids = constraints.get(key)
+            if not isinstance(ids, list):
+                continue
+            for index, value in enumerate(ids):
+                if not isinstance(value, str):
+                    continue
+                pos = position(data, ("constraints", key, index))
+                if value in placed:
+                    other = placed[value]
+                    msg = (f"'{value}' is listed twice in constraints.{key}" if other == key else
+                           f"'{value}' is in both constraints.{other} and constraints.{key}")
+                    errors.append(_error(path, pos, msg, "keep it in one place"))
+                    continue
+                placed[value] = key
+                if value not in cat.strategies:
+                    errors.append(_unknown(path, pos, f"constraints.{key}[{index}]", value, cat, "strategies"))
+    return errors
+
+
+def _unknown(path: str, pos: tuple[int | None, int | None], where: str, value: str, cat: Catalogue,
+             section: str) -> InputInvalid:
+    what = section[:-1]
+    other = cat.entity(value)
+    if other is not None:
+        found = other[0][:-1]
+        hint = ("list strategies under constraints.exclude or constraints.already_in_place"
+                if found == "strategy" else f"only {section} can go here")
+        return _error(path, pos, f"{where}: '{value}' is a {found}, not a {what}", hint)
+    hint = did_you_mean(value, cat.section(section)) or (
+        f"see 'strategease list {section}' or 'strategease search WORDS'")
+    return _error(path, pos, f"{where}: unknown {what} '{value}'", hint)
+
+
+def load_scope(path: Path, cat: Catalogue | None = None) -> LoadedScope:
+    """Read, parse and validate a scope file; check its ids against CAT when given.
+
+    Missing/unreadable file or malformed YAML: :class:`UsageError` (exit 2).
+    Invalid content: :class:`ManyErrors` of :class:`InputInvalid` (exit 1).
+    """
+    text = read_text(path, what="scope file")
+    data = parse_yaml(text, str(path))
+    scope = parse_scope(data, str(path), cat)
+    return LoadedScope(scope, str(path), hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def example_scope_text() -> str:
+    """The commented example scope shipped with the package (what ``strategease init`` writes)."""
+    from importlib.resources import files
+
+    return files("strategease").joinpath("templates/scope_example.yaml").read_text(encoding="utf-8")
+
+
+__all__ = ["Change", "Constraints", "Kind", "LoadedScope", "Scope", "ScopeDeterminant", "check_ids",
+           "example_scope_text", "load_scope", "parse_scope", "PosDict", "PosList", "TOP_KEYS"]
