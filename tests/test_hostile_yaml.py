@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
 
 from strategease.errors import UsageError
