@@ -11,7 +11,6 @@ to overwrite); 130 interrupted.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -141,6 +141,8 @@ def list_cmd(
     cat = load_valid(base, catalogue)
     rows = list_entries(cat, kind.value, framework, tier)
     if fmt is TableFormat.json:
+        import json
+
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
     from rich.table import Table
@@ -187,6 +189,8 @@ def show(
 
     doc = show_entry(load_valid(base, catalogue), entry_id)
     if fmt is TableFormat.json:
+        import json
+
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
     from rich.markup import escape
@@ -242,6 +246,8 @@ def search_cmd(
 
     hits = search(load_valid(base, catalogue), text)
     if fmt is TableFormat.json:
+        import json
+
         sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
         return
     from rich.table import Table
