@@ -275,7 +275,7 @@ class Build:
         for x in self.cur["eric_extra"]:
             if x["name"] not in self.perry_new_confirmed:
                 sys.exit(f"eric_extra {x['name']} is not a confirmed new strategy in the reference data")
-            out.append({"id": f"eric.{x['slug']}", "name": x["name"], "framework": "eric",
+            out.append({"id": f"eric.{x['slug']}", "name": x["name"], "framework": "eric-perry2019",
                         "description": x["description"].strip(), "levels": x["levels"], "source": x["source"],
                         "note": " ".join(x["note"].split())})
         return out
@@ -525,6 +525,10 @@ class Build:
                             "into 9 clusters by a follow-up concept-mapping study that also rated their importance "
                             "and feasibility.",
              "source": "powell2015"},
+            {"id": "eric-perry2019", "name": "ERIC refinements (Perry et al. 2019)",
+             "description": "New strategies proposed after the 73 ERIC strategies by Perry et al. 2019; kept apart "
+                            "so that the ERIC framework holds exactly the original 73.",
+             "source": "perry2019"},
             {"id": "collab", "name": "Partnering and collaboration strategies",
              "description": "Strategies for building and running the partnerships that implementation depends on, "
                             "collected by this project from its seed documents and published collaboration-strategy "

@@ -50,8 +50,11 @@ def test_error_names_the_layer_it_comes_from(cli) -> None:
     assert "unknown key 'descripton'" in result.out
 
 
-def test_validate_layer_against_shipped_base(cli) -> None:
-    result = cli("validate", "--catalogue", LAYERS / "retire-layer.yaml", "--format", "json")
+def test_validate_layer_against_shipped_base(cli, tmp_path) -> None:
+    layer = tmp_path / "org.yaml"
+    layer.write_text("strategies:\n  - id: eric.use-capitated-payments\n    retired: true\n"
+                     "    replaced_by: eric.use-other-payment-schemes\n")
+    result = cli("validate", "--catalogue", layer, "--format", "json")
     doc = json.loads(result.out)
     assert doc["counts"]["retired"] == 1
     assert result.code == 0

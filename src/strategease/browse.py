@@ -8,6 +8,8 @@ from strategease.catalogue import Catalogue, did_you_mean, origin_of
 from strategease.errors import UsageError
 
 KINDS = ("determinants", "strategies", "functions", "sources", "clusters", "frameworks")
+SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function",
+            "sources": "source", "clusters": "cluster", "frameworks": "framework"}
 
 
 def entry_dict(section: str, model: Any) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def show_entry(cat: Catalogue, entry_id: str) -> dict[str, Any]:
         raise UsageError(f"no entry with id '{entry_id}'", hint=hint)
     section, model = found
     origin = origin_of(cat, section, entry_id)
-    doc: dict[str, Any] = {"kind": section[:-1], **entry_dict(section, model), "defined_at": origin.text()}
+    doc: dict[str, Any] = {"kind": SINGULAR[section], **entry_dict(section, model), "defined_at": origin.text()}
 
     def link_view(link: Any, other: str) -> dict[str, Any]:
         target = cat.entity(other)
@@ -80,7 +82,7 @@ def search(cat: Catalogue, text: str) -> list[dict[str, Any]]:
                             " ".join(getattr(model, "examples", []) or [])]).lower()
             if all(w in hay for w in words):
                 rank = 0 if all(w in (entry_id + " " + name).lower() for w in words) else 1
-                hits.append((rank, entry_id, {"kind": section[:-1], "id": entry_id, "name": name,
+                hits.append((rank, entry_id, {"kind": SINGULAR[section], "id": entry_id, "name": name,
                                               "framework": getattr(model, "framework", None)}))
     hits.sort(key=lambda h: (h[0], h[1]))
     return [h[2] for h in hits]
