@@ -201,7 +201,7 @@ def show(
     con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
     skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies"}
     for key, value in doc.items():
-        if key in skip or value in (None, [], ""):
+        if key in skip or value in (None, [], "", False):
             continue
         con.print(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
     for key in ("children", "strategies"):
