@@ -1,0 +1,637 @@
+"""Build the sections of a client report from a selection result and the catalogue (pure core).
+
+:func:`build_report` turns a :class:`~strategease.result.SelectionResult` (what ``select``
+produces) into a :class:`ReportDoc`: plain data, one field per report section, in the order the
+report prints them. Every renderer (Markdown, HTML, Word, JSON) reads the same object, and every
+text in it is *plain text*: escaping is the renderer's job, so catalogue or scope text can never
+inject markup.
+
+Sections, in order (see :data:`SECTION_TITLES`):
+
+1. summary: the change, the top determinants and the proposed bundle, one paragraph each;
+2. scope: actor, action, context, target, time and levels;
+3. determinants grouped by framework family (COM-B/TDF, CFIR, partnering, other);
+4. the "types of HOW" (intervention functions) the determinants call for;
+5. ranked strategies with the reason for each score, the determinant x strategy matrix, the bundle;
+6. a specification per bundle strategy on Proctor et al.'s seven dimensions (2013);
+7. an APEASE checklist (Michie et al. 2014) to complete with the client;
+8. caveats: the kinds of evidence behind the links and coverage warnings;
+9. sources cited and provenance (catalogue version and hash, scope hash, tool version).
+
+Nothing here prints, reads the clock or the environment: the optional date comes in as an
+argument (see :func:`report_date`), so the same inputs always give the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from strategease.errors import UsageError
+from strategease.result import Contribution, SelectionResult, StrategyOut
+
+if TYPE_CHECKING:
+    from strategease.catalogue import Catalogue
+
+SECTION_TITLES: dict[str, str] = {
+    "summary": "Summary",
+    "scope": "The change in scope",
+    "determinants": "Determinants: what helps and what hinders",
+    "functions": "Types of HOW the determinants call for",
+    "strategies": "Ranked strategies and the proposed bundle",
+    "specifications": "Specifying the bundle strategies",
+    "apease": "APEASE checklist for the bundle",
+    "caveats": "Caveats",
+    "sources": "Sources and provenance",
+}
+"""Section keys (also the HTML element ids) and headings, in report order."""
+
+TO_DECIDE = "to decide"
+PRE_FILLED = "pre-filled"
+MATRIX_MAX_STRATEGIES = 15
+TOP_DETERMINANTS = 3
+
+# Framework key -> family heading for section 3 (unknown keys go to "Other frameworks").
+FRAMEWORK_FAMILIES: dict[str, str] = {
+    "comb": "COM-B / TDF",
+    "tdf": "COM-B / TDF",
+    "cfir": "CFIR",
+    "cfir1": "CFIR",
+    "cfir2": "CFIR",
+    "partnering": "Partnering",
+    "collab": "Partnering",
+}
+FAMILY_ORDER = ("COM-B / TDF", "CFIR", "Partnering", "Other frameworks")
+
+EVIDENCE_LABELS: dict[str, str] = {
+    "survey-of-experts": "Survey of experts: the share of implementation experts who endorsed the link "
+                         "(e.g. the CFIR-ERIC matching survey). An expert opinion, not a measured effect.",
+    "published-matrix": "Published matrix: a mapping table in a peer-reviewed source (e.g. the Behaviour "
+                        "Change Wheel guide). Theory-based links, not trial results.",
+    "secondary-report": "Secondary report: a later paper reporting the link without the original number.",
+    "seed-document": "Seed document: this project's seed documents (e.g. a mitigation table).",
+    "curated": "Curated: the catalogue authors' own judgement, with a written rationale. Check it "
+               "against your setting.",
+}
+
+# Proctor, Powell & McMillen (2013): seven dimensions for specifying a strategy.
+PROCTOR_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
+    ("actor", "Actor", "Who delivers the strategy (a role, not a name)?"),
+    ("action", "Action", "What exactly will they do, step by step?"),
+    ("action_target", "Action target", "Which determinants, and whose, does it act on?"),
+    ("temporality", "Temporality", "When, and in what order with the other strategies?"),
+    ("dose", "Dose", "How often, how long, how intense?"),
+    ("outcome", "Implementation outcome affected",
+     "Which outcome should move: acceptability, adoption, appropriateness, feasibility, fidelity, "
+     "cost, penetration or sustainability?"),
+    ("justification", "Justification", "Why this strategy for these determinants (theory, evidence)?"),
+)
+
+# APEASE (Michie, Atkins & West 2014), as named in issue #4.
+APEASE_CRITERIA: tuple[tuple[str, str, str], ...] = (
+    ("affordability", "Affordability", "Can it be delivered within the budget available?"),
+    ("practicability", "Practicability", "Can it be delivered as designed, by the people and in the "
+                                         "setting available?"),
+    ("effectiveness", "Effectiveness", "Is it likely to work here, for this change (and at what cost)?"),
+    ("acceptability", "Acceptability", "Will staff, patients, managers and partners find it appropriate?"),
+    ("side_effects", "Side-effects / safety", "Could it have unwanted or unsafe consequences?"),
+    ("equity", "Equity", "Could it widen or narrow differences between groups?"),
+)
+
+CHANGE_LABELS: tuple[tuple[str, str], ...] = (
+    ("actor", "Actor (who)"),
+    ("action", "Action (what)"),
+    ("context", "Context (where)"),
+    ("target", "Target (with or for whom)"),
+    ("time", "Time (when)"),
+)
+
+GENERAL_CAVEATS: tuple[str, ...] = (
+    "Scores rank strategies by how many of your determinants they are linked to, and how strongly; "
+    "they are not effect sizes and do not predict success.",
+    "Determinant weights come from the importance and changeability you gave in the scope; "
+    "revisit them with the people who will do the work.",
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LabelValue(_Out):
+    key: str
+    label: str
+    value: str
+
+
+class Summary(_Out):
+    title: str
+    change: str
+    determinants: str
+    bundle: str
+
+
+class ScopeSection(_Out):
+    title: str
+    change: list[LabelValue]
+    levels: list[str]
+
+
+class DeterminantRow(_Out):
+    id: str
+    name: str
+    framework: str
+    framework_name: str
+    kind: str
+    importance: float
+    changeability: float
+    weight: float
+    note: str | None = None
+    resolved_via: list[str] = Field(default_factory=list)
+
+
+class DeterminantGroup(_Out):
+    family: str
+    frameworks: list[str]
+    determinants: list[DeterminantRow]
+
+
+class FunctionRow(_Out):
+    id: str
+    name: str
+    description: str | None
+    score: float
+    determinants: list[str]  # names of the scope determinants that call for it
+
+
+class Reason(_Out):
+    """One itemised term of a strategy's score, in words."""
+
+    determinant: str | None
+    determinant_name: str | None
+    link: str  # how the determinant reaches the strategy, in words
+    rule: str
+    strength: float | None
+    weight: float | None
+    value: float
+    source: str | None
+    evidence: str | None
+    text: str
+
+
+class StrategyRow(_Out):
+    rank: int
+    id: str
+    name: str
+    cluster: str | None
+    score: float
+    in_bundle: bool
+    reasons: list[Reason]
+
+
+class BundleRow(_Out):
+    code: str  # S1, S2, ... (used as column heads in the APEASE table)
+    id: str
+    name: str
+    gain: float
+    covers: list[str]  # determinant names
+
+
+class BundleSection(_Out):
+    size: int
+    strategies: list[BundleRow]
+    covered_weight: float
+    total_weight: float
+    covered_percent: float
+    uncovered: list[str]  # determinant names
+
+
+class SpecDimension(_Out):
+    key: str
+    label: str
+    status: str  # "pre-filled" | "to decide"
+    value: str | None
+    prompt: str
+
+
+class Specification(_Out):
+    code: str
+    strategy: str
+    name: str
+    description: str | None
+    dimensions: list[SpecDimension]
+
+
+class ApeaseCriterion(_Out):
+    key: str
+    label: str
+    question: str
+
+
+class ApeaseSection(_Out):
+    criteria: list[ApeaseCriterion]
+    strategies: list[BundleRow]
+
+
+class EvidenceCount(_Out):
+    kind: str
+    count: int
+    explanation: str
+
+
+class CaveatSection(_Out):
+    evidence: list[EvidenceCount]
+    general: list[str]
+    coverage: list[str]
+    warnings: list[str]
+    uncovered: list[str]
+
+
+class SourceRow(_Out):
+    id: str
+    citation: str
+    url: str | None = None
+    kind: str | None = None
+
+
+class Provenance(_Out):
+    tool_version: str
+    method: str
+    catalogue_name: str
+    catalogue_version: str
+    catalogue_hash: str
+    catalogue_files: list[str]
+    scope_path: str
+    scope_hash: str
+    date: str | None = None
+
+
+class MatrixRow(_Out):
+    determinant: str
+    name: str
+    kind: str
+    cells: list[float]
+
+
+class MatrixColumn(_Out):
+    id: str
+    name: str
+    rank: int
+    in_bundle: bool
+
+
+class Matrix(_Out):
+    """Determinant x strategy contributions (the sum of a determinant's terms in a strategy's score)."""
+
+    columns: list[MatrixColumn]
+    rows: list[MatrixRow]
+    max_value: float
+
+
+class ReportDoc(_Out):
+    title: str
+    summary: Summary
+    scope: ScopeSection
+    determinant_groups: list[DeterminantGroup]
+    functions: list[FunctionRow]
+    strategies: list[StrategyRow]
+    matrix: Matrix
+    bundle: BundleSection | None
+    specifications: list[Specification]
+    apease: ApeaseSection
+    caveats: CaveatSection
+    sources: list[SourceRow]
+    provenance: Provenance
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def parse_source_date_epoch(value: str | None) -> int | None:
+    """Seconds since the epoch from a ``SOURCE_DATE_EPOCH`` value; None when unset or empty.
+
+    See https://reproducible-builds.org/specs/source-date-epoch/ (a malformed value is an error).
+    """
+    if value is None or value.strip() == "":
+        return None
+    text = value.strip()
+    if not text.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
+                         hint="unset it or give e.g. 1700000000")
+    seconds = int(text)
+    if seconds > 253402300799:  # 9999-12-31T23:59:59Z
+        raise UsageError(f"SOURCE_DATE_EPOCH is out of range: {value!r}", hint="give seconds since 1970")
+    return seconds
+
+
+def report_date(epoch: int | None) -> str | None:
+    """The report's date: the UTC date of EPOCH, or None (then the report carries no timestamp)."""
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
+
+
+def num(value: float | None) -> str:
+    """A number for people: at most three decimals, no trailing zeros (stable across runs)."""
+    if value is None:
+        return "–"
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _join(words: Iterable[str]) -> str:
+    items = list(words)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class _Names:
+    """Names for ids, from the result first, then the catalogue, else the id itself."""
+
+    def __init__(self, result: SelectionResult, cat: Catalogue | None) -> None:
+        self.cat = cat
+        self.map: dict[str, str] = {}
+        for d in result.determinants:
+            self.map[d.id] = d.name
+        for f in result.functions:
+            self.map[f.id] = f.name
+        for s in [*result.strategies, *result.already_in_place]:
+            self.map[s.id] = s.name
+
+    def __call__(self, entry_id: str | None) -> str:
+        if entry_id is None:
+            return ""
+        if entry_id in self.map:
+            return self.map[entry_id]
+        if self.cat is not None:
+            found = self.cat.entity(entry_id)
+            if found is not None:
+                return str(getattr(found[1], "name", entry_id))
+        return entry_id
+
+
+def _link_words(c: Contribution, names: _Names) -> str:
+    """The route from a determinant to the strategy, in words (``via`` may chain steps with ``/``)."""
+    steps = []
+    for step in c.via.split("/"):
+        kind, _, target = step.partition(":")
+        if kind == "direct":
+            steps.append("addressed directly by the strategy")
+        elif kind == "function":
+            steps.append(f"calls for {names(target)}, which the strategy delivers")
+        elif kind == "crosswalk":
+            steps.append(f"through the crosswalk to {names(target)}")
+        elif kind == "parent":
+            steps.append(f"through its parent determinant {names(target)}")
+        elif kind == "ratings":
+            steps.append("published expert ratings of importance and feasibility")
+        else:
+            steps.append(step)
+    return ", ".join(steps)
+
+
+def evidence_kinds(evidence: str | None) -> list[str]:
+    """The evidence kinds named in a contribution (a route through two links names both)."""
+    return [part.strip() for part in (evidence or "").split(";") if part.strip()]
+
+
+def _reason(c: Contribution, names: _Names) -> Reason:
+    link = _link_words(c, names)
+    det_name = names(c.determinant) if c.determinant else None
+    value = f"{'+' if c.value >= 0 else ''}{num(c.value)}"
+    if c.determinant is None:
+        head = f"Ratings modifier: {link}"
+    else:
+        head = f"{det_name} ({c.rule}"
+        if c.weight is not None:
+            head += f", weight {num(c.weight)}"
+        head += f"): {link}"
+    bits = [head]
+    if c.strength is not None:
+        bits.append(f"link strength {num(c.strength)}")
+    bits.append(f"contributes {value}")
+    text = "; ".join(bits)
+    if c.source:
+        text += f". Source: {c.source}" + (f" ({c.evidence})" if c.evidence else "")
+    elif c.evidence:
+        text += f". Evidence: {c.evidence}"
+    text += "."
+    if c.note:
+        text += f" Note: {c.note.rstrip('.')}."
+    return Reason(determinant=c.determinant, determinant_name=det_name, link=link, rule=c.rule,
+                  strength=c.strength, weight=c.weight, value=c.value, source=c.source,
+                  evidence=c.evidence, text=text)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _summary(result: SelectionResult, names: _Names, bundle: BundleSection | None) -> Summary:
+    ch = result.scope.change
+    parts = [f"{label.split(' ')[0]}: {ch[key]}" for key, label in CHANGE_LABELS if ch.get(key)]
+    change = f"The change this report plans for is “{result.scope.title}”. " + "; ".join(parts) + "."
+    top = sorted(result.determinants, key=lambda d: (-d.weight, d.id))[:TOP_DETERMINANTS]
+    if top:
+        det_text = (f"Of the {len(result.determinants)} determinants in scope, the ones that matter most are "
+                    + _join(f"{d.name} (a {d.kind}, weight {num(d.weight)})" for d in top) + ".")
+    else:
+        det_text = "The scope lists no determinants."
+    if bundle and bundle.strategies:
+        bundle_text = (f"We propose a bundle of {len(bundle.strategies)} "
+                       f"strateg{'y' if len(bundle.strategies) == 1 else 'ies'} to start from: "
+                       + _join(b.name for b in bundle.strategies)
+                       + f". Together they reach {num(bundle.covered_percent)}% of the weight of the "
+                       "determinants in scope.")
+        if bundle.uncovered:
+            bundle_text += " Not yet addressed: " + _join(bundle.uncovered) + "."
+        bundle_text += " Each strategy still needs to be specified and checked with you (sections 6 and 7)."
+    elif result.strategies:
+        bundle_text = ("No bundle was computed; the highest-ranked strategies are "
+                       + _join(s.name for s in result.strategies[:3]) + ".")
+    else:
+        bundle_text = "No strategy in the catalogue is linked to the determinants in scope."
+    return Summary(title=result.scope.title, change=change, determinants=det_text, bundle=bundle_text)
+
+
+def _scope(result: SelectionResult) -> ScopeSection:
+    ch = result.scope.change
+    rows = [LabelValue(key=key, label=label, value=ch[key]) for key, label in CHANGE_LABELS if ch.get(key)]
+    known = {key for key, _ in CHANGE_LABELS}
+    rows += [LabelValue(key=k, label=k.capitalize(), value=v) for k, v in sorted(ch.items()) if k not in known]
+    return ScopeSection(title=result.scope.title, change=rows, levels=list(result.scope.levels))
+
+
+def _family(framework: str) -> str:
+    return FRAMEWORK_FAMILIES.get(framework, FRAMEWORK_FAMILIES.get(framework.rstrip("0123456789"),
+                                                                     "Other frameworks"))
+
+
+def _determinant_groups(result: SelectionResult, cat: Catalogue | None) -> list[DeterminantGroup]:
+    groups: dict[str, list[DeterminantRow]] = {}
+    for d in result.determinants:
+        fw_name = d.framework
+        if cat is not None and d.framework in cat.frameworks:
+            fw_name = cat.frameworks[d.framework].name
+        row = DeterminantRow(id=d.id, name=d.name, framework=d.framework, framework_name=fw_name, kind=d.kind,
+                             importance=d.importance, changeability=d.changeability, weight=d.weight,
+                             note=d.note, resolved_via=[v for v in d.resolved_via if v != d.id])
+        groups.setdefault(_family(d.framework), []).append(row)
+    out = []
+    for family in FAMILY_ORDER:
+        rows = groups.get(family)
+        if rows:
+            rows.sort(key=lambda r: (-r.weight, r.id))
+            out.append(DeterminantGroup(family=family, frameworks=sorted({r.framework_name for r in rows}),
+                                        determinants=rows))
+    return out
+
+
+def _functions(result: SelectionResult, cat: Catalogue | None, names: _Names) -> list[FunctionRow]:
+    rows = []
+    for f in result.functions:
+        desc = cat.functions[f.id].description if cat is not None and f.id in cat.functions else None
+        rows.append(FunctionRow(id=f.id, name=f.name, description=desc, score=f.score,
+                                determinants=[names(d) for d in f.determinants]))
+    return rows
+
+
+def _strategy_rows(result: SelectionResult, cat: Catalogue | None, bundle_ids: set[str]) -> list[StrategyRow]:
+    names = _Names(result, cat)
+    rows = []
+    for s in result.strategies:
+        cluster = names(s.cluster) if s.cluster else None
+        rows.append(StrategyRow(rank=s.rank, id=s.id, name=s.name, cluster=cluster, score=s.score,
+                                in_bundle=s.id in bundle_ids, reasons=[_reason(c, names) for c in s.contributions]))
+    return rows
+
+
+def _bundle(result: SelectionResult, names: _Names) -> BundleSection | None:
+    b = result.bundle
+    if b is None:
+        return None
+    percent = 100.0 * b.covered_weight / b.total_weight if b.total_weight else 0.0
+    rows = [BundleRow(code=f"S{i}", id=item.id, name=item.name, gain=item.gain,
+                      covers=[names(d) for d in item.covers]) for i, item in enumerate(b.strategies, 1)]
+    return BundleSection(size=b.size, strategies=rows, covered_weight=b.covered_weight,
+                         total_weight=b.total_weight, covered_percent=round(percent, 1),
+                         uncovered=[names(d) for d in b.uncovered])
+
+
+def _matrix(result: SelectionResult, bundle_ids: set[str]) -> Matrix:
+    chosen = list(result.strategies[:MATRIX_MAX_STRATEGIES])
+    chosen += [s for s in result.strategies[MATRIX_MAX_STRATEGIES:] if s.id in bundle_ids]
+    dets = sorted(result.determinants, key=lambda d: (-d.weight, d.id))
+    rows: list[MatrixRow] = []
+    top = 0.0
+    for d in dets:
+        cells = []
+        for s in chosen:
+            value = sum(c.value for c in s.contributions if c.determinant == d.id)
+            cells.append(round(value, 6))
+            top = max(top, value)
+        rows.append(MatrixRow(determinant=d.id, name=d.name, kind=d.kind, cells=cells))
+    columns = [MatrixColumn(id=s.id, name=s.name, rank=s.rank, in_bundle=s.id in bundle_ids) for s in chosen]
+    return Matrix(columns=columns, rows=rows, max_value=round(top, 6))
+
+
+def _specification(row: BundleRow, strategy: StrategyOut | None, result: SelectionResult,
+                   cat: Catalogue | None, names: _Names) -> Specification:
+    ch = result.scope.change
+    desc = None
+    if cat is not None and row.id in cat.strategies:
+        desc = cat.strategies[row.id].description
+    values: dict[str, str | None] = {key: None for key, _, _ in PROCTOR_DIMENSIONS}
+    prompts = {key: prompt for key, _, prompt in PROCTOR_DIMENSIONS}
+    if ch.get("actor"):
+        values["actor"] = (f"Aimed at the change's actor ({ch['actor']}); confirm who delivers it "
+                           "(e.g. a facilitator, manager or champion).")
+    if desc:
+        prompts["action"] += f" Start from the catalogue description: {desc}"
+    targets = row.covers or (strategy.determinants if strategy else [])
+    if targets:
+        whose = f" among {ch['actor']}" if ch.get("actor") else ""
+        where = f" in {ch['context']}" if ch.get("context") else ""
+        values["action_target"] = "The determinants " + _join(names(t) for t in targets) + whose + where + "."
+    if ch.get("time"):
+        prompts["temporality"] += f" The change's own timing: {ch['time']}."
+    if strategy is not None:
+        lines = [_reason(c, names).text for c in strategy.contributions if c.determinant]
+        if lines:
+            values["justification"] = " ".join(lines)
+    dims = [SpecDimension(key=key, label=label, status=PRE_FILLED if values[key] else TO_DECIDE,
+                          value=values[key], prompt=prompts[key]) for key, label, _ in PROCTOR_DIMENSIONS]
+    return Specification(code=row.code, strategy=row.id, name=row.name, description=desc, dimensions=dims)
+
+
+def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -> CaveatSection:
+    counts: Counter[str] = Counter(k for s in shown for c in s.contributions for k in evidence_kinds(c.evidence))
+    evidence = [EvidenceCount(kind=k, count=n, explanation=EVIDENCE_LABELS.get(k, "Other kind of evidence."))
+                for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    coverage = list(result.coverage_notes)
+    uncovered = [names(d) for d in result.uncovered]
+    return CaveatSection(evidence=evidence, general=list(GENERAL_CAVEATS), coverage=coverage,
+                         warnings=list(result.warnings), uncovered=uncovered)
+
+
+def _sources(result: SelectionResult, shown: list[StrategyOut], cat: Catalogue | None) -> list[SourceRow]:
+    keys: set[str] = {c.source for s in shown for c in s.contributions if c.source}
+    if cat is not None:
+        for entry_id in [*(d.id for d in result.determinants), *(f.id for f in result.functions),
+                         *(s.id for s in shown)]:
+            found = cat.entity(entry_id)
+            if found is not None and getattr(found[1], "source", None):
+                keys.add(found[1].source)  # type: ignore[attr-defined]
+    rows = []
+    for key in sorted(keys):
+        src = cat.sources.get(key) if cat is not None else None
+        if src is None:
+            rows.append(SourceRow(id=key, citation="(not described in the catalogue)"))
+        else:
+            rows.append(SourceRow(id=key, citation=src.citation, url=src.url, kind=src.kind))
+    return rows
+
+
+def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date: str | None = None) -> ReportDoc:
+    """Build every report section from RESULT (and the catalogue for descriptions and citations).
+
+    Pure and deterministic: same inputs, same report. ``date`` is printed when given (see
+    :func:`report_date`); nothing else depends on time.
+    """
+    names = _Names(result, cat)
+    bundle = _bundle(result, names)
+    bundle_ids = {b.id for b in bundle.strategies} if bundle else set()
+    by_id = {s.id: s for s in result.strategies}
+    specs = [_specification(row, by_id.get(row.id), result, cat, names)
+             for row in (bundle.strategies if bundle else [])]
+    shown = list(result.strategies)
+    prov = Provenance(tool_version=result.tool_version, method=result.method,
+                      catalogue_name=result.catalogue.name, catalogue_version=result.catalogue.version,
+                      catalogue_hash=result.catalogue.content_hash, catalogue_files=list(result.catalogue.files),
+                      scope_path=result.scope.path, scope_hash=result.scope.content_hash, date=date)
+    return ReportDoc(
+        title=f"Implementation strategies: {result.scope.title}",
+        summary=_summary(result, names, bundle),
+        scope=_scope(result),
+        determinant_groups=_determinant_groups(result, cat),
+        functions=_functions(result, cat, names),
+        strategies=_strategy_rows(result, cat, bundle_ids),
+        matrix=_matrix(result, bundle_ids),
+        bundle=bundle,
+        specifications=specs,
+        apease=ApeaseSection(criteria=[ApeaseCriterion(key=k, label=lab, question=q) for k, lab, q in APEASE_CRITERIA],
+                             strategies=bundle.strategies if bundle else []),
+        caveats=_caveats(result, shown, names),
+        sources=_sources(result, shown, cat),
+        provenance=prov,
+    )
+
+
+__all__ = ["APEASE_CRITERIA", "PROCTOR_DIMENSIONS", "SECTION_TITLES", "ReportDoc", "build_report", "num",
+           "parse_source_date_epoch", "report_date"]
