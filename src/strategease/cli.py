@@ -263,9 +263,10 @@ def search_cmd(
 
 
 def _register_plugins() -> None:
-    from strategease import cli_select
+    from strategease import cli_report, cli_select
 
     cli_select.register(app)
+    cli_report.register(app)
 
 
 _register_plugins()
