@@ -109,7 +109,7 @@ _HINTS = {
 }
 
 
-def _describe(err: dict[str, Any]) -> tuple[str, str | None]:
+def _describe(err: Any) -> tuple[str, str | None]:
     loc = err["loc"]
     where = _loc_text(loc)
     kind = err["type"]
@@ -142,17 +142,18 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return text
 
 
+_NESTED: dict[str, type[BaseModel]] = {"change": Change, "constraints": Constraints,
+                                       "determinants": ScopeDeterminant}
+
+
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Keys allowed at LOC (for a 'did you mean' on an unknown key)."""
     model: type[BaseModel] = Scope
     for part in loc:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return []
-        ann = field.annotation
-        inner = {"change": Change, "constraints": Constraints, "determinants": ScopeDeterminant}.get(str(part))
-        if inner is None or ann is None:
+        inner = _NESTED.get(str(part))
+        if inner is None or str(part) not in model.model_fields:
             return []
         model = inner
     return list(model.model_fields)
