@@ -1,0 +1,709 @@
+"""Rank implementation strategies for a scope: the documented scoring methods.
+
+This module never prints or exits; :func:`select` returns a :class:`SelectionResult`.
+The same text, with worked examples, is in ``docs/scoring.md``.
+
+Method ``default``
+==================
+
+1. **Weight of a determinant.** ``w_d = (importance / 5) × (changeability / 5)``, both rated 1-5
+   in the scope (default 3), so ``w_d`` lies in [0.04, 1] and the default is 0.36. Ranking
+   determinants by how much they matter *and* how changeable they are is the prioritisation step
+   of Intervention Mapping (Bartholomew Eldredge et al. 2016; Fernandez et al. 2019), and a product
+   means that a determinant that cannot be changed, or does not matter, pulls the weight down.
+
+2. **Routes.** A scope determinant ``d`` reaches strategies through the catalogue graph:
+
+   * its own links (``addresses`` d→s directly; ``calls-for`` d→f then ``delivers`` f→s);
+   * the determinants it ``crosswalk``\\ s to (e.g. CFIR 2.0 → CFIR 1.0), one step, with all their
+     links, times ``CROSSWALK_FACTOR`` (1.0: a crosswalk says the constructs are the same);
+   * when ``d`` has no ``calls-for`` link of its own, its ``parents``' ``calls-for`` links (e.g. a
+     TDF domain → its COM-B component), times ``PARENT_FACTOR`` (0.8: the parent is broader,
+     so what it calls for fits the child less exactly). Parents' direct ``addresses`` links are not
+     inherited: expert endorsements are specific to the construct they were given for.
+
+   Route strength ``r(d, s)`` in [0, 1]:
+
+   * direct ``addresses`` link: its ``strength`` (0.56 for 56 % of experts endorsing); when only
+     a lower bound is known (e.g. "Level 1 or 2", i.e. ≥ 20 %), ``strength_lower``, which is
+     conservative; a link with neither (seed-document, curated, published-matrix) counts
+     ``BINARY_LINK_STRENGTH`` = 0.5, the CFIR–ERIC Level-1 threshold: a named pairing counts as
+     much as a bare-majority endorsement, never more;
+   * through an intervention function: ``FUNCTION_ROUTE`` (0.5) × the two links' own strengths
+     (1 when, as usual, they are binary). Two binary links are one inference chain, valued like one
+     binary link.
+
+   Crosswalk or parent factors multiply these. Per (determinant, strategy) the **maximum** route
+   counts, not the sum, so a strategy is not rewarded for delivering many functions to one
+   determinant. Ties between equal routes prefer direct, then crosswalk, then function, then
+   parent routes, then the alphabetically first.
+
+3. **Barriers** contribute ``w_d × r(d, s)`` (``rule: barrier``).
+
+4. **Facilitators** contribute ``w_d × FACILITATOR_FACTOR × r(d, s)`` (``rule: facilitator``,
+   factor 0.5), using only routes that *leverage* the facilitator: function routes and
+   non-survey direct links (e.g. partnering strategies). CFIR–ERIC endorsements were elicited for
+   barriers (Waltz et al. 2019), so ``survey-of-experts`` links are not used for facilitators.
+   The factor halves the credit because building on a strength is less pressing than removing a
+   barrier of the same weight.
+
+5. **Score** = the sum of the contributions over the scope's determinants, then a visible
+   **ratings modifier** (``via: ratings``, ``rule: ratings-modifier``) where the ERIC study's
+   published importance and feasibility ratings (1-5; Waltz et al. 2015) are known:
+   ``base × RATINGS_K × ((mean(importance, feasibility) − 3) / 2)`` with ``RATINGS_K`` = 0.1, so
+   at most ±10 %: ratings refine the order among strategies the scope already calls for but never
+   make an irrelevant strategy relevant. When only one rating is known its value is the mean;
+   when neither is, there is no modifier (unknown is not average).
+
+   Every contribution is rounded to 6 decimal places and the score is the sum of the rounded
+   values, so the printed terms add up to the printed score exactly.
+
+6. ``constraints.exclude`` removes strategies; ``constraints.already_in_place`` lists them apart
+   and counts their coverage in the bundle. Ranking: score descending, then id.
+
+Method ``cfir-eric``
+====================
+
+Reproduces the CFIR–ERIC Implementation Strategy Matching Tool (Waltz et al. 2019; cfirguide.org):
+only CFIR 1.0 barriers count (CFIR 2.0 ids are translated through the crosswalk, with a warning;
+facilitators and other frameworks are ignored, with a warning). A strategy's score is its
+cumulative percentage: the sum over chosen barriers of the % of experts endorsing it (``addresses``
+links with ``survey-of-experts`` evidence and a numeric strength only). ``level1`` counts the chosen
+barriers for which it is a Level-1 strategy (≥ 50 %), ``level2`` those for which it is Level 2
+(20-49 %). Importance and changeability are not used (the tool is unweighted), and links reported
+only as "Level 1 or 2" are not counted (warned).
+
+Bundle
+======
+
+See :mod:`strategease.bundle`: greedy maximisation of ``Σ_d w_d (1 − Π_{s∈S}(1 − r(d, s)))`` with
+the same ``w`` and ``r`` as the score (for ``cfir-eric``: ``w = 1`` per counted barrier and
+``r`` = the endorsement fraction).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from strategease import __version__
+from strategease import models as m
+from strategease.bundle import greedy_bundle
+from strategease.catalogue import Catalogue, did_you_mean
+from strategease.errors import UsageError
+from strategease.result import (
+    Bundle,
+    BundleItem,
+    CatalogueInfo,
+    Contribution,
+    DeterminantOut,
+    FunctionOut,
+    ScopeInfo,
+    SelectionResult,
+    StrategyOut,
+)
+from strategease.scope import Kind, LoadedScope, Scope, ScopeDeterminant
+
+# --------------------------------------------------------------------------- constants (documented above)
+
+BINARY_LINK_STRENGTH = 0.5
+FUNCTION_ROUTE = 0.5
+CROSSWALK_FACTOR = 1.0
+PARENT_FACTOR = 0.8
+FACILITATOR_FACTOR = 0.5
+RATINGS_K = 0.1
+RATING_MIDPOINT = 3.0
+LEVEL1 = 0.5
+LEVEL2 = 0.2
+DEFAULT_BUNDLE = 5
+DEFAULT_TOP = 10
+CFIR1 = "cfir1"
+CFIR2 = "cfir2"
+CFIR_FRAMEWORKS = (CFIR1, CFIR2)
+DECIMALS = 6
+_SCALE = 10**DECIMALS
+
+
+class Method(StrEnum):
+    default = "default"
+    cfir_eric = "cfir-eric"
+
+
+def q(x: float) -> int:
+    """A value in micro-units (6 decimal places), the unit in which scores are summed exactly."""
+    return round(x * _SCALE)
+
+
+def r6(x: float) -> float:
+    return q(x) / _SCALE
+
+
+def weight(importance: float, changeability: float) -> float:
+    """``w_d = (importance / 5) × (changeability / 5)``: in [0.04, 1] for ratings 1-5."""
+    return (importance / 5.0) * (changeability / 5.0)
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way a scope determinant reaches a strategy."""
+
+    strategy: str
+    strength: float  # effective r(d, s), all factors applied
+    via: str
+    links: tuple[m.Link, ...]
+    function: str | None
+    preference: int  # lower wins ties: 0 direct, 1 crosswalk, 2 function, 3 crosswalk+function, 4 parent
+    note: str | None = None
+
+    def key(self) -> tuple[float, int, str]:
+        return (-self.strength, self.preference, self.via)
+
+    @property
+    def curated(self) -> bool:
+        return any(lk.evidence is m.Evidence.curated for lk in self.links)
+
+
+@dataclass
+class Resolution:
+    """All routes of one scope determinant, and how they were found."""
+
+    entry: ScopeDeterminant
+    weight: float
+    resolved_via: list[str]
+    crosswalks: list[str]
+    routes: dict[str, list[Route]]  # strategy id -> routes
+    functions: dict[str, float]  # function id -> best factor (facilitator factor included)
+    parent_fallback: list[str]
+    skipped_survey: int  # survey links not used because the determinant is a facilitator
+    has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
+
+    def best(self, strategy: str) -> Route | None:
+        routes = self.routes.get(strategy)
+        return min(routes, key=Route.key) if routes else None
+
+
+def link_strength(link: m.Link) -> tuple[float, str | None]:
+    """Strength of a direct link, and a note when it is not an exact figure."""
+    if link.strength is not None:
+        return link.strength, None
+    if link.strength_lower is not None:
+        return link.strength_lower, f"lower bound {link.strength_lower:g} (exact value not published)"
+    return BINARY_LINK_STRENGTH, f"binary {link.evidence.value} link (default strength {BINARY_LINK_STRENGTH:g})"
+
+
+def _chain_factor(link: m.Link) -> float:
+    """A link's own factor inside a function route (binary links count 1)."""
+    if link.strength is not None:
+        return link.strength
+    if link.strength_lower is not None:
+        return link.strength_lower
+    return 1.0
+
+
+def _links(cat: Catalogue, node: str, kind: m.LinkKind) -> list[m.Link]:
+    return [lk for lk in cat.links_from.get(node, []) if lk.kind is kind]
+
+
+def resolve(cat: Catalogue, entry: ScopeDeterminant) -> Resolution:
+    """Find every route from a scope determinant to strategies (method ``default``)."""
+    det_id = entry.id
+    facilitator = entry.kind is Kind.facilitator
+    kind_factor = FACILITATOR_FACTOR if facilitator else 1.0
+    # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
+    bases: list[tuple[str, float, str, int, m.Link | None, bool]] = [(det_id, 1.0, "", 0, None, True)]
+    for xw in sorted(_links(cat, det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to):
+        bases.append((xw.to, CROSSWALK_FACTOR, f"crosswalk:{xw.to}", 1, xw, True))
+    parent_fallback: list[str] = []
+    if not _links(cat, det_id, m.LinkKind.calls_for):
+        det = cat.determinants.get(det_id)
+        for parent in sorted(det.parents if det else []):
+            if _links(cat, parent, m.LinkKind.calls_for):
+                parent_fallback.append(parent)
+                bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
+    routes: dict[str, list[Route]] = defaultdict(list)
+    functions: dict[str, float] = {}
+    skipped = 0
+    has_endorsement = False
+    for base, factor, prefix, offset, cw, direct_ok in bases:
+        pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
+        if direct_ok:
+            for link in _links(cat, base, m.LinkKind.addresses):
+                survey = link.evidence is m.Evidence.survey_of_experts
+                if survey and link.strength is not None:
+                    has_endorsement = True
+                if facilitator and survey:
+                    skipped += 1
+                    continue
+                strength, note = link_strength(link)
+                if survey and link.strength is not None and link.n_respondents:
+                    note = f"{link.strength * 100:.4g} % of {link.n_respondents} experts endorsed it"
+                routes[link.to].append(Route(
+                    link.to, strength * factor * kind_factor, prefix or "direct", (*pre_links, link), None,
+                    offset, note))
+        for call in _links(cat, base, m.LinkKind.calls_for):
+            func = call.to
+            f_factor = factor * kind_factor * _chain_factor(call)
+            functions[func] = max(functions.get(func, 0.0), f_factor)
+            for deliver in _links(cat, func, m.LinkKind.delivers):
+                strength = FUNCTION_ROUTE * _chain_factor(call) * _chain_factor(deliver) * factor * kind_factor
+                via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
+                routes[deliver.to].append(Route(
+                    deliver.to, strength, via, (*pre_links, call, deliver), func, offset + 2))
+    resolved = [det_id] + [b[0] for b in bases[1:]]
+    crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
+    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
+                      functions, parent_fallback, skipped, has_endorsement)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _name(cat: Catalogue, entry_id: str) -> str:
+    found = cat.entity(entry_id)
+    return str(getattr(found[1], "name", entry_id)) if found else entry_id
+
+
+def _label(cat: Catalogue, det_id: str) -> str:
+    return f"'{_name(cat, det_id)}' ({det_id})"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _join(values: Iterable[str | None]) -> str | None:
+    seen: list[str] = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return "; ".join(seen) if seen else None
+
+
+def _catalogue_info(cat: Catalogue) -> CatalogueInfo:
+    return CatalogueInfo(name=cat.meta.name if cat.meta else "unnamed catalogue", version=cat.version,
+                         content_hash=cat.content_hash, files=[display_path(f) for f in cat.files])
+
+
+def display_path(path: str) -> str:
+    """Paths of the shipped catalogue are shown as ``shipped:NAME`` (stable across installs)."""
+    from strategease.catalogue import shipped_data_dir
+
+    try:
+        shipped = shipped_data_dir().resolve()
+    except UsageError:
+        return path
+    p = Path(path)
+    try:
+        if p.resolve().parent == shipped:
+            return f"shipped:{p.name}"
+    except OSError:  # pragma: no cover
+        pass
+    return path
+
+
+def _scope_info(loaded: LoadedScope) -> ScopeInfo:
+    sc = loaded.scope
+    return ScopeInfo(title=sc.title, path=loaded.path, content_hash=loaded.content_hash,
+                     change=sc.change.as_dict(), levels=[lv.value for lv in sc.level],
+                     max_strategies=sc.constraints.max_strategies, exclude=list(sc.constraints.exclude),
+                     already_in_place=list(sc.constraints.already_in_place))
+
+
+def _ratings(cat: Catalogue, st: m.Strategy) -> tuple[float | None, float | None]:
+    if st.ratings is None:
+        return None, None
+    return st.ratings.importance, st.ratings.feasibility
+
+
+def _ratings_term(cat: Catalogue, st: m.Strategy, base_q: int) -> Contribution | None:
+    imp, feas = _ratings(cat, st)
+    known = [v for v in (imp, feas) if v is not None]
+    if not known or base_q <= 0:
+        return None
+    mean = sum(known) / len(known)
+    factor = RATINGS_K * ((mean - RATING_MIDPOINT) / 2.0)
+    value = q(base_q / _SCALE * factor) / _SCALE
+    parts = []
+    if imp is not None:
+        parts.append(f"importance {imp:g}")
+    if feas is not None:
+        parts.append(f"feasibility {feas:g}")
+    note = (f"{' and '.join(parts)} (mean {mean:.3g}): {factor * 100:+.2f} % of the base score "
+            f"{base_q / _SCALE:g}")
+    source = st.ratings.source if st.ratings else None
+    return Contribution(determinant=None, via="ratings", strength=None, weight=None, value=value,
+                        source=source, evidence=None, rule="ratings-modifier", note=note)
+
+
+def _framework_terms(cat: Catalogue, framework: str) -> set[str]:
+    """Words that name a framework in free text: its id, its id's letters (cfir1 -> cfir), its name and
+    any acronym in brackets in its name ("… (CFIR 1.0)" -> "cfir 1.0", "cfir")."""
+    terms = {framework, re.match(r"[a-z]*", framework).group(0)}  # type: ignore[union-attr]
+    fw = cat.frameworks.get(framework)
+    if fw is not None:
+        terms.add(fw.name)
+        for inner in re.findall(r"\(([^)]+)\)", fw.name):
+            terms.add(inner)
+            terms.add(inner.split()[0])
+    return {t.lower() for t in terms if len(t) >= 3}
+
+
+def coverage_notes(cat: Catalogue, result: SelectionResult) -> list[str]:
+    """The catalogue's coverage notes that concern this selection.
+
+    A note is relevant when its topic or text names (as a whole word, case-insensitive) a framework
+    of a scope determinant (or of one it resolved to), of a strategy shown (ranked, in place or in
+    the bundle), one of the scope's determinants, or intervention functions when functions were used.
+    """
+    if cat.meta is None or not cat.meta.coverage:
+        return []
+    frameworks: set[str] = set()
+    terms: set[str] = set()
+    for d in result.determinants:
+        for det_id in (d.id, *d.resolved_via):
+            det = cat.determinants.get(det_id)
+            if det is not None:
+                frameworks.add(det.framework)
+                terms.add(det.name.lower())
+    shown = [*result.strategies, *result.already_in_place]
+    frameworks |= {s.framework for s in shown}
+    if result.bundle is not None:
+        frameworks |= {cat.strategies[b.id].framework for b in result.bundle.strategies if b.id in cat.strategies}
+    if result.functions:
+        terms |= {"function", "functions", "intervention function", "intervention functions"}
+    for fw in frameworks:
+        terms |= _framework_terms(cat, fw)
+    patterns = [re.compile(r"(?<![a-z0-9])" + re.escape(t) + r"(?![a-z0-9])") for t in sorted(terms) if t]
+    notes: list[str] = []
+    for note in cat.meta.coverage:
+        text = f"{note.topic}: {note.note}"
+        if any(p.search(text.lower()) for p in patterns):
+            notes.append(text + (f" [{note.source}]" if note.source else ""))
+    return notes
+
+
+# --------------------------------------------------------------------------- the core
+
+
+def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Method.default, *,
+           top: int = DEFAULT_TOP, bundle: int | None = None) -> SelectionResult:
+    """Rank the catalogue's strategies for SCOPE with METHOD; build a bundle of BUNDLE picks.
+
+    ``top`` limits the ranked list (0 = all); ``bundle`` = 0 skips the bundle, None uses
+    ``constraints.max_strategies`` or 5. The scope's ids must already be checked against CAT
+    (:func:`strategease.scope.load_scope` does this).
+    """
+    loaded = scope if isinstance(scope, LoadedScope) else LoadedScope.in_memory(scope)
+    method = Method(method)
+    size = bundle if bundle is not None else (loaded.scope.constraints.max_strategies or DEFAULT_BUNDLE)
+    select_with = _select_cfir_eric if method is Method.cfir_eric else _select_default
+    result = select_with(cat, loaded, size)
+    if top > 0:
+        result.strategies = result.strategies[:top]
+    result.coverage_notes = coverage_notes(cat, result)
+    return result
+
+
+@dataclass
+class _Scored:
+    out: StrategyOut
+    routes: dict[str, float]  # determinant -> r used for the bundle
+
+
+def _rank(items: list[_Scored]) -> list[_Scored]:
+    items.sort(key=lambda it: (-q(it.out.score), it.out.id))
+    for i, it in enumerate(items, start=1):
+        it.out.rank = i
+    return items
+
+
+def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> SelectionResult:
+    sc = loaded.scope
+    excluded = set(sc.constraints.exclude)
+    in_place = set(sc.constraints.already_in_place)
+    resolutions = [resolve(cat, d) for d in sc.determinants]
+    warnings: list[str] = []
+    uncovered: list[str] = []
+
+    # ---- warnings per determinant (scope order)
+    curated_only: list[str] = []
+    scope_ids = {d.id for d in sc.determinants}
+    for res in resolutions:
+        det = cat.determinants[res.entry.id]
+        label = _label(cat, det.id)
+        reachable = {s for s in res.routes if s not in excluded}
+        only_excluded = bool(res.routes) and not reachable
+        for parent in res.parent_fallback:
+            warnings.append(f"{label} has no function links of its own; used those of its parent "
+                            f"{_label(cat, parent)} (×{PARENT_FACTOR:g})")
+        for target in res.crosswalks:
+            if target in scope_ids:
+                warnings.append(f"{label} and {_label(cat, target)} are the same construct through the "
+                                "crosswalk; both are counted")
+        if det.framework in CFIR_FRAMEWORKS and res.entry.kind is Kind.barrier and not res.has_endorsement:
+            name = _name(cat, det.id)
+            if not reachable:
+                warnings.append(f"no endorsement data for CFIR '{name}' ({det.id}) and no route to any strategy")
+            else:
+                kinds = sorted({"functions" if r.function else r.links[-1].evidence.value
+                                for s in reachable for r in res.routes[s]})
+                how = "functions only" if kinds == ["functions"] else f"other links only ({', '.join(kinds)})"
+                warnings.append(f"no endorsement data for CFIR '{name}' ({det.id}); ranked through {how}")
+        elif not reachable:
+            if only_excluded:
+                warnings.append(f"every route from {label} leads to an excluded strategy; it stays uncovered")
+            elif res.entry.kind is Kind.facilitator and res.skipped_survey:
+                warnings.append(f"no route from facilitator {label}: its only links are CFIR–ERIC endorsements, "
+                                "which were elicited for barriers")
+            else:
+                warnings.append(f"no route from {label} to any strategy in the catalogue; it stays uncovered")
+        if reachable and all(r.curated for s in reachable for r in res.routes[s]):
+            curated_only.append(label)
+        if reachable and res.entry.kind is Kind.facilitator and res.skipped_survey:
+            warnings.append(f"facilitator {label}: {res.skipped_survey} CFIR–ERIC endorsement link(s) not used "
+                            "(elicited for barriers)")
+        if not reachable:
+            uncovered.append(det.id)
+
+    if curated_only:
+        warnings.append("every route from " + _and(curated_only) + " rests on at least one curated link "
+                        "(this project's judgement; see each link's rationale with 'strategease show ID')")
+
+    # ---- score every strategy
+    candidates = sorted({s for res in resolutions for s in res.routes} | in_place)
+    ranked: list[_Scored] = []
+    placed: list[_Scored] = []
+    for sid in candidates:
+        if sid in excluded or sid not in cat.strategies:
+            continue
+        st = cat.strategies[sid]
+        terms: list[tuple[int, str, Contribution]] = []
+        bundle_routes: dict[str, float] = {}
+        funcs: set[str] = set()
+        evidence: set[str] = set()
+        for res in resolutions:
+            routes = res.routes.get(sid)
+            if not routes:
+                continue
+            funcs.update(r.function for r in routes if r.function)
+            best = min(routes, key=Route.key)
+            value_q = q(res.weight * best.strength)
+            if value_q <= 0:
+                continue
+            bundle_routes[res.entry.id] = best.strength
+            evidence.update(lk.evidence.value for lk in best.links)
+            others = sorted({r.via for r in routes} - {best.via})
+            note = best.note
+            if others:
+                extra = f"{len(others)} other route(s): " + ", ".join(others)
+                note = f"{note}; {extra}" if note else extra
+            terms.append((value_q, res.entry.id, Contribution(
+                determinant=res.entry.id, via=best.via, strength=r6(best.strength), weight=r6(res.weight),
+                value=value_q / _SCALE, source=_join(lk.source for lk in best.links),
+                evidence=_join(lk.evidence.value for lk in best.links), rule=res.entry.kind.value, note=note)))
+        terms.sort(key=lambda t: (-t[0], t[1]))
+        base_q = sum(t[0] for t in terms)
+        contributions = [t[2] for t in terms]
+        modifier = _ratings_term(cat, st, base_q)
+        total_q = base_q
+        if modifier is not None:
+            contributions.append(modifier)
+            total_q += q(modifier.value)
+        if base_q <= 0 and sid not in in_place:
+            continue
+        imp, feas = _ratings(cat, st)
+        out = StrategyOut(rank=0, id=sid, name=st.name, framework=st.framework, cluster=st.cluster,
+                          score=total_q / _SCALE, contributions=contributions,
+                          determinants=[t[1] for t in terms], functions=sorted(funcs),
+                          evidence=sorted(evidence), importance=imp, feasibility=feas)
+        (placed if sid in in_place else ranked).append(_Scored(out, bundle_routes))
+    _rank(ranked)
+    _rank(placed)
+
+    # ---- types of HOW
+    func_scores: dict[str, int] = defaultdict(int)
+    func_dets: dict[str, list[str]] = defaultdict(list)
+    for res in resolutions:
+        for func, factor in res.functions.items():
+            value_q = q(res.weight * factor)
+            if value_q > 0:
+                func_scores[func] += value_q
+                func_dets[func].append(res.entry.id)
+    functions = [FunctionOut(id=f, name=_name(cat, f), score=func_scores[f] / _SCALE, determinants=sorted(func_dets[f]))
+                 for f in sorted(func_scores, key=lambda f: (-func_scores[f], f))]
+
+    weights = {res.entry.id: res.weight for res in resolutions}
+    bundle_out = _bundle(cat, weights, ranked + placed, [p.out.id for p in placed], size, warnings)
+    determinants = [DeterminantOut(id=res.entry.id, name=_name(cat, res.entry.id),
+                                   framework=cat.determinants[res.entry.id].framework, kind=res.entry.kind.value,
+                                   importance=res.entry.importance, changeability=res.entry.changeability,
+                                   weight=r6(res.weight), note=res.entry.note, resolved_via=res.resolved_via)
+                    for res in resolutions]
+    return SelectionResult(
+        tool_version=__version__, method=Method.default.value, catalogue=_catalogue_info(cat),
+        scope=_scope_info(loaded), determinants=determinants, functions=functions,
+        strategies=[it.out for it in ranked], already_in_place=[it.out for it in placed], bundle=bundle_out,
+        uncovered=uncovered, warnings=warnings)
+
+
+def _bundle(cat: Catalogue, weights: dict[str, float], scored: Sequence[_Scored], preselected: list[str],
+            size: int, warnings: list[str]) -> Bundle | None:
+    if size <= 0:
+        return None
+    routes = {it.out.id: it.routes for it in scored}
+    sol = greedy_bundle(weights, routes, size, preselected)
+    if len(sol.picks) < size:
+        warnings.append(f"the bundle has {len(sol.picks)} strategies, fewer than the {size} asked for: "
+                        "no other strategy adds coverage")
+    order = list(weights)
+    return Bundle(size=size,
+                  strategies=[BundleItem(id=p.id, name=_name(cat, p.id), gain=r6(p.gain), covers=list(p.covers))
+                              for p in sol.picks],
+                  covered_weight=r6(sol.covered), total_weight=r6(sol.total),
+                  uncovered=[d for d in order if d in set(sol.uncovered)])
+
+
+# --------------------------------------------------------------------------- cfir-eric
+
+
+def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int) -> SelectionResult:
+    sc = loaded.scope
+    excluded = set(sc.constraints.exclude)
+    in_place = set(sc.constraints.already_in_place)
+    warnings: list[str] = []
+    # CFIR 1.0 barrier -> the scope determinant credited with it
+    claims: dict[str, list[str]] = defaultdict(list)  # CFIR 1.0 barrier -> scope determinants choosing it
+    resolved: dict[str, list[str]] = {d.id: [] for d in sc.determinants}
+    for d in sc.determinants:
+        det = cat.determinants[d.id]
+        label = _label(cat, d.id)
+        if d.kind is Kind.facilitator:
+            warnings.append(f"{label} ignored by --method cfir-eric: it is a facilitator "
+                            "(the CFIR–ERIC tool matches strategies to barriers only)")
+            continue
+        if det.framework == CFIR1:
+            targets = [d.id]
+        elif det.framework == CFIR2:
+            targets = sorted(lk.to for lk in _links(cat, d.id, m.LinkKind.crosswalk)
+                             if lk.to in cat.determinants and cat.determinants[lk.to].framework == CFIR1)
+            if not targets:
+                warnings.append(f"{label} ignored by --method cfir-eric: no crosswalk to a CFIR 1.0 construct")
+                continue
+            names = ", ".join(_label(cat, t) for t in targets)
+            warnings.append(f"{label} is CFIR 2.0; counted as CFIR 1.0 {names} through the crosswalk")
+        else:
+            warnings.append(f"{label} ignored by --method cfir-eric: only CFIR constructs are matched")
+            continue
+        for t in targets:
+            resolved[d.id].append(t)
+            claims[t].append(d.id)
+    # each CFIR 1.0 barrier counts once, credited to itself when chosen directly, else to the first id
+    counted = {t: (t if t in ids else min(ids)) for t, ids in claims.items()}
+    for t in sorted(claims):
+        if len(claims[t]) > 1:
+            warnings.append(f"CFIR 1.0 {_label(cat, t)} is chosen more than once ({', '.join(sorted(claims[t]))}); "
+                            "counted once")
+    position = {d.id: i for i, d in enumerate(sc.determinants)}
+    # endorsement data per counted barrier
+    per_strategy: dict[str, list[tuple[str, m.Link]]] = defaultdict(list)
+    for t in sorted(counted, key=lambda b: (position[counted[b]], b)):
+        name = _name(cat, t)
+        survey = [lk for lk in _links(cat, t, m.LinkKind.addresses)
+                  if lk.evidence is m.Evidence.survey_of_experts and lk.strength is not None]
+        secondary = [lk for lk in _links(cat, t, m.LinkKind.addresses)
+                     if lk.evidence is m.Evidence.secondary_report]
+        if not survey:
+            warnings.append(f"no endorsement percentages for CFIR '{name}' ({t}); it adds nothing to the "
+                            "cfir-eric ranking (data thin)")
+        if secondary:
+            warnings.append(f"{len(secondary)} Level-1-or-2 link(s) for CFIR '{name}' ({t}) from a secondary "
+                            "report are not counted (no percentage)")
+        for lk in survey:
+            per_strategy[lk.to].append((t, lk))
+    non_default = [d.id for d in sc.determinants if d.id in {counted[t] for t in counted}
+                   and (d.importance, d.changeability) != (3, 3)]
+    if non_default:
+        warnings.append("--method cfir-eric ignores importance and changeability (the CFIR–ERIC tool is unweighted)")
+
+    ranked: list[_Scored] = []
+    placed: list[_Scored] = []
+    for sid in sorted(set(per_strategy) | in_place):
+        if sid in excluded or sid not in cat.strategies:
+            continue
+        st = cat.strategies[sid]
+        terms: list[tuple[int, str, Contribution]] = []
+        routes: dict[str, float] = {}
+        level1 = level2 = 0
+        for t, lk in per_strategy.get(sid, []):
+            strength = lk.strength or 0.0
+            owner = counted[t]
+            level = "Level 1 (≥ 50 %)" if strength >= LEVEL1 else "Level 2 (20–49 %)" if strength >= LEVEL2 else None
+            level1 += strength >= LEVEL1
+            level2 += LEVEL2 <= strength < LEVEL1
+            value_q = q(strength * 100)
+            if strength > 0:
+                routes[owner] = max(routes.get(owner, 0.0), strength)
+            note = level
+            if lk.n_respondents:
+                note = f"{note}; n = {lk.n_respondents}" if note else f"n = {lk.n_respondents}"
+            terms.append((value_q, owner, Contribution(
+                determinant=owner, via="direct" if owner == t else f"crosswalk:{t}", strength=r6(strength),
+                weight=None, value=value_q / _SCALE, source=lk.source, evidence=lk.evidence.value,
+                rule="barrier", note=note)))
+        terms.sort(key=lambda x: (-x[0], x[1]))
+        total_q = sum(x[0] for x in terms)
+        if total_q <= 0 and sid not in in_place:
+            continue
+        imp, feas = _ratings(cat, st)
+        out = StrategyOut(rank=0, id=sid, name=st.name, framework=st.framework, cluster=st.cluster,
+                          score=total_q / _SCALE, contributions=[x[2] for x in terms],
+                          determinants=[x[1] for x in terms if x[0] > 0], functions=[],
+                          evidence=sorted({x[2].evidence or "" for x in terms} - {""}), importance=imp,
+                          feasibility=feas, cumulative_percent=total_q / _SCALE, level1=level1, level2=level2)
+        (placed if sid in in_place else ranked).append(_Scored(out, routes))
+    _rank(ranked)
+    _rank(placed)
+
+    owners = [d.id for d in sc.determinants if d.id in set(counted.values())]
+    weights = {d: 1.0 for d in owners}
+    bundle_out = _bundle(cat, weights, ranked + placed, [p.out.id for p in placed], size, warnings)
+    reached = {d for it in ranked + placed for d in it.routes}
+    uncovered = [d for d in owners if d not in reached]
+    determinants = [DeterminantOut(id=d.id, name=_name(cat, d.id), framework=cat.determinants[d.id].framework,
+                                   kind=d.kind.value, importance=d.importance, changeability=d.changeability,
+                                   weight=1.0 if d.id in weights else 0.0, note=d.note, resolved_via=resolved[d.id])
+                    for d in sc.determinants]
+    return SelectionResult(
+        tool_version=__version__, method=Method.cfir_eric.value, catalogue=_catalogue_info(cat),
+        scope=_scope_info(loaded), determinants=determinants, functions=[],
+        strategies=[it.out for it in ranked], already_in_place=[it.out for it in placed], bundle=bundle_out,
+        uncovered=uncovered, warnings=warnings)
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def find_strategy(result: SelectionResult, cat: Catalogue, strategy_id: str) -> StrategyOut:
+    """The ranked (or already-in-place) strategy with this id, or a usage error with a hint."""
+    for st in (*result.strategies, *result.already_in_place):
+        if st.id == strategy_id:
+            return st
+    ranked = [st.id for st in (*result.strategies, *result.already_in_place)]
+    if strategy_id in result.scope.exclude:
+        raise UsageError(f"strategy '{strategy_id}' is excluded by the scope's constraints, so it is not ranked")
+    if strategy_id in cat.strategies:
+        raise UsageError(f"strategy '{strategy_id}' is not ranked for this scope: no route reaches it from the "
+                         "scope's determinants", hint=did_you_mean(strategy_id, ranked))
+    hint = did_you_mean(strategy_id, ranked) or did_you_mean(strategy_id, cat.strategies)
+    raise UsageError(f"no strategy with id '{strategy_id}'", hint=hint or "see the ranked list for ids")
+
+
+__all__ = ["Method", "Resolution", "Route", "find_strategy", "resolve", "select", "weight", "BINARY_LINK_STRENGTH",
+           "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR", "FACILITATOR_FACTOR", "RATINGS_K"]
