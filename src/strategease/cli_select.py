@@ -1,9 +1,140 @@
-"""Registers the ``select`` and ``init`` commands (filled in by the selection work)."""
+"""The ``select`` and ``init`` commands: thin wrappers over :mod:`strategease.scoring`.
+
+Each command parses its options, calls one core function, hands the result to a renderer from
+:mod:`strategease.render_select` and turns the outcome into an exit code. Heavy modules are
+imported inside the command functions so that ``strategease --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from strategease.cli_options import BaseOpt, CatalogueOpt
+
+
+class SelectFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class SelectMethod(StrEnum):
+    default = "default"
+    cfir_eric = "cfir-eric"
+
+
+ScopeArg = Annotated[Path, typer.Argument(help="Scope file (YAML); 'strategease init' writes an "
+                                          "example.", show_default=False)]
+MethodOption = Annotated[SelectMethod, typer.Option(
+    "--method", "-m", help="'default': weighted routes through functions and links (docs/scoring.md); "
+    "'cfir-eric': the CFIR–ERIC matching tool's cumulative % of experts, CFIR 1.0 barriers only.")]
+TopOption = Annotated[int, typer.Option("--top", "-n", min=0, help="Show the N best strategies (0 = all).")]
+BundleOption = Annotated[int | None, typer.Option(
+    "--bundle", "-b", min=0, show_default=False,
+    help="Size of the suggested bundle [default: constraints.max_strategies, else 5; 0 = none].")]
+ExplainOption = Annotated[str | None, typer.Option(
+    "--explain", "-e", metavar="ID", show_default=False,
+    help="Print the itemised score of one ranked strategy, with sources, instead of the ranking.")]
+FormatOption = Annotated[SelectFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def select_cmd(
+    scope: ScopeArg,
+    catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
+    method: MethodOption = SelectMethod.default,
+    top: TopOption = 10,
+    bundle: BundleOption = None,
+    explain: ExplainOption = None,
+    fmt: FormatOption = SelectFormat.table,
+) -> None:
+    """Rank implementation strategies for a scope, explain each score, and suggest a bundle.
+
+    Each determinant in the scope (barrier or facilitator, any framework) is followed through the
+    catalogue to intervention functions and strategies; scores are itemised and documented in
+    docs/scoring.md. Results go to stdout; uncovered determinants, warnings and coverage notes go to
+    stderr (json and markdown carry them in the output too).
+
+    Exit codes: 0 success · 1 scope or catalogue content invalid (schema, unknown ids, values out of
+    range; every problem is listed with file:line:column) · 2 usage or I/O error (bad option, missing
+    or unreadable file, malformed YAML, unknown --explain ID).
+
+    Examples:
+
+      strategease select examples/delirium-scope.yaml
+
+      strategease select scope.yaml --format json | jq '.strategies[0]'
+
+      strategease select scope.yaml --explain eric.audit-and-provide-feedback
+
+      strategease select scope.yaml --method cfir-eric --top 0 --format csv
+    """
+    from strategease.cli_options import load_valid
+    from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines
+    from strategease.scope import load_scope
+    from strategease.scoring import find_strategy, select
+
+    cat = load_valid(base, catalogue)
+    loaded = load_scope(scope, cat)
+    result = select(cat, loaded, method.value, top=0 if explain else top, bundle=bundle)
+    if explain is not None:
+        strategy = find_strategy(result, cat, explain)
+        citations = {key: src.citation for key, src in sorted(cat.sources.items())}
+        _emit(EXPLAINERS[fmt.value](result, strategy, citations))
+        return
+    _emit(RENDERERS[fmt.value](result))
+    if fmt.value not in CARRIES_WARNINGS:
+        sys.stdout.flush()
+        for line in stderr_lines(result):
+            sys.stderr.write(line + "\n")
+
+
+def _emit(rendered: object) -> None:
+    if isinstance(rendered, str):
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+        return
+    from strategease.console import out
+
+    out().print(rendered)
+
+
+InitPath = Annotated[Path | None, typer.Argument(show_default=False,
+                                                 help="Where to write the scope (default: print to stdout).")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
+
+
+def init_cmd(path: InitPath = None, force: ForceOption = False) -> None:
+    """Write a commented example scope (the delirium-screening example) to start from.
+
+    Never overwrites an existing file unless --force. Exit 0 written, 2 file exists or cannot be
+    written.
+
+    Examples:
+
+      strategease init my-scope.yaml
+
+      strategease init > my-scope.yaml
+    """
+    from strategease.scope import example_scope_text
+
+    text = example_scope_text()
+    if path is None:
+        sys.stdout.write(text)
+        return
+    from strategease.outputs import write_atomic
+
+    write_atomic(path, text.encode("utf-8"), force=force)
+    typer.echo(f"wrote {path}; edit it, then run: strategease select {path}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add selection commands to the app."""
+    app.command("select")(select_cmd)
+    app.command("init")(init_cmd)

@@ -1,0 +1,378 @@
+"""Renderers for selection results: one function per ``--format`` value, found through registries.
+
+``RENDERERS[fmt](result)`` renders a whole :class:`SelectionResult`; ``EXPLAINERS[fmt](result,
+strategy, citations)`` renders the itemised breakdown of one strategy. A renderer returns either
+text (written to stdout verbatim) or a Rich renderable (printed through the stdout console, so it
+honours ``NO_COLOR`` and ``STRATEGEASE_WIDTH``). :func:`stderr_lines` gives the status lines
+(uncovered determinants, warnings, coverage notes) for formats that cannot carry them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from strategease.result import Contribution, SelectionResult, StrategyOut
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+Renderer = Callable[[SelectionResult], Any]
+Explainer = Callable[[SelectionResult, StrategyOut, Mapping[str, str]], Any]
+
+
+# --------------------------------------------------------------------------- shared bits
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    """Compact number: up to DIGITS decimals, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else _num(value, 2)
+
+
+def _is_cfir_eric(result: SelectionResult) -> bool:
+    return result.method == "cfir-eric"
+
+
+def _coverage_pct(result: SelectionResult) -> str:
+    b = result.bundle
+    if b is None or b.total_weight <= 0:
+        return ""
+    return f"{100 * b.covered_weight / b.total_weight:.1f} %"
+
+
+def _names(result: SelectionResult) -> dict[str, str]:
+    names = {d.id: d.name for d in result.determinants}
+    names.update({f.id: f.name for f in result.functions})
+    return names
+
+
+def stderr_lines(result: SelectionResult) -> list[str]:
+    """Status lines for stderr: uncovered determinants, warnings, coverage notes."""
+    lines = []
+    names = _names(result)
+    if result.uncovered:
+        lines.append("uncovered: " + ", ".join(f"{names.get(d, d)} ({d})" for d in result.uncovered))
+    lines.extend(f"warning: {w}" for w in result.warnings)
+    lines.extend(f"note: {n}" for n in result.coverage_notes)
+    return lines
+
+
+# --------------------------------------------------------------------------- table (Rich)
+
+
+EVIDENCE_SHORT = {"survey-of-experts": "survey", "published-matrix": "matrix", "secondary-report": "secondary",
+                  "seed-document": "seed", "curated": "curated"}
+
+
+def _short_evidence(values: list[str]) -> str:
+    return ", ".join(EVIDENCE_SHORT.get(v, v) for v in values)
+
+
+def _table(title: str) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
+                 pad_edge=False)
+
+
+def table(result: SelectionResult) -> RenderableType:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.text import Text
+
+    names = _names(result)
+    parts: list[Any] = []
+    header = Text()
+    header.append(result.scope.title, style="bold")
+    header.append(f"\nscope {result.scope.path} · method {result.method}")
+    header.append(f"\ncatalogue {result.catalogue.name} {result.catalogue.version}")
+    parts.append(header)
+
+    dets = _table("Determinants")
+    dets.add_column("id", no_wrap=True)
+    dets.add_column("name", overflow="fold")
+    dets.add_column("kind")
+    for col in ("imp", "chg", "weight"):
+        dets.add_column(col, justify="right")
+    for d in result.determinants:
+        dets.add_row(escape(d.id), escape(d.name), d.kind, _num(d.importance), _num(d.changeability),
+                     _num(d.weight))
+    parts.append(dets)
+
+    if result.functions:
+        how = " · ".join(f"{f.name} {_num(f.score)}" for f in result.functions)
+        parts.append(Text.assemble(("Types of HOW (intervention functions): ", "bold"), how))
+
+    cfir = _is_cfir_eric(result)
+    ranked = _table(f"Ranked strategies ({len(result.strategies)} shown)")
+    ranked.show_lines = True
+    ranked.add_column("#", justify="right")
+    ranked.add_column("strategy", overflow="fold", ratio=5, min_width=24)
+    if cfir:
+        ranked.add_column("cum %", justify="right")
+        ranked.add_column("L1", justify="right")
+        ranked.add_column("L2", justify="right")
+    else:
+        ranked.add_column("score", justify="right")
+    ranked.add_column("addresses", overflow="fold", ratio=4)
+    if not cfir:
+        ranked.add_column("functions", overflow="fold", ratio=3)
+    ranked.add_column("evidence", overflow="fold", ratio=2, min_width=8)
+    for s in result.strategies:
+        who = Text.assemble((s.name, "bold"), "\n", (s.id, "dim"))
+        addresses = escape("; ".join(names.get(d, d) for d in s.determinants))
+        if cfir:
+            ranked.add_row(str(s.rank), who, _pct(s.cumulative_percent), str(s.level1 or 0), str(s.level2 or 0),
+                           addresses, _short_evidence(s.evidence))
+        else:
+            ranked.add_row(str(s.rank), who, _num(s.score), addresses,
+                           escape("; ".join(names.get(f, f) for f in s.functions)), _short_evidence(s.evidence))
+    if not result.strategies:
+        parts.append(Text("No strategy is reached from this scope's determinants.", style="bold"))
+    else:
+        parts.append(ranked)
+
+    if result.already_in_place:
+        placed = " · ".join(f"{s.name} ({s.id}) {_num(s.score)}" for s in result.already_in_place)
+        parts.append(Text.assemble(("Already in place: ", "bold"), placed))
+
+    b = result.bundle
+    if b is not None:
+        bundle = _table(f"Suggested bundle (greedy coverage, up to {b.size})")
+        bundle.show_lines = True
+        bundle.add_column("pick", justify="right")
+        bundle.add_column("strategy", overflow="fold", ratio=4)
+        bundle.add_column("gain", justify="right")
+        bundle.add_column("covers", overflow="fold", ratio=3)
+        for i, item in enumerate(b.strategies, start=1):
+            bundle.add_row(str(i), Text.assemble((item.name, "bold"), "\n", (item.id, "dim")), _num(item.gain),
+                           escape("; ".join(names.get(d, d) for d in item.covers)))
+        parts.append(bundle)
+        summary = (f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})"
+                   + (f"; not covered: {', '.join(b.uncovered)}" if b.uncovered else ""))
+        parts.append(Text(summary))
+    parts.append(Text(f"Evidence: survey = % of experts endorsing; matrix = published table; secondary = later "
+                      f"report, no number; seed = seed documents; curated = this project's judgement.\n"
+                      f"Explain a score: strategease select {result.scope.path} --explain ID", style="dim"))
+    return Group(*_spaced(parts))
+
+
+def _spaced(parts: list[Any]) -> list[Any]:
+    from rich.text import Text
+
+    out: list[Any] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(Text(""))
+        out.append(part)
+    return out
+
+
+# --------------------------------------------------------------------------- json, csv, markdown
+
+
+def as_json(result: SelectionResult) -> str:
+    return result.model_dump_json(indent=2) + "\n"
+
+
+CSV_COLUMNS = ("rank", "id", "name", "framework", "cluster", "score", "cumulative_percent", "level1", "level2",
+               "determinants", "functions", "evidence", "importance", "feasibility", "bundle_pick")
+
+
+def as_csv(result: SelectionResult) -> str:
+    """One row per ranked strategy; list cells joined by ';'. Columns are stable (``CSV_COLUMNS``)."""
+    picks = {item.id: i for i, item in enumerate(result.bundle.strategies, 1)} if result.bundle else {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in result.strategies:
+        writer.writerow([s.rank, s.id, s.name, s.framework, s.cluster or "", _cell(s.score),
+                         _cell(s.cumulative_percent), _cell(s.level1), _cell(s.level2), ";".join(s.determinants),
+                         ";".join(s.functions), ";".join(s.evidence), _cell(s.importance), _cell(s.feasibility),
+                         picks.get(s.id, "")])
+    return buf.getvalue()
+
+
+def _cell(value: float | int | None) -> str:
+    return "" if value is None else repr(value) if isinstance(value, float) else str(value)
+
+
+def _md(text: object) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
+    right = right or set()
+    lines = ["| " + " | ".join(headers) + " |",
+             "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def as_markdown(result: SelectionResult) -> str:
+    sc = result.scope
+    cfir = _is_cfir_eric(result)
+    out = [f"# Implementation strategies: {_md(sc.title)}", ""]
+    out.append(f"Method `{result.method}` · catalogue {_md(result.catalogue.name)} {result.catalogue.version} "
+               f"(`{result.catalogue.content_hash[:12]}`) · scope `{_md(sc.path)}` (`{sc.content_hash[:12]}`) · "
+               f"strategease {result.tool_version}")
+    out += ["", "## The change", ""]
+    out += [f"- **{k}**: {_md(v)}" for k, v in sc.change.items()]
+    if sc.levels:
+        out.append(f"- **levels**: {', '.join(sc.levels)}")
+    out += ["", "## Determinants", ""]
+    out += _md_table(["id", "name", "kind", "importance", "changeability", "weight", "resolved via"],
+                     [[d.id, d.name, d.kind, _num(d.importance), _num(d.changeability), _num(d.weight),
+                       ", ".join(d.resolved_via)] for d in result.determinants], right={3, 4, 5})
+    if result.functions:
+        out += ["", "## Types of HOW (intervention functions)", ""]
+        out += _md_table(["function", "score", "called for by"],
+                         [[f"{f.name} (`{f.id}`)", _num(f.score), ", ".join(f.determinants)]
+                          for f in result.functions], right={1})
+    out += ["", "## Ranked strategies", ""]
+    if not result.strategies:
+        out.append("No strategy is reached from this scope's determinants.")
+    elif cfir:
+        out += _md_table(["rank", "strategy", "cumulative %", "level 1", "level 2", "addresses", "evidence"],
+                         [[str(s.rank), f"{s.name} (`{s.id}`)", _pct(s.cumulative_percent), str(s.level1 or 0),
+                           str(s.level2 or 0), ", ".join(s.determinants), ", ".join(s.evidence)]
+                          for s in result.strategies], right={0, 2, 3, 4})
+    else:
+        out += _md_table(["rank", "strategy", "score", "addresses", "functions", "evidence"],
+                         [[str(s.rank), f"{s.name} (`{s.id}`)", _num(s.score), ", ".join(s.determinants),
+                           ", ".join(s.functions), ", ".join(s.evidence)] for s in result.strategies],
+                         right={0, 2})
+    if result.already_in_place:
+        out += ["", "## Already in place", ""]
+        out += [f"- {s.name} (`{s.id}`): score {_num(s.score)}" for s in result.already_in_place]
+    b = result.bundle
+    if b is not None:
+        out += ["", f"## Suggested bundle (greedy coverage, up to {b.size})", ""]
+        out += _md_table(["pick", "strategy", "gain", "covers"],
+                         [[str(i), f"{it.name} (`{it.id}`)", _num(it.gain), ", ".join(it.covers)]
+                          for i, it in enumerate(b.strategies, 1)], right={0, 2})
+        out += ["", f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})."]
+        if b.uncovered:
+            out.append(f"Not covered: {', '.join(b.uncovered)}.")
+    if result.uncovered or result.warnings:
+        out += ["", "## Warnings", ""]
+        names = _names(result)
+        out += [f"- uncovered: {_md(names.get(d, d))} (`{d}`)" for d in result.uncovered]
+        out += [f"- {_md(w)}" for w in result.warnings]
+    if result.coverage_notes:
+        out += ["", "## Catalogue coverage notes", ""]
+        out += [f"- {_md(n)}" for n in result.coverage_notes]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS: dict[str, Renderer] = {"table": table, "json": as_json, "csv": as_csv, "markdown": as_markdown}
+"""One renderer per ``--format`` value (a test checks that every value has one)."""
+
+CARRIES_WARNINGS = {"json", "markdown"}
+"""Formats whose output includes the warnings; the others print them on stderr."""
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def _score_line(s: StrategyOut, cfir: bool) -> str:
+    if cfir:
+        return (f"cumulative {_pct(s.cumulative_percent)} % · Level 1 for {s.level1 or 0} · "
+                f"Level 2 for {s.level2 or 0} chosen barrier(s)")
+    return f"score {_num(s.score, 6)}"
+
+
+def _cited(c: Contribution, citations: Mapping[str, str]) -> list[str]:
+    keys = [k.strip() for k in (c.source or "").split(";") if k.strip()]
+    return [f"{k}: {citations.get(k, '(citation not in catalogue)')}" for k in keys]
+
+
+def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> RenderableType:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.text import Text
+
+    cfir = _is_cfir_eric(result)
+    where = f"rank {s.rank}" if s in result.strategies else "already in place"
+    head = Text.assemble((s.name, "bold"), f"  ({s.id}, {where}, method {result.method})\n",
+                         _score_line(s, cfir))
+    tbl = _table("Contributions (they add up to the score)")
+    tbl.add_column("determinant", overflow="fold", ratio=4, min_width=20)
+    tbl.add_column("via", overflow="fold", ratio=4)
+    for col in ("strength", "weight", "value"):
+        tbl.add_column(col, justify="right", no_wrap=True)
+    tbl.add_column("rule", overflow="fold", ratio=2)
+    for c in s.contributions:
+        tbl.add_row(escape(c.determinant or "(ratings)"), escape(c.via), _num(c.strength, 6), _num(c.weight, 6),
+                    _num(c.value, 6), c.rule)
+    tbl.add_row("", "", "", "total", _num(s.score, 6), "", style="bold")
+    parts: list[Any] = [head, tbl]
+    notes = []
+    for c in s.contributions:
+        bits = [b for b in (c.evidence, f"source {c.source}" if c.source else None, c.note) if b]
+        if bits:
+            notes.append(f"{c.determinant or 'ratings'}: {'; '.join(bits)}")
+    if notes:
+        parts.append(Text("Evidence and notes\n", style="bold") + Text("\n".join(notes)))
+    sources = _sources(s, citations)
+    if sources:
+        parts.append(Text("Sources\n", style="bold") + Text("\n".join(sources)))
+    return Group(*_spaced(parts))
+
+
+def _sources(s: StrategyOut, citations: Mapping[str, str]) -> list[str]:
+    seen: list[str] = []
+    for c in s.contributions:
+        for line in _cited(c, citations):
+            if line not in seen:
+                seen.append(line)
+    return seen
+
+
+def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+    doc = {"method": result.method, "strategy": s.model_dump(mode="json"),
+           "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "weight", "value", "rule", "evidence",
+                       "source", "note")
+
+
+def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(EXPLAIN_CSV_COLUMNS)
+    for c in s.contributions:
+        writer.writerow([s.id, c.determinant or "", c.via, _cell(c.strength), _cell(c.weight), _cell(c.value),
+                         c.rule, c.evidence or "", c.source or "", c.note or ""])
+    return buf.getvalue()
+
+
+def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+    cfir = _is_cfir_eric(result)
+    where = f"rank {s.rank}" if s in result.strategies else "already in place"
+    out = [f"## {_md(s.name)} (`{s.id}`)", "", f"{where} · method `{result.method}` · {_score_line(s, cfir)}", ""]
+    out += _md_table(["determinant", "via", "strength", "weight", "value", "rule", "evidence", "note"],
+                     [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.weight, 6), _num(c.value, 6),
+                       c.rule, c.evidence or "", c.note or ""] for c in s.contributions]
+                     + [["**total**", "", "", "", f"**{_num(s.score, 6)}**", "", "", ""]], right={2, 3, 4})
+    sources = _sources(s, citations)
+    if sources:
+        out += ["", "Sources:", ""] + [f"- {_md(line)}" for line in sources]
+    return "\n".join(out) + "\n"
+
+
+EXPLAINERS: dict[str, Explainer] = {"table": explain_table, "json": explain_json, "csv": explain_csv,
+                                    "markdown": explain_markdown}
