@@ -172,7 +172,12 @@ def _template_error(exc: BaseException, custom: Path) -> UsageError:
                 path, line = frame.filename, frame.lineno
     if path is None:
         path = str(custom)
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template not found: '{exc.name}'"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
     kind = "syntax error" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
     return UsageError(f"template {kind}: {message}", path=path, line=line,
                       hint="fix the template, or drop --template to use the shipped one")
