@@ -237,12 +237,16 @@ def check_ids(data: Any, path: str, cat: Catalogue) -> list[InputInvalid]:
     return errors
 
 
+_SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function",
+             "clusters": "cluster", "sources": "source", "frameworks": "framework"}
+
+
 def _unknown(path: str, pos: tuple[int | None, int | None], where: str, value: str, cat: Catalogue,
              section: str) -> InputInvalid:
-    what = section[:-1]
+    what = _SINGULAR[section]
     other = cat.entity(value)
     if other is not None:
-        found = other[0][:-1]
+        found = _SINGULAR.get(other[0], other[0])
         hint = ("list strategies under constraints.exclude or constraints.already_in_place"
                 if found == "strategy" else f"only {section} can go here")
         return _error(path, pos, f"{where}: '{value}' is a {found}, not a {what}", hint)
