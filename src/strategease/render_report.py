@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from strategease.errors import UsageError
-from strategease.report import APEASE_CRITERIA, SECTION_TITLES, TO_DECIDE, ReportDoc, num
+from strategease.report import APEASE_CRITERIA, SECTION_TITLES, TO_DECIDE, ReportDoc, join_names, num
 from strategease.result import SelectionResult
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def _environment(fmt: str, custom: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(num=num, shade=_shade, ink=_ink, percent=_percent, md=md_escape, md_raw=_md_raw)
+    env.filters.update(num=num, names=join_names, shade=_shade, ink=_ink, percent=_percent, md=md_escape, md_raw=_md_raw)
     return env
 
 
@@ -282,14 +282,14 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
 
     heading("determinants", 3)
     for group in doc.determinant_groups:
-        word.add_heading(t(f"{group.family} ({', '.join(group.frameworks)})"), level=2)
+        word.add_heading(t(f"{group.family}: {join_names(group.frameworks)}"), level=2)
         table(["Determinant", "Kind", "Weight", "Notes"],
-              [[d.name, d.kind, num(d.weight), _det_notes(d.note, d.resolved_via)] for d in group.determinants])
+              [[d.name, d.kind, num(d.weight), _det_notes(d.note, d.found_via)] for d in group.determinants])
 
     heading("functions", 4)
     if doc.functions:
         table(["Type of HOW", "Score", "Called for by", "What it means"],
-              [[f.name, num(f.score), ", ".join(f.determinants), f.description or ""] for f in doc.functions])
+              [[f.name, num(f.score), join_names(f.determinants), f.description or ""] for f in doc.functions])
     else:
         para("No intervention functions were reached from the determinants in scope.")
 
@@ -309,9 +309,9 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
         para(f"{len(doc.bundle.strategies)} strategies reach {num(doc.bundle.covered_percent)}% of the "
              f"determinant weight ({num(doc.bundle.covered_weight)} of {num(doc.bundle.total_weight)}).")
         table(["", "Strategy", "Adds", "Covers"],
-              [[b.code, b.name, num(b.gain), ", ".join(b.covers)] for b in doc.bundle.strategies])
+              [[b.code, b.name, num(b.gain), join_names(b.covers)] for b in doc.bundle.strategies])
         if doc.bundle.uncovered:
-            para("Not yet addressed: " + ", ".join(doc.bundle.uncovered))
+            para("Not yet addressed: " + join_names(doc.bundle.uncovered) + ".")
     else:
         para("No bundle was computed.")
 
@@ -385,7 +385,7 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
 def _det_notes(note: str | None, via: list[str]) -> str:
     parts = [note] if note else []
     if via:
-        parts.append("found via " + ", ".join(via))
+        parts.append("found via " + join_names(via))
     return "; ".join(parts)
 
 

@@ -151,7 +151,7 @@ class DeterminantRow(_Out):
     changeability: float
     weight: float
     note: str | None = None
-    resolved_via: list[str] = Field(default_factory=list)
+    found_via: list[str] = Field(default_factory=list)  # names of crosswalked/parent determinants used
 
 
 class DeterminantGroup(_Out):
@@ -343,13 +343,20 @@ def num(value: float | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _join(words: Iterable[str]) -> str:
+def join_names(words: Iterable[str], last: str | None = None) -> str:
+    """Join names for reading: commas, or semicolons when a name itself holds a comma
+    ("Memory, Attention and Decision Processes"); with LAST (e.g. "and") before the final one."""
     items = list(words)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    sep = "; " if any("," in w for w in items) else ", "
+    if last is None or len(items) < 2:
+        return sep.join(items)
+    if sep == "; ":
+        return "; ".join(items[:-1]) + f"; {last} " + items[-1]
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def _join(words: Iterable[str]) -> str:
+    return join_names(words, "and")
 
 
 class _Names:
@@ -473,7 +480,7 @@ def _family(framework: str) -> str:
                                                                      "Other frameworks"))
 
 
-def _determinant_groups(result: SelectionResult, cat: Catalogue | None) -> list[DeterminantGroup]:
+def _determinant_groups(result: SelectionResult, cat: Catalogue | None, names: _Names) -> list[DeterminantGroup]:
     groups: dict[str, list[DeterminantRow]] = {}
     for d in result.determinants:
         fw_name = d.framework
@@ -481,7 +488,7 @@ def _determinant_groups(result: SelectionResult, cat: Catalogue | None) -> list[
             fw_name = cat.frameworks[d.framework].name
         row = DeterminantRow(id=d.id, name=d.name, framework=d.framework, framework_name=fw_name, kind=d.kind,
                              importance=d.importance, changeability=d.changeability, weight=d.weight,
-                             note=d.note, resolved_via=[v for v in d.resolved_via if v != d.id])
+                             note=d.note, found_via=[names(v) for v in d.resolved_via if v != d.id])
         groups.setdefault(_family(d.framework), []).append(row)
     out = []
     for family in FAMILY_ORDER:
@@ -581,7 +588,8 @@ def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -
 
 
 def _sources(result: SelectionResult, shown: list[StrategyOut], cat: Catalogue | None) -> list[SourceRow]:
-    keys: set[str] = {c.source for s in shown for c in s.contributions if c.source}
+    keys: set[str] = {key.strip() for s in shown for c in s.contributions
+                      for key in (c.source or "").split(";") if key.strip()}
     if cat is not None:
         for entry_id in [*(d.id for d in result.determinants), *(f.id for f in result.functions),
                          *(s.id for s in shown)]:
@@ -619,7 +627,7 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
         title=f"Implementation strategies: {result.scope.title}",
         summary=_summary(result, names, bundle),
         scope=_scope(result),
-        determinant_groups=_determinant_groups(result, cat),
+        determinant_groups=_determinant_groups(result, cat, names),
         functions=_functions(result, cat, names),
         strategies=_strategy_rows(result, cat, bundle_ids),
         matrix=_matrix(result, bundle_ids),
@@ -634,4 +642,4 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
 
 
 __all__ = ["APEASE_CRITERIA", "PROCTOR_DIMENSIONS", "SECTION_TITLES", "ReportDoc", "build_report", "num",
-           "parse_source_date_epoch", "report_date"]
+           "join_names", "parse_source_date_epoch", "report_date"]
