@@ -153,7 +153,8 @@ def _environment(fmt: str, custom: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(num=num, names=join_names, shade=_shade, ink=_ink, percent=_percent, md=md_escape, md_raw=_md_raw)
+    env.filters.update(num=num, names=join_names, shade=_shade, ink=_ink, percent=_percent, md=md_escape,
+                       md_raw=_md_raw)
     return env
 
 
