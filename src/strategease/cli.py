@@ -263,10 +263,11 @@ def search_cmd(
 
 
 def _register_plugins() -> None:
-    from strategease import cli_report, cli_select
+    from strategease import cli_evidence, cli_report, cli_select
 
     cli_select.register(app)
     cli_report.register(app)
+    cli_evidence.register(app)
 
 
 _register_plugins()
