@@ -88,6 +88,37 @@ def test_wide_matrix_column_sums_are_the_cumulative_percentages(tmp_path: Path) 
     }
 
 
+HAND_SUMS = {  # column sums of cfir-eric-matrix.csv, computed by hand (tests/examples/import/README.md)
+    "eric.audit-and-provide-feedback": 56 + 4 + 8 + 24,
+    "eric.promote-adaptability": 0 + 73 + 11 + 4,
+    "eric.conduct-local-consensus-discussions": 8 + 31 + 12 + 28,
+    "eric.tailor-strategies": 12 + 35 + 19 + 12,
+    "eric.access-new-funding": 0 + 64,
+    "eric.conduct-educational-meetings": 4 + 8 + 48,
+    "eric.identify-and-prepare-champions": 8 + 23 + 8 + 12,
+}
+
+
+def test_select_cfir_eric_reproduces_the_matrix_cumulative_percentages(cli, tmp_path: Path) -> None:
+    """Import the matrix over the shipped catalogue, then rank with the CFIR-ERIC tool's method:
+    each matrix strategy's cumulative % is its column sum (the imported cells replace the shipped
+    percentages for those pairs; the blank cells have no shipped link either)."""
+    import json
+
+    out = tmp_path / "overlay.yaml"
+    assert cli("import-links", MATRIX, "-o", out, "--source-citation", CITE, *FW).code == 0
+    result = cli("select", HERE / "scope-cfir.yaml", "--method", "cfir-eric", "--catalogue", out, "--top", "0",
+                 "--format", "json")
+    assert result.code == 0, result.err
+    ranked = {st["id"]: st for st in json.loads(result.out)["strategies"]}
+    assert {sid: ranked[sid]["cumulative_percent"] for sid in HAND_SUMS} == HAND_SUMS
+    assert ranked["eric.audit-and-provide-feedback"]["rank"] == 1
+    assert ranked["eric.promote-adaptability"]["rank"] == 2
+    # the contributions name the imported source, not the shipped one
+    feedback = ranked["eric.audit-and-provide-feedback"]["contributions"]
+    assert {c["source"] for c in feedback} == {"example2026"}
+
+
 def test_same_name_in_two_frameworks_is_ambiguous(cli, tmp_path: Path) -> None:
     out = tmp_path / "overlay.yaml"
     result = cli("import-links", MATRIX, "-o", out, "--source-citation", CITE, "--base", BASE)

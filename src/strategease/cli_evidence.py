@@ -93,6 +93,9 @@ def import_links(
     result = build_import(table, cat, options)
     for line in skipped_lines(result):
         sys.stderr.write(line + "\n")
+    if kind is LinkKind.addresses and evidence is not Evidence.survey_of_experts:
+        sys.stderr.write(f"note: 'select --method cfir-eric' counts only survey-of-experts links, not "
+                         f"{evidence.value} ones\n")
     text = render_overlay(result, digest=file_digest(file))
     verify_overlay(text, base, catalogue or [])
     write_atomic(output, text.encode("utf-8"), force=force)
