@@ -65,9 +65,9 @@ def select_cmd(
     range; every problem is listed with file:line:column) · 2 usage or I/O error (bad option, missing
     or unreadable file, malformed YAML, unknown --explain ID).
 
-    Examples:
+    Example: strategease select examples/delirium-scope.yaml
 
-      strategease select examples/delirium-scope.yaml
+    More examples:
 
       strategease select scope.yaml --format json | jq '.strategies[0]'
 
@@ -116,11 +116,9 @@ def init_cmd(path: InitPath = None, force: ForceOption = False) -> None:
     Never overwrites an existing file unless --force. Exit 0 written, 2 file exists or cannot be
     written.
 
-    Examples:
+    Example: strategease init my-scope.yaml
 
-      strategease init my-scope.yaml
-
-      strategease init > my-scope.yaml
+    Or print it: strategease init > my-scope.yaml
     """
     from strategease.scope import example_scope_text
 
