@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
+from strategease.cli_select import SelectMethod
 from strategease.models import Evidence, LinkKind
 
 
@@ -115,6 +116,10 @@ def diff(
                                             "comment).")] = DiffFormat.text,
     scope: Annotated[Path | None, typer.Option("--scope", help="Also show how this scope's top 10 changes.",
                                                show_default=False)] = None,
+    method: Annotated[SelectMethod, typer.Option("--method", "-m", help="Selection method for --scope.")
+                      ] = SelectMethod.default,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many of the scope's best strategies to "
+                                     "compare.")] = 10,
     layered: Annotated[bool, typer.Option("--layered", help="OLD and NEW are layers: lay each over the base "
                                           "(shipped, or --base) before comparing.")] = False,
     base: BaseOpt = None,
@@ -127,7 +132,7 @@ def diff(
     Exit 0 whether or not they differ (1 with --exit-code when they do); 1 if either catalogue
     is invalid; 2 if one cannot be read (missing path, unknown git revision).
 
-    Example: strategease diff HEAD~1: . --format markdown --scope examples/delirium-scope.yaml
+    Example: strategease diff HEAD~1: data/ --format markdown --scope examples/delirium-scope.yaml
     """
     from strategease.catalogue_diff import diff_catalogues, load_side, scope_effect
     from strategease.render_diff import RENDERERS
@@ -136,7 +141,7 @@ def diff(
     new_side = load_side(new, layered=layered, base=base)
     result = diff_catalogues(old_side, new_side)
     if scope is not None:
-        result.scope = scope_effect(scope, old_side, new_side)
+        result.scope = scope_effect(scope, old_side, new_side, method.value, top, result.reids())
     sys.stdout.write(RENDERERS[fmt.value](result))
     raise typer.Exit(1 if exit_code and result.differs else 0)
 
@@ -144,3 +149,4 @@ def diff(
 def register(app: typer.Typer) -> None:
     """Add the evidence commands to the app."""
     app.command("import-links")(import_links)
+    app.command("diff")(diff)
