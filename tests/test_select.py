@@ -385,3 +385,29 @@ def test_coverage_notes_follow_the_scope() -> None:
     assert not any(n.startswith("Partnering") for n in cfir.coverage_notes)
     partnering = _select([{"id": "partnering.trust", "kind": "barrier"}])
     assert [n.split(":")[0] for n in partnering.coverage_notes] == ["Partnering (partnering, collab)"]
+
+
+def test_docs_state_the_constants_the_code_uses() -> None:
+    """docs/scoring.md and the code must agree on every scoring constant."""
+    import re
+
+    from strategease import scoring
+
+    doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for name in ("BINARY_LINK_STRENGTH", "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR",
+                 "FACILITATOR_FACTOR", "RATINGS_K"):
+        value = getattr(scoring, name)
+        rows = [line for line in doc.splitlines() if f"`{name}`" in line]
+        assert rows, f"{name} is not documented in docs/scoring.md"
+        assert any(re.search(rf"(?<![\d.]){re.escape(f'{value:g}')}(?![\d])", r.replace(f"`{name}`", ""))
+                   for r in rows), f"docs/scoring.md gives another value for {name} (code: {value})"
+        assert name in (scoring.__doc__ or ""), f"{name} not described in the scoring docstring"
+
+
+def test_docs_worked_example_matches_explain(cli) -> None:
+    doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    got = json.loads(cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--format", "json", "--explain",
+                         "eric.audit-and-provide-feedback").out)["strategy"]
+    assert f"**{got['score']}**" in doc
+    for c in got["contributions"]:
+        assert f"| {c['value']:g} |" in doc

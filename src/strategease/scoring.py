@@ -76,9 +76,15 @@ only as "Level 1 or 2" are not counted (warned).
 Bundle
 ======
 
-See :mod:`strategease.bundle`: greedy maximisation of ``Σ_d w_d (1 − Π_{s∈S}(1 − r(d, s)))`` with
-the same ``w`` and ``r`` as the score (for ``cfir-eric``: ``w = 1`` per counted barrier and
-``r`` = the endorsement fraction).
+See :mod:`strategease.bundle`: greedy maximisation of ``Σ_d w_d (1 − Π_{s∈S}(1 − r(d, s)))`` (a
+noisy-OR, Pearl 1988) with the same ``w`` and ``r`` as the score (for ``cfir-eric``: ``w = 1`` per
+counted barrier and ``r`` = the endorsement fraction); greedy reaches at least 1 − 1/e of the
+optimum (Nemhauser, Wolsey & Fisher 1978).
+
+Sources: Bartholomew Eldredge et al. 2016 and Fernandez et al. 2019 (Intervention/Implementation
+Mapping: importance × changeability); Michie et al. 2011 and the BCW guide 2014 (COM-B/TDF →
+intervention functions); Powell et al. 2015 (ERIC); Waltz et al. 2015 (ratings); Waltz et al. 2019
+(CFIR–ERIC endorsements, Level 1 ≥ 50 %, Level 2 20–49 %). Full references in ``docs/scoring.md``.
 """
 
 from __future__ import annotations
