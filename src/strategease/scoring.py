@@ -92,9 +92,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from strategease import __version__
 from strategease import models as m
@@ -156,9 +157,8 @@ def weight(importance: float, changeability: float) -> float:
 # --------------------------------------------------------------------------- routes
 
 
-@dataclass(frozen=True)
-class Route:
-    """One way a scope determinant reaches a strategy."""
+class Route(NamedTuple):
+    """One way a scope determinant reaches a strategy (a tuple: cheap to build by the 100 000)."""
 
     strategy: str
     strength: float  # effective r(d, s), all factors applied
@@ -189,6 +189,7 @@ class Resolution:
     parent_fallback: list[str]
     skipped_survey: int  # survey links not used because the determinant is a facilitator
     has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
+    functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
 
     def best(self, strategy: str) -> Route | None:
         routes = self.routes.get(strategy)
@@ -213,34 +214,48 @@ def _chain_factor(link: m.Link) -> float:
     return 1.0
 
 
+class LinkIndex:
+    """Outgoing links by (node, kind), built once per selection (catalogues can hold 100k links)."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self._by: dict[tuple[str, m.LinkKind], list[m.Link]] = defaultdict(list)
+        for link in cat.links:
+            self._by[(link.from_, link.kind)].append(link)
+
+    def get(self, node: str, kind: m.LinkKind) -> list[m.Link]:
+        return self._by.get((node, kind), [])
+
+
 def _links(cat: Catalogue, node: str, kind: m.LinkKind) -> list[m.Link]:
     return [lk for lk in cat.links_from.get(node, []) if lk.kind is kind]
 
 
-def resolve(cat: Catalogue, entry: ScopeDeterminant) -> Resolution:
+def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = None) -> Resolution:
     """Find every route from a scope determinant to strategies (method ``default``)."""
+    links = (index or LinkIndex(cat)).get
     det_id = entry.id
     facilitator = entry.kind is Kind.facilitator
     kind_factor = FACILITATOR_FACTOR if facilitator else 1.0
     # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
     bases: list[tuple[str, float, str, int, m.Link | None, bool]] = [(det_id, 1.0, "", 0, None, True)]
-    for xw in sorted(_links(cat, det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to):
+    for xw in sorted(links(det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to):
         bases.append((xw.to, CROSSWALK_FACTOR, f"crosswalk:{xw.to}", 1, xw, True))
     parent_fallback: list[str] = []
-    if not _links(cat, det_id, m.LinkKind.calls_for):
+    if not links(det_id, m.LinkKind.calls_for):
         det = cat.determinants.get(det_id)
         for parent in sorted(det.parents if det else []):
-            if _links(cat, parent, m.LinkKind.calls_for):
+            if links(parent, m.LinkKind.calls_for):
                 parent_fallback.append(parent)
                 bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
     routes: dict[str, list[Route]] = defaultdict(list)
+    functions_of: dict[str, set[str]] = defaultdict(set)
     functions: dict[str, float] = {}
     skipped = 0
     has_endorsement = False
     for base, factor, prefix, offset, cw, direct_ok in bases:
         pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
         if direct_ok:
-            for link in _links(cat, base, m.LinkKind.addresses):
+            for link in links(base, m.LinkKind.addresses):
                 survey = link.evidence is m.Evidence.survey_of_experts
                 if survey and link.strength is not None:
                     has_endorsement = True
@@ -253,19 +268,20 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant) -> Resolution:
                 routes[link.to].append(Route(
                     link.to, strength * factor * kind_factor, prefix or "direct", (*pre_links, link), None,
                     offset, note))
-        for call in _links(cat, base, m.LinkKind.calls_for):
+        for call in links(base, m.LinkKind.calls_for):
             func = call.to
             f_factor = factor * kind_factor * _chain_factor(call)
             functions[func] = max(functions.get(func, 0.0), f_factor)
-            for deliver in _links(cat, func, m.LinkKind.delivers):
+            for deliver in links(func, m.LinkKind.delivers):
                 strength = FUNCTION_ROUTE * _chain_factor(call) * _chain_factor(deliver) * factor * kind_factor
                 via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
                 routes[deliver.to].append(Route(
                     deliver.to, strength, via, (*pre_links, call, deliver), func, offset + 2))
+                functions_of[deliver.to].add(func)
     resolved = [det_id] + [b[0] for b in bases[1:]]
     crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
     return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
-                      functions, parent_fallback, skipped, has_endorsement)
+                      functions, parent_fallback, skipped, has_endorsement, dict(functions_of))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -434,7 +450,8 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
     sc = loaded.scope
     excluded = set(sc.constraints.exclude)
     in_place = set(sc.constraints.already_in_place)
-    resolutions = [resolve(cat, d) for d in sc.determinants]
+    index = LinkIndex(cat)
+    resolutions = [resolve(cat, d, index) for d in sc.determinants]
     warnings: list[str] = []
     uncovered: list[str] = []
 
@@ -498,7 +515,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
             routes = res.routes.get(sid)
             if not routes:
                 continue
-            funcs.update(r.function for r in routes if r.function)
+            funcs |= res.functions_of.get(sid, set())
             best = min(routes, key=Route.key)
             value_q = q(res.weight * best.strength)
             if value_q <= 0:
