@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from strategease import models as m
 from strategease.errors import UsageError
 from strategease.findings import Finding, Report, Severity
-from strategease.yamlio import PosDict, PosList, parse_yaml, position, read_text
+from strategease.yamlio import PosDict, PosList, gc_paused, parse_yaml, position, read_text
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {
     "sources": m.Source,
@@ -220,6 +220,11 @@ def load_catalogue(paths: Sequence[Path] | None = None,
     it field by field, and ``retired: true`` withdraws it. I/O problems and malformed YAML
     raise :class:`UsageError` (exit 2); content problems are returned as findings (exit 1).
     """
+    with gc_paused():
+        return _load(paths, layers)
+
+
+def _load(paths: Sequence[Path] | None, layers: Sequence[Path]) -> tuple[Catalogue, Report]:
     base_files = expand_paths(paths) if paths else shipped_paths()
     groups = [base_files] + [expand_paths([layer]) for layer in layers]
     raws = [_read(path, index) for index, files in enumerate(groups) for path in files]

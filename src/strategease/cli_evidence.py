@@ -15,7 +15,7 @@ import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
 from strategease.cli_select import SelectMethod
-from strategease.models import Evidence, LinkKind
+from strategease.vocab import Evidence, LinkKind
 
 
 class Shape(StrEnum):

@@ -314,7 +314,7 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
         tbl.add_column(col, justify="right", no_wrap=True)
     tbl.add_column("rule", overflow="fold", ratio=2)
     for c in s.contributions:
-        tbl.add_row(escape(c.determinant or "(ratings)"), escape(c.via), _num(c.strength, 6), _num(c.weight, 6),
+        tbl.add_row(escape(c.determinant or f"({c.via})"), escape(c.via), _num(c.strength, 6), _num(c.weight, 6),
                     _num(c.value, 6), c.rule)
     tbl.add_row("", "", "", "total", _num(s.score, 6), "", style="bold")
     parts: list[Any] = [head, tbl]
@@ -322,7 +322,7 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
     for c in s.contributions:
         bits = [b for b in (c.evidence, f"source {c.source}" if c.source else None, c.note) if b]
         if bits:
-            notes.append(f"{c.determinant or 'ratings'}: {'; '.join(bits)}")
+            notes.append(f"{c.determinant or c.via}: {'; '.join(bits)}")
     if notes:
         parts.append(Text("Evidence and notes\n", style="bold") + Text("\n".join(notes)))
     sources = _sources(s, citations)

@@ -399,6 +399,8 @@ def _link_words(c: Contribution, names: _Names) -> str:
             steps.append(f"through its parent determinant {names(target)}")
         elif kind == "ratings":
             steps.append("published expert ratings of importance and feasibility")
+        elif kind == "levels":
+            steps.append("the strategy acts at a level the scope does not name")
         else:
             steps.append(step)
     return ", ".join(steps)
@@ -414,7 +416,8 @@ def _reason(c: Contribution, names: _Names) -> Reason:
     det_name = names(c.determinant) if c.determinant else None
     value = f"{'+' if c.value >= 0 else ''}{num(c.value)}"
     if c.determinant is None:
-        head = f"Ratings modifier: {link}"
+        label = "Level modifier" if c.rule == "level-modifier" else "Ratings modifier"
+        head = f"{label}: {link}"
     else:
         head = f"{det_name} ({c.rule}"
         if c.weight is not None:

@@ -55,14 +55,14 @@ class FunctionOut(_Out):
 class Contribution(_Out):
     """One itemised term of a strategy's score. ``value`` terms sum exactly to the score."""
 
-    determinant: str | None  # None for the ratings modifier term
-    via: str  # "direct" | "function:<id>" | "crosswalk:<id>" | "parent:<id>" | "ratings"
+    determinant: str | None  # None for the ratings and level modifier terms
+    via: str  # "direct" | "function:<id>" | "crosswalk:<id>" | "parent:<id>" | "ratings" | "levels"
     strength: float | None
     weight: float | None
     value: float
     source: str | None
     evidence: str | None
-    rule: str  # "barrier" | "facilitator" | "ratings-modifier"
+    rule: str  # "barrier" | "facilitator" | "ratings-modifier" | "level-modifier"
     note: str | None = None
 
 

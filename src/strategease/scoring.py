@@ -58,7 +58,17 @@ Method ``default``
    Every contribution is rounded to 6 decimal places and the score is the sum of the rounded
    values, so the printed terms add up to the printed score exactly.
 
-6. ``constraints.exclude`` removes strategies; ``constraints.already_in_place`` lists them apart
+6. **Level modifier** (``via: levels``, ``rule: level-modifier``): when the scope names its
+   ``level``\\ s and a strategy's catalogue ``levels`` share none of them (e.g. a system-level
+   strategy for a change at individual and team level), ``− LEVEL_MISMATCH_K × base`` with
+   ``LEVEL_MISMATCH_K`` = 0.2: the strategy can still help but has to be translated to the
+   scope's level, so it loses a fifth — more than the ratings can add (10 %), so between
+   otherwise equal strategies the one at the scope's level wins, yet a strongly linked strategy
+   at another level still ranks. No modifier when the scope or the strategy names no level
+   (unknown is not a mismatch). The bundle uses the same discount (its ``r(d, s)`` × 0.8).
+   A scope determinant whose catalogue levels lie outside the scope's levels is warned about.
+
+7. ``constraints.exclude`` removes strategies; ``constraints.already_in_place`` lists them apart
    and counts their coverage in the bundle. Ranking: score descending, then id.
 
 Method ``cfir-eric``
@@ -123,6 +133,7 @@ CROSSWALK_FACTOR = 1.0
 PARENT_FACTOR = 0.8
 FACILITATOR_FACTOR = 0.5
 RATINGS_K = 0.1
+LEVEL_MISMATCH_K = 0.2
 RATING_MIDPOINT = 3.0
 LEVEL1 = 0.5
 LEVEL2 = 0.2
@@ -364,6 +375,24 @@ def _ratings_term(cat: Catalogue, st: m.Strategy, base_q: int) -> Contribution |
                         source=source, evidence=None, rule="ratings-modifier", note=note)
 
 
+def level_mismatch(st: m.Strategy, scope_levels: Sequence[str]) -> bool:
+    """True when the scope names levels and the strategy names levels, and they share none."""
+    if not scope_levels or not st.levels:
+        return False
+    return not {lv.value for lv in st.levels} & set(scope_levels)
+
+
+def _level_term(st: m.Strategy, scope_levels: Sequence[str], base_q: int) -> Contribution | None:
+    if base_q <= 0 or not level_mismatch(st, scope_levels):
+        return None
+    value = q(-base_q / _SCALE * LEVEL_MISMATCH_K) / _SCALE
+    acts = ", ".join(lv.value for lv in st.levels)
+    note = (f"acts at {acts}; the scope is at {', '.join(scope_levels)}: "
+            f"{-LEVEL_MISMATCH_K * 100:+.0f} % of the base score {base_q / _SCALE:g}")
+    return Contribution(determinant=None, via="levels", strength=None, weight=None, value=value, source=None,
+                        evidence=None, rule="level-modifier", note=note)
+
+
 def _framework_terms(cat: Catalogue, framework: str) -> set[str]:
     """Words that name a framework in free text: its id, its id's letters (cfir1 -> cfir), its name and
     any acronym in brackets in its name ("… (CFIR 1.0)" -> "cfir 1.0", "cfir")."""
@@ -458,11 +487,16 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
     # ---- warnings per determinant (scope order)
     curated_only: list[str] = []
     scope_ids = {d.id for d in sc.determinants}
+    scope_levels = [lv.value for lv in sc.level]
     for res in resolutions:
         det = cat.determinants[res.entry.id]
         label = _label(cat, det.id)
         reachable = {s for s in res.routes if s not in excluded}
         only_excluded = bool(res.routes) and not reachable
+        if scope_levels and det.levels and not {lv.value for lv in det.levels} & set(scope_levels):
+            warnings.append(f"{label} sits at {', '.join(lv.value for lv in det.levels)} level, outside the "
+                            f"scope's levels ({', '.join(scope_levels)}); check the scope's level or the "
+                            "partners who can act on it")
         for parent in res.parent_fallback:
             warnings.append(f"{label} has no function links of its own; used those of its parent "
                             f"{_label(cat, parent)} (×{PARENT_FACTOR:g})")
@@ -534,11 +568,13 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
         terms.sort(key=lambda t: (-t[0], t[1]))
         base_q = sum(t[0] for t in terms)
         contributions = [t[2] for t in terms]
-        modifier = _ratings_term(cat, st, base_q)
         total_q = base_q
-        if modifier is not None:
-            contributions.append(modifier)
-            total_q += q(modifier.value)
+        for modifier in (_ratings_term(cat, st, base_q), _level_term(st, scope_levels, base_q)):
+            if modifier is not None:
+                contributions.append(modifier)
+                total_q += q(modifier.value)
+        if level_mismatch(st, scope_levels):
+            bundle_routes = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in bundle_routes.items()}
         if base_q <= 0 and sid not in in_place:
             continue
         imp, feas = _ratings(cat, st)
@@ -729,4 +765,5 @@ def find_strategy(result: SelectionResult, cat: Catalogue, strategy_id: str) -> 
 
 
 __all__ = ["Method", "Resolution", "Route", "find_strategy", "resolve", "select", "weight", "BINARY_LINK_STRENGTH",
-           "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR", "FACILITATOR_FACTOR", "RATINGS_K"]
+           "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR", "FACILITATOR_FACTOR", "RATINGS_K",
+           "LEVEL_MISMATCH_K", "level_mismatch"]

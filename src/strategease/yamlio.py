@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,16 +180,34 @@ def read_text(path: Path, *, what: str = "file") -> str:
     return text
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Composing a large YAML document creates millions of acyclic objects; with the collector on,
+    its repeated full scans make parsing several times slower (10 s instead of 1.7 s for 100k
+    links). Nothing built here forms cycles, so pausing is safe; the previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_yaml(text: str, path: str) -> Any:
     """Parse one YAML document into PosDict/PosList/scalars; raise UsageError on bad YAML."""
     if _flow_depth_ok(text) > MAX_DEPTH:
         raise UsageError(f"nesting deeper than {MAX_DEPTH} levels", path=path, hint="flatten the document")
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        data = loader.construct_document(node)
+        with gc_paused():
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            data = loader.construct_document(node)
     except _DuplicateKey as exc:
         raise _usage_from_mark(exc, path, "rename or remove one of them") from None
     except _AliasRefused as exc:
