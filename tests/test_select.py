@@ -395,7 +395,7 @@ def test_docs_state_the_constants_the_code_uses() -> None:
 
     doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     for name in ("BINARY_LINK_STRENGTH", "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR",
-                 "FACILITATOR_FACTOR", "RATINGS_K"):
+                 "FACILITATOR_FACTOR", "RATINGS_K", "LEVEL_MISMATCH_K"):
         value = getattr(scoring, name)
         rows = [line for line in doc.splitlines() if f"`{name}`" in line]
         assert rows, f"{name} is not documented in docs/scoring.md"
