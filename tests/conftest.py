@@ -18,8 +18,14 @@ class Outcome:
     err: str
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("strategease-cache")
+
+
 @pytest.fixture(autouse=True)
-def _stable_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _stable_env(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
+    monkeypatch.setenv("STRATEGEASE_CACHE_DIR", str(_cache_dir))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("STRATEGEASE_WIDTH", "100")
     monkeypatch.setenv("COLUMNS", "100")
@@ -42,3 +48,22 @@ def cli(capsys: pytest.CaptureFixture[str]):
         return Outcome(code, captured.out, captured.err)
 
     return _run
+
+
+# --------------------------------------------------------------------------- hypothesis profiles for fuzzing
+# The fuzz tests (tests/test_fuzz.py) take their settings from one of these profiles; other property
+# tests keep their own settings. Default: a fixed, derandomised number of cases so CI stays fast and
+# repeatable. By hand: STRATEGEASE_FUZZ=long (>= 10,000 cases over validate, select and report), or
+# STRATEGEASE_FUZZ_EXAMPLES=N for N cases per fuzz test.
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_FUZZ_EXAMPLES = os.environ.get("STRATEGEASE_FUZZ_EXAMPLES", "")
+settings.register_profile(
+    "strategease-fuzz", max_examples=int(_FUZZ_EXAMPLES or 60), deadline=None, derandomize=True, database=None,
+    suppress_health_check=list(HealthCheck), print_blob=True)
+settings.register_profile(
+    "strategease-fuzz-long", max_examples=int(_FUZZ_EXAMPLES or 3400), deadline=None, derandomize=False,
+    suppress_health_check=list(HealthCheck), print_blob=True)
+FUZZ_PROFILE = "strategease-fuzz-long" if os.environ.get("STRATEGEASE_FUZZ") == "long" else "strategease-fuzz"

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -45,9 +45,8 @@ LINK_ENDPOINTS: dict[m.LinkKind, tuple[str, str]] = {
 MAX_ENTRIES = 1_000_000
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where an entry was defined."""
+class Origin(NamedTuple):
+    """Where an entry was defined (a named tuple: cheap to build, compare and cache)."""
 
     path: str
     line: int
@@ -205,29 +204,38 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
     return (f"{loc}: {msg}" if loc else msg), None
 
 
-def _read(path: Path, layer: int) -> _Raw:
-    text = read_text(path, what="catalogue file")
-    data = parse_yaml(text, str(path))
-    return _Raw(str(path), data, hashlib.sha256(text.encode("utf-8")).hexdigest(), layer)
-
-
-def load_catalogue(paths: Sequence[Path] | None = None,
-                   layers: Sequence[Path] = ()) -> tuple[Catalogue, Report]:
+def load_catalogue(paths: Sequence[Path] | None = None, layers: Sequence[Path] = (), *,
+                   use_cache: bool = False) -> tuple[Catalogue, Report]:
     """Load, validate and merge catalogue files (default base: the shipped catalogue).
 
     ``paths`` are the base files (all one layer); each of ``layers`` (a file or a directory)
     is laid over the result in order: new entries add, an entry with an existing id overrides
     it field by field, and ``retired: true`` withdraws it. I/O problems and malformed YAML
     raise :class:`UsageError` (exit 2); content problems are returned as findings (exit 1).
+    With ``use_cache``, a valid result is reused while the files' bytes are unchanged
+    (see :mod:`strategease.cache`); ``validate`` never uses the cache.
     """
     with gc_paused():
-        return _load(paths, layers)
+        return _load(paths, layers, use_cache)
 
 
-def _load(paths: Sequence[Path] | None, layers: Sequence[Path]) -> tuple[Catalogue, Report]:
+def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool) -> tuple[Catalogue, Report]:
     base_files = expand_paths(paths) if paths else shipped_paths()
     groups = [base_files] + [expand_paths([layer]) for layer in layers]
-    raws = [_read(path, index) for index, files in enumerate(groups) for path in files]
+    texts = [(index, path, read_text(path, what="catalogue file")) for index, files in enumerate(groups)
+             for path in files]
+    hashes = [hashlib.sha256(text.encode("utf-8")).hexdigest() for _, _, text in texts]
+    key = ""
+    if use_cache:
+        from strategease import cache
+
+        key = cache.cache_key([(index, f"{Path.cwd()}|{path}", sha)
+                               for (index, path, _), sha in zip(texts, hashes, strict=True)])
+        hit = cache.load(key)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Catalogue):
+            return hit  # type: ignore[return-value]
+    raws = [_Raw(str(path), parse_yaml(text, str(path)), sha, index)
+            for (index, path, text), sha in zip(texts, hashes, strict=True)]
     report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)
     cat.layers = [str(p) for p in layers]
@@ -249,6 +257,10 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path]) -> tuple[Catalog
     report.counts["links"] = len(cat.links)
     if cat.retired:
         report.counts["retired"] = len(cat.retired)
+    if use_cache and not report.errors:
+        from strategease import cache
+
+        cache.store(key, (cat, report))
     return cat, report
 
 
@@ -548,7 +560,7 @@ def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = 
     """Load a catalogue for use by a command; raise on errors (exit 1) with every problem listed."""
     from strategease.errors import InputInvalid, ManyErrors
 
-    cat, report = load_catalogue(paths, layers)
+    cat, report = load_catalogue(paths, layers, use_cache=True)
     if report.errors:
         raise ManyErrors([
             InputInvalid(f.message, path=f.path, line=f.line, column=f.column,

@@ -194,6 +194,9 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What was just built is long-lived: move it out of the collector's sight so the next
+            # automatic full collection does not rescan it (a 0.3 s pause at 10^5 links).
+            gc.freeze()
             gc.enable()
 
 
