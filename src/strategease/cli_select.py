@@ -10,11 +10,15 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
+
+if TYPE_CHECKING:
+    from strategease.catalogue import Catalogue
+    from strategease.ratings import TeamRatings
 
 
 class SelectFormat(StrEnum):
@@ -44,6 +48,19 @@ ExplainOption = Annotated[str | None, typer.Option(
 FormatOption = Annotated[SelectFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
+class AggregateChoice(StrEnum):
+    median = "median"
+    mean = "mean"
+
+
+RatingsOption = Annotated[Path | None, typer.Option(
+    "--ratings", "-r", metavar="FILE.csv", show_default=False,
+    help="Team ratings (CSV: rater, determinant, importance, changeability; optional role, organisation, "
+         "note). The team's ratings replace the scope's; agreement is shown and strong disagreement flagged.")]
+AggregateOption = Annotated[AggregateChoice, typer.Option(
+    "--aggregate", help="How team ratings are combined per determinant.")]
+
+
 def select_cmd(
     scope: ScopeArg,
     catalogue: CatalogueOpt = None,
@@ -53,6 +70,8 @@ def select_cmd(
     bundle: BundleOption = None,
     explain: ExplainOption = None,
     fmt: FormatOption = SelectFormat.table,
+    ratings: RatingsOption = None,
+    aggregate: AggregateOption = AggregateChoice.median,
 ) -> None:
     """Rank implementation strategies for a scope, explain each score, and suggest a bundle.
 
@@ -74,6 +93,8 @@ def select_cmd(
       strategease select scope.yaml --explain eric.audit-and-provide-feedback
 
       strategease select scope.yaml --method cfir-eric --top 0 --format csv
+
+      strategease select scope.yaml --ratings team.csv --aggregate mean
     """
     from strategease.cli_options import load_valid
     from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines
@@ -82,7 +103,9 @@ def select_cmd(
 
     cat = load_valid(base, catalogue)
     loaded = load_scope(scope, cat)
-    result = select(cat, loaded, method.value, top=0 if explain else top, bundle=bundle)
+    team = load_team_ratings(ratings, cat)
+    result = select(cat, loaded, method.value, top=0 if explain else top, bundle=bundle, ratings=team,
+                    aggregate=aggregate.value)
     if explain is not None:
         strategy = find_strategy(result, cat, explain)
         citations = {key: src.citation for key, src in sorted(cat.sources.items())}
@@ -93,6 +116,15 @@ def select_cmd(
         sys.stdout.flush()
         for line in stderr_lines(result):
             sys.stderr.write(line + "\n")
+
+
+def load_team_ratings(path: Path | None, cat: Catalogue) -> TeamRatings | None:
+    """Read a --ratings file (None when not given)."""
+    if path is None:
+        return None
+    from strategease.ratings import load_ratings
+
+    return load_ratings(path, cat)
 
 
 def _emit(rendered: object) -> None:

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from strategease.result import Contribution, SelectionResult, StrategyOut
+from strategease.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -109,6 +109,8 @@ def table(result: SelectionResult) -> RenderableType:
         dets.add_row(escape(d.id), escape(d.name), d.kind, _num(d.importance), _num(d.changeability),
                      _num(d.weight))
     parts.append(dets)
+    if result.team_ratings is not None:
+        parts.append(_team_table(result))
 
     if result.functions:
         how = " · ".join(f"{f.name} {_num(f.score)}" for f in result.functions)
@@ -166,6 +168,61 @@ def table(result: SelectionResult) -> RenderableType:
                       f"report, no number; seed = seed documents; curated = this project's judgement.\n"
                       f"Explain a score: strategease select {result.scope.path} --explain ID", style="dim"))
     return Group(*_spaced(parts))
+
+
+def _team_title(result: SelectionResult) -> str:
+    tr = result.team_ratings
+    assert tr is not None
+    raters = ", ".join(r.name + (f" ({r.role})" if r.role else "") for r in tr.raters)
+    return f"Team ratings ({tr.aggregate} of {len(tr.raters)} rater(s): {raters})"
+
+
+def _spread_text(s: Spread) -> str:
+    if s.n == 0 or s.aggregate is None:
+        return "not rated"
+    text = _num(s.aggregate, 2)
+    if s.n > 1:
+        text += f" ({s.min}–{s.max}, IQR {_num(s.iqr, 2)})"
+    return text
+
+
+def _agreement(d: RatedDeterminant) -> str:
+    if d.disagreement:
+        return "DISCUSS: " + "; ".join(d.reasons)
+    if d.raters < 2:
+        return "one rater"
+    return "agree" if all((s.range or 0) <= 1 for s in (d.importance, d.changeability)) else "some spread"
+
+
+def _team_rows(result: SelectionResult) -> list[list[str]]:
+    tr = result.team_ratings
+    assert tr is not None
+    return [[d.id, d.name + ("" if d.in_scope else " [added]"), str(d.raters), _spread_text(d.importance),
+             _spread_text(d.changeability), _agreement(d)] for d in tr.determinants]
+
+
+TEAM_HEADERS = ["id", "determinant", "raters", "importance", "changeability", "agreement"]
+
+
+def _team_table(result: SelectionResult) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    tr = result.team_ratings
+    assert tr is not None
+    tbl = _table(_team_title(result))
+    tbl.show_lines = True
+    tbl.add_column("determinant", overflow="fold", ratio=4, min_width=20)
+    tbl.add_column("raters", justify="right")
+    tbl.add_column("importance", overflow="fold", ratio=2, min_width=10)
+    tbl.add_column("changeability", overflow="fold", ratio=2, min_width=10)
+    tbl.add_column("agreement", overflow="fold", ratio=4, min_width=12)
+    for row in _team_rows(result):
+        det_id, name, raters, imp, chg, agreement = row
+        tbl.add_row(Text.assemble((name, "bold"), "\n", (det_id, "dim")), raters, imp, chg,
+                    Text(agreement, style="bold" if agreement.startswith("DISCUSS") else ""))
+    note = Text(f"Values: {tr.aggregate} (min–max, interquartile range). Flag rule: {tr.rule}.", style="dim")
+    return Group(tbl, note)
 
 
 def _spaced(parts: list[Any]) -> list[Any]:
@@ -235,6 +292,11 @@ def as_markdown(result: SelectionResult) -> str:
     out += _md_table(["id", "name", "kind", "importance", "changeability", "weight", "resolved via"],
                      [[d.id, d.name, d.kind, _num(d.importance), _num(d.changeability), _num(d.weight),
                        ", ".join(d.resolved_via)] for d in result.determinants], right={3, 4, 5})
+    if result.team_ratings is not None:
+        tr = result.team_ratings
+        out += ["", f"## {_md(_team_title(result))}", ""]
+        out += _md_table(TEAM_HEADERS, _team_rows(result), right={2})
+        out += ["", f"Values: {tr.aggregate} (min–max, interquartile range). Flag rule: {_md(tr.rule)}."]
     if result.functions:
         out += ["", "## Types of HOW (intervention functions)", ""]
         out += _md_table(["function", "score", "called for by"],

@@ -6,7 +6,9 @@ order and content are the published output contract of ``strategease select --fo
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class _Out(BaseModel):
@@ -100,6 +102,62 @@ class Bundle(_Out):
     uncovered: list[str]
 
 
+class Spread(_Out):
+    """One question's team ratings for one determinant: the aggregate and how far raters agree."""
+
+    n: int
+    aggregate: float | None
+    min: int | None
+    max: int | None
+    range: int | None
+    iqr: float | None
+
+
+class RaterScore(_Out):
+    rater: str
+    importance: int | None
+    changeability: int | None
+    note: str | None = None
+
+
+class RatedDeterminant(_Out):
+    id: str
+    name: str
+    in_scope: bool  # False: rated by the team but not in the scope, added as a barrier
+    raters: int
+    importance: Spread
+    changeability: Spread
+    disagreement: bool
+    reasons: list[str] = Field(default_factory=list)
+    scores: list[RaterScore] = Field(default_factory=list)
+
+
+class RaterOut(_Out):
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+    ratings: int
+
+
+class TeamRatingsOut(_Out):
+    """Team ratings used for the weights (``--ratings``): who rated, aggregates and agreement."""
+
+    path: str
+    content_hash: str
+    aggregate: str  # median | mean
+    rule: str  # the disagreement rule, in words
+    raters: list[RaterOut]
+    determinants: list[RatedDeterminant]
+    added: list[str] = Field(default_factory=list)
+    unrated: list[str] = Field(default_factory=list)
+    disagreements: list[str] = Field(default_factory=list)
+
+
+OPTIONAL_SECTIONS = ("team_ratings",)
+"""Sections of :class:`SelectionResult` left out of the JSON when absent, so output for inputs that
+do not use them stays byte-identical to earlier versions."""
+
+
 class SelectionResult(_Out):
     tool_version: str
     method: str
@@ -113,3 +171,13 @@ class SelectionResult(_Out):
     uncovered: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     coverage_notes: list[str] = Field(default_factory=list)
+    team_ratings: TeamRatingsOut | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent_sections(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in OPTIONAL_SECTIONS:
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data

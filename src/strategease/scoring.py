@@ -105,7 +105,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from strategease import __version__
 from strategease import models as m
@@ -124,6 +124,9 @@ from strategease.result import (
     StrategyOut,
 )
 from strategease.scope import Kind, LoadedScope, Scope, ScopeDeterminant
+
+if TYPE_CHECKING:
+    from strategease.ratings import TeamRatings
 
 # --------------------------------------------------------------------------- constants (documented above)
 
@@ -444,18 +447,31 @@ def coverage_notes(cat: Catalogue, result: SelectionResult) -> list[str]:
 
 
 def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Method.default, *,
-           top: int = DEFAULT_TOP, bundle: int | None = None) -> SelectionResult:
+           top: int = DEFAULT_TOP, bundle: int | None = None, ratings: TeamRatings | None = None,
+           aggregate: str = "median") -> SelectionResult:
     """Rank the catalogue's strategies for SCOPE with METHOD; build a bundle of BUNDLE picks.
 
     ``top`` limits the ranked list (0 = all); ``bundle`` = 0 skips the bundle, None uses
     ``constraints.max_strategies`` or 5. The scope's ids must already be checked against CAT
-    (:func:`strategease.scope.load_scope` does this).
+    (:func:`strategease.scope.load_scope` does this). With team ``ratings`` (see
+    :mod:`strategease.ratings`), the team's ``aggregate`` (median or mean) of importance and
+    changeability replaces the scope's, and the result carries the raters' agreement.
     """
     loaded = scope if isinstance(scope, LoadedScope) else LoadedScope.in_memory(scope)
     method = Method(method)
+    ratings_warnings: list[str] = []
+    team = None
+    if ratings is not None:
+        from strategease.ratings import aggregate as apply_ratings
+
+        applied = apply_ratings(ratings, loaded, cat, aggregate)
+        loaded, team, ratings_warnings = applied.loaded, applied.summary, applied.warnings
     size = bundle if bundle is not None else (loaded.scope.constraints.max_strategies or DEFAULT_BUNDLE)
     select_with = _select_cfir_eric if method is Method.cfir_eric else _select_default
     result = select_with(cat, loaded, size)
+    if team is not None:
+        result.team_ratings = team
+        result.warnings = [*ratings_warnings, *result.warnings]
     if top > 0:
         result.strategies = result.strategies[:top]
     result.coverage_notes = coverage_notes(cat, result)
