@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
+from strategease.cli_select import AggregateChoice, AggregateOption, RatingsOption
 
 
 class ReportFormat(StrEnum):
@@ -53,6 +54,8 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
         catalogue: CatalogueOpt = None,
         base: BaseOpt = None,
+        ratings: RatingsOption = None,
+        aggregate: AggregateOption = AggregateChoice.median,
     ) -> None:
         """Write a client report for a scope: summary, determinants, ranked strategies with reasons,
         bundle, specification tables, APEASE checklist, caveats and sources.
@@ -62,10 +65,13 @@ def register(app: typer.Typer) -> None:
         scope or catalogue, 2 usage or I/O error (unknown extension, FILE exists, broken template).
 
         Example: strategease report examples/delirium-scope.yaml -o delirium.html
+
+        With a team's ratings: strategease report scope.yaml --ratings team.csv -o plan.html
         """
         import os
 
         from strategease.cli_options import load_valid
+        from strategease.cli_select import load_team_ratings
         from strategease.errors import UsageError
         from strategease.outputs import write_atomic
         from strategease.render_report import FORMATS, RenderOptions, infer_format, render
@@ -84,7 +90,8 @@ def register(app: typer.Typer) -> None:
                              hint="drop --template or choose --format markdown|html")
         cat = load_valid(base, catalogue)
         loaded = load_scope(scope, cat)
-        result = select(cat, loaded, method.value, top=top, bundle=bundle)
+        team = load_team_ratings(ratings, cat)
+        result = select(cat, loaded, method.value, top=top, bundle=bundle, ratings=team, aggregate=aggregate.value)
         doc = build_report(result, cat, date=report_date(epoch))
         data = render(chosen, doc, result, options)
         write_atomic(output, data, force=force)
