@@ -111,6 +111,8 @@ def table(result: SelectionResult) -> RenderableType:
     parts.append(dets)
     if result.team_ratings is not None:
         parts.append(_team_table(result))
+    if result.partners is not None:
+        parts.append(_partners_table(result))
 
     if result.functions:
         how = " · ".join(f"{f.name} {_num(f.score)}" for f in result.functions)
@@ -225,6 +227,55 @@ def _team_table(result: SelectionResult) -> Any:
     return Group(tbl, note)
 
 
+PARTNER_HEADERS = ["partner", "type", "role", "involvement"]
+STATUS_WORDS = {"present": "at the table", "missing": "MISSING", "informed-only": "only informed"}
+
+
+def _partner_rows(result: SelectionResult) -> list[list[str]]:
+    pa = result.partners
+    assert pa is not None
+    return [[p.name, p.type, p.role or "", p.involvement or "not stated"] for p in pa.partners]
+
+
+def _need_lines(result: SelectionResult) -> list[str]:
+    pa = result.partners
+    assert pa is not None
+    names = _names(result)
+    lines = []
+    for n in pa.needs:
+        who = f" ({', '.join(n.partners)})" if n.partners else ""
+        dets = ", ".join(names.get(d, d) for d in n.determinants)
+        lines.append(f"{n.type}: {STATUS_WORDS.get(n.status, n.status)}{who}, for {dets}")
+    return lines
+
+
+def _partners_table(result: SelectionResult) -> Any:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.text import Text
+
+    pa = result.partners
+    assert pa is not None
+    parts: list[Any] = []
+    if pa.partners:
+        tbl = _table(f"Partners at the table ({len(pa.partners)})")
+        for head in PARTNER_HEADERS:
+            tbl.add_column(head, overflow="fold")
+        for row in _partner_rows(result):
+            tbl.add_row(*[escape(c) for c in row])
+        parts.append(tbl)
+    else:
+        parts.append(Text("Partners at the table: none listed", style="bold"))
+    lines = _need_lines(result)
+    if lines:
+        parts.append(Text("Partner types the determinants concern\n", style="bold")
+                     + Text("\n".join(lines)))
+    extra = [*pa.notes, *(f"push-only strategy while partners co-create: {p.name} ({p.id})" for p in pa.push_only)]
+    if extra:
+        parts.append(Text("\n".join(extra), style="dim"))
+    return Group(*_spaced(parts))
+
+
 def _spaced(parts: list[Any]) -> list[Any]:
     from rich.text import Text
 
@@ -297,6 +348,20 @@ def as_markdown(result: SelectionResult) -> str:
         out += ["", f"## {_md(_team_title(result))}", ""]
         out += _md_table(TEAM_HEADERS, _team_rows(result), right={2})
         out += ["", f"Values: {tr.aggregate} (min–max, interquartile range). Flag rule: {_md(tr.rule)}."]
+    if result.partners is not None:
+        pa = result.partners
+        out += ["", "## Partners at the table", ""]
+        if pa.partners:
+            out += _md_table(PARTNER_HEADERS, _partner_rows(result))
+        else:
+            out.append("None listed.")
+        if pa.needs:
+            out += ["", "Partner types the determinants concern:", ""]
+            out += [f"- {_md(line)}" for line in _need_lines(result)]
+        extra = [*pa.notes, *(f"push-only strategy while partners co-create: {p.name} (`{p.id}`)"
+                              for p in pa.push_only)]
+        if extra:
+            out += [""] + [f"- {_md(line)}" for line in extra]
     if result.functions:
         out += ["", "## Types of HOW (intervention functions)", ""]
         out += _md_table(["function", "score", "called for by"],

@@ -153,7 +153,41 @@ class TeamRatingsOut(_Out):
     disagreements: list[str] = Field(default_factory=list)
 
 
-OPTIONAL_SECTIONS = ("team_ratings",)
+class PartnerOut(_Out):
+    name: str
+    type: str
+    role: str | None = None
+    involvement: str | None = None  # inform | consult | involve | collaborate | co-create
+
+
+class PartnerNeed(_Out):
+    """A partner type the scope's determinants concern, and who of that type is at the table."""
+
+    type: str
+    determinants: list[str]  # scope determinants whose catalogue entry names this partner type
+    partners: list[str]  # names of the partners of this type at the table
+    status: str  # "present" | "missing" | "informed-only"
+
+
+class PushOnly(_Out):
+    id: str
+    name: str
+    rank: int | None
+    in_bundle: bool
+
+
+class PartnersOut(_Out):
+    """Who is at the table, which partner types the chosen determinants call for, what is missing."""
+
+    partners: list[PartnerOut]
+    types: dict[str, list[str]]  # partner type -> names at the table
+    needs: list[PartnerNeed]
+    missing: list[str]  # partner types needed but absent
+    push_only: list[PushOnly] = Field(default_factory=list)  # shown push-only strategies, when partners co-create
+    notes: list[str] = Field(default_factory=list)
+
+
+OPTIONAL_SECTIONS = ("team_ratings", "partners")
 """Sections of :class:`SelectionResult` left out of the JSON when absent, so output for inputs that
 do not use them stays byte-identical to earlier versions."""
 
@@ -172,6 +206,7 @@ class SelectionResult(_Out):
     warnings: list[str] = Field(default_factory=list)
     coverage_notes: list[str] = Field(default_factory=list)
     team_ratings: TeamRatingsOut | None = None
+    partners: PartnersOut | None = None
 
     @model_serializer(mode="wrap")
     def _omit_absent_sections(self, handler: SerializerFunctionWrapHandler) -> Any:

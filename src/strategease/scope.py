@@ -70,6 +70,31 @@ class ScopeDeterminant(_Strict):
     note: NoteText | None = None
 
 
+class Involvement(StrEnum):
+    """How far a partner takes part, from least to most (a spectrum of participation)."""
+
+    inform = "inform"
+    consult = "consult"
+    involve = "involve"
+    collaborate = "collaborate"
+    co_create = "co-create"
+
+
+PARTNER_TYPES = ("patients and families", "frontline staff", "managers", "payers", "policy makers",
+                 "community organisations", "researchers", "other")
+"""Partner types a scope may name (the catalogue's determinants may name more in ``partner_types``)."""
+
+
+class Partner(_Strict):
+    """Someone at the table: a person, group or organisation taking part in the change."""
+
+    name: ShortText
+    type: ShortText
+    role: ShortText | None = None
+    involvement: Involvement | None = None
+    note: NoteText | None = None
+
+
 class Constraints(_Strict):
     max_strategies: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
     exclude: list[EntryId] = Field(default_factory=list)
@@ -84,6 +109,7 @@ class Scope(_Strict):
     level: list[Level] = Field(default_factory=list)
     determinants: Annotated[list[ScopeDeterminant], Field(min_length=1, max_length=500)]
     constraints: Constraints = Field(default_factory=Constraints)
+    partners: Annotated[list[Partner], Field(max_length=500)] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +132,7 @@ _HINTS = {
     "changeability": "changeability is a whole number from 1 (hard to change) to 5 (easy)",
     "level": "levels are: " + ", ".join(v.value for v in Level),
     "max_strategies": "max_strategies is a whole number from 1 to 100",
+    "involvement": "involvement is one of: " + ", ".join(v.value for v in Involvement),
 }
 
 
@@ -143,7 +170,7 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
 
 
 _NESTED: dict[str, type[BaseModel]] = {"change": Change, "constraints": Constraints,
-                                       "determinants": ScopeDeterminant}
+                                       "determinants": ScopeDeterminant, "partners": Partner}
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -234,7 +261,53 @@ def check_ids(data: Any, path: str, cat: Catalogue) -> list[InputInvalid]:
                 placed[value] = key
                 if value not in cat.strategies:
                     errors.append(_unknown(path, pos, f"constraints.{key}[{index}]", value, cat, "strategies"))
+    partners = data.get("partners") if isinstance(data, dict) else None
+    if isinstance(partners, list):
+        known = partner_types(cat)
+        names: dict[str, int] = {}
+        for index, item in enumerate(partners):
+            if not isinstance(item, dict):
+                continue
+            name, kind = item.get("name"), item.get("type")
+            if isinstance(name, str) and name.strip():
+                key_name = " ".join(name.split()).casefold()
+                if key_name in names:
+                    errors.append(_error(path, position(data, ("partners", index, "name")),
+                                         f"partner '{name}' is listed twice (first as partners[{names[key_name]}])",
+                                         "keep one entry"))
+                else:
+                    names[key_name] = index
+            if isinstance(kind, str) and kind.strip() and normalise_partner_type(kind, known) is None:
+                hint = _suggest_type(kind, known)
+                errors.append(_error(path, position(data, ("partners", index, "type")),
+                                     f"partners[{index}].type: unknown partner type '{kind}'", hint))
     return errors
+
+
+def _suggest_type(kind: str, known: list[str]) -> str:
+    key = " ".join(kind.split()).casefold()
+    hint = did_you_mean(key, known)
+    if hint is None:
+        stems = [w[:5] for w in key.split() if len(w) >= 4]
+        close = [t for t in known if any(word.startswith(stem) for stem in stems for word in t.split())]
+        if len(close) == 1:
+            hint = f"did you mean '{close[0]}'?"
+    return hint or "partner types are: " + ", ".join(known)
+
+
+def partner_types(cat: Catalogue | None = None) -> list[str]:
+    """Partner types a scope may use: :data:`PARTNER_TYPES` plus those the catalogue's determinants name."""
+    known = list(PARTNER_TYPES)
+    if cat is not None:
+        extra = {t.casefold() for d in cat.determinants.values() for t in d.partner_types}
+        known += sorted(extra - set(known))
+    return known
+
+
+def normalise_partner_type(kind: str, known: list[str]) -> str | None:
+    """The known partner type KIND names (case and spacing ignored), or None."""
+    key = " ".join(kind.split()).casefold()
+    return key if key in known else None
 
 
 _SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function",
@@ -274,5 +347,6 @@ def example_scope_text() -> str:
     return files("strategease").joinpath("templates/scope_example.yaml").read_text(encoding="utf-8")
 
 
-__all__ = ["Change", "Constraints", "Kind", "LoadedScope", "Scope", "ScopeDeterminant", "check_ids",
+__all__ = ["Change", "Constraints", "Involvement", "Kind", "LoadedScope", "PARTNER_TYPES", "Partner", "Scope",
+           "ScopeDeterminant", "check_ids", "normalise_partner_type", "partner_types",
            "example_scope_text", "load_scope", "parse_scope", "PosDict", "PosList", "TOP_KEYS"]

@@ -474,6 +474,11 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
         result.warnings = [*ratings_warnings, *result.warnings]
     if top > 0:
         result.strategies = result.strategies[:top]
+    if loaded.scope.partners is not None:
+        from strategease.partners import analyse
+
+        result.partners, partner_warnings = analyse(cat, loaded.scope, result)
+        result.warnings.extend(partner_warnings)
     result.coverage_notes = coverage_notes(cat, result)
     return result
 
