@@ -131,7 +131,7 @@ def _value(table: Table, cell: Cell, question: str) -> tuple[int | None, InputIn
         number = float(text.replace(",", "."))
     except ValueError:
         number = None
-    if number is None or number != int(number) or not 1 <= number <= 5:
+    if number is None or not 1 <= number <= 5 or number != int(number):  # range first: inf, nan
         return None, _err(table, cell, f"{question} must be a whole number from 1 to 5 (got '{text}')",
                           "1 = low, 5 = high; leave the cell blank for no opinion")
     return int(number), None
