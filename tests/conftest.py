@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -55,10 +57,6 @@ def cli(capsys: pytest.CaptureFixture[str]):
 # tests keep their own settings. Default: a fixed, derandomised number of cases so CI stays fast and
 # repeatable. By hand: STRATEGEASE_FUZZ=long (>= 10,000 cases over validate, select and report), or
 # STRATEGEASE_FUZZ_EXAMPLES=N for N cases per fuzz test.
-import os  # noqa: E402
-
-from hypothesis import HealthCheck, settings  # noqa: E402
-
 _FUZZ_EXAMPLES = os.environ.get("STRATEGEASE_FUZZ_EXAMPLES", "")
 settings.register_profile(
     "strategease-fuzz", max_examples=int(_FUZZ_EXAMPLES or 60), deadline=None, derandomize=True, database=None,

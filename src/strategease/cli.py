@@ -282,12 +282,19 @@ def _print_error(exc: StrategeaseError) -> None:
         sys.stderr.write(f"error: {exc}\n")
 
 
-class _Interrupted(StrategeaseError):
-    exit_code = EXIT_INTERRUPTED
+class _Interrupted(BaseException):
+    """Raised by the SIGINT handler. A BaseException, like KeyboardInterrupt, so that no
+    ``except Exception`` on the way up (a cache read, a template) can swallow it or turn it into
+    another error; unlike KeyboardInterrupt, Click/Typer pass it through to :func:`run`."""
 
 
 def _on_sigint(signum: int, frame: object) -> None:
-    raise _Interrupted("interrupted")
+    raise _Interrupted()
+
+
+def _interrupted() -> int:
+    sys.stderr.write("error: interrupted\n")
+    return EXIT_INTERRUPTED
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -310,7 +317,13 @@ def run(argv: list[str] | None = None) -> int:
         app(args=args, prog_name="strategease")
     except SystemExit as exc:
         code = exc.code
+        if code == EXIT_INTERRUPTED:  # Typer turns a KeyboardInterrupt into a silent exit 130
+            return _interrupted()
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except (_Interrupted, KeyboardInterrupt):
+        if debug:
+            raise
+        return _interrupted()
     except StrategeaseError as exc:
         if debug:
             raise
