@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
-from strategease.cli_select import AggregateChoice, AggregateOption, RatingsOption
+from strategease.cli_select import AggregateChoice, AggregateOption, RatingsOption, SeedOption, StabilityOption
 
 
 class ReportFormat(StrEnum):
@@ -56,6 +56,8 @@ def register(app: typer.Typer) -> None:
         base: BaseOpt = None,
         ratings: RatingsOption = None,
         aggregate: AggregateOption = AggregateChoice.median,
+        stability: StabilityOption = 0,
+        seed: SeedOption = None,
     ) -> None:
         """Write a client report for a scope: summary, determinants, ranked strategies with reasons,
         bundle, specification tables, APEASE checklist, caveats and sources.
@@ -66,12 +68,13 @@ def register(app: typer.Typer) -> None:
 
         Example: strategease report examples/delirium-scope.yaml -o delirium.html
 
-        With a team's ratings: strategease report scope.yaml --ratings team.csv -o plan.html
+        With a team's ratings and a stability check: strategease report scope.yaml --ratings team.csv
+        --stability 500 -o plan.html
         """
         import os
 
         from strategease.cli_options import load_valid
-        from strategease.cli_select import load_team_ratings
+        from strategease.cli_select import load_team_ratings, progress_bar
         from strategease.errors import UsageError
         from strategease.outputs import write_atomic
         from strategease.render_report import FORMATS, RenderOptions, infer_format, render
@@ -91,7 +94,9 @@ def register(app: typer.Typer) -> None:
         cat = load_valid(base, catalogue)
         loaded = load_scope(scope, cat)
         team = load_team_ratings(ratings, cat)
-        result = select(cat, loaded, method.value, top=top, bundle=bundle, ratings=team, aggregate=aggregate.value)
+        with progress_bar(stability) as progress:
+            result = select(cat, loaded, method.value, top=top, bundle=bundle, ratings=team,
+                            aggregate=aggregate.value, stability=stability, seed=seed, progress=progress)
         doc = build_report(result, cat, date=report_date(epoch))
         data = render(chosen, doc, result, options)
         write_atomic(output, data, force=force)

@@ -8,6 +8,7 @@ imported inside the command functions so that ``strategease --help`` stays fast.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,10 @@ import typer
 from strategease.cli_options import BaseOpt, CatalogueOpt
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from rich.console import Console
+
     from strategease.catalogue import Catalogue
     from strategease.ratings import TeamRatings
 
@@ -59,6 +64,13 @@ RatingsOption = Annotated[Path | None, typer.Option(
          "note). The team's ratings replace the scope's; agreement is shown and strong disagreement flagged.")]
 AggregateOption = Annotated[AggregateChoice, typer.Option(
     "--aggregate", help="How team ratings are combined per determinant.")]
+StabilityOption = Annotated[int, typer.Option(
+    "--stability", metavar="N", min=0, max=100_000,
+    help="Perturb weights (±1 point) and link strengths (±25 %) N times and report how often each strategy "
+         "stays in the top --top and in the bundle; flags unstable ones (docs/scoring.md). 0 = off.")]
+SeedOption = Annotated[int | None, typer.Option(
+    "--seed", min=0, show_default=False,
+    help="Seed for --stability (default: a fixed seed, so runs are reproducible).")]
 
 
 def select_cmd(
@@ -72,6 +84,8 @@ def select_cmd(
     fmt: FormatOption = SelectFormat.table,
     ratings: RatingsOption = None,
     aggregate: AggregateOption = AggregateChoice.median,
+    stability: StabilityOption = 0,
+    seed: SeedOption = None,
 ) -> None:
     """Rank implementation strategies for a scope, explain each score, and suggest a bundle.
 
@@ -95,17 +109,23 @@ def select_cmd(
       strategease select scope.yaml --method cfir-eric --top 0 --format csv
 
       strategease select scope.yaml --ratings team.csv --aggregate mean
+
+      strategease select scope.yaml --stability 500 --top 5
     """
     from strategease.cli_options import load_valid
+    from strategease.errors import UsageError
     from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines
     from strategease.scope import load_scope
     from strategease.scoring import find_strategy, select
 
+    if explain is not None and stability:
+        raise UsageError("--stability cannot be combined with --explain", hint="run them separately")
     cat = load_valid(base, catalogue)
     loaded = load_scope(scope, cat)
     team = load_team_ratings(ratings, cat)
-    result = select(cat, loaded, method.value, top=0 if explain else top, bundle=bundle, ratings=team,
-                    aggregate=aggregate.value)
+    with progress_bar(stability) as progress:
+        result = select(cat, loaded, method.value, top=0 if explain else top, bundle=bundle, ratings=team,
+                        aggregate=aggregate.value, stability=stability, seed=seed, progress=progress)
     if explain is not None:
         strategy = find_strategy(result, cat, explain)
         citations = {key: src.citation for key, src in sorted(cat.sources.items())}
@@ -125,6 +145,34 @@ def load_team_ratings(path: Path | None, cat: Catalogue) -> TeamRatings | None:
     from strategease.ratings import load_ratings
 
     return load_ratings(path, cat)
+
+
+PROGRESS_MIN_RUNS = 50
+"""--stability runs from which a progress bar is drawn (on stderr, and only when it is a terminal)."""
+
+
+@contextmanager
+def progress_bar(runs: int, console: Console | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a transient Rich bar on stderr for long --stability runs, or None
+    when stderr is not a terminal (so pipes, CI logs and tests stay clean)."""
+    if console is None:
+        from strategease.console import err
+
+        console = err()
+    if runs < PROGRESS_MIN_RUNS or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("stability"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("runs", total=runs)
+        step = max(1, runs // 100)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, refresh=done == total or done % step == 0)
+
+        yield advance
 
 
 def _emit(rendered: object) -> None:

@@ -166,6 +166,8 @@ def table(result: SelectionResult) -> RenderableType:
         summary = (f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})"
                    + (f"; not covered: {', '.join(b.uncovered)}" if b.uncovered else ""))
         parts.append(Text(summary))
+    if result.stability is not None:
+        parts.append(_stability_table(result))
     parts.append(Text(f"Evidence: survey = % of experts endorsing; matrix = published table; secondary = later "
                       f"report, no number; seed = seed documents; curated = this project's judgement.\n"
                       f"Explain a score: strategease select {result.scope.path} --explain ID", style="dim"))
@@ -274,6 +276,66 @@ def _partners_table(result: SelectionResult) -> Any:
     if extra:
         parts.append(Text("\n".join(extra), style="dim"))
     return Group(*_spaced(parts))
+
+
+CONTENDER_SHARE = 0.2
+"""Stability rows shown besides the unperturbed top k and bundle: in the top k or bundle in this share of runs."""
+STABILITY_HEADERS = ["rank", "strategy", "in top k", "in bundle", "rank in runs", "stability"]
+
+
+def _stability_title(result: SelectionResult) -> str:
+    st = result.stability
+    assert st is not None
+    return (f"Ranking stability ({st.runs} runs, seed {st.seed}: weights ±{_num(st.weight_jitter)} point, "
+            f"links ±{_num(st.link_jitter * 100)} %; top k = {st.top_k})")
+
+
+def _share(share: float) -> str:
+    return f"{_num(share * 100, 1)} %"
+
+
+def _stability_rows(result: SelectionResult) -> list[list[str]]:
+    st = result.stability
+    assert st is not None
+    rows = []
+    for r in st.strategies:
+        if not (r.in_baseline_top or r.in_baseline_bundle or r.top_share >= CONTENDER_SHARE
+                or r.bundle_share >= CONTENDER_SHARE):
+            continue
+        ranks = "" if r.rank_median is None else f"{_num(r.rank_median)} ({r.rank_min}–{r.rank_max})"
+        mark = ("UNSTABLE: " + "; ".join(r.reasons)) if r.unstable else (
+            "stable" if r.in_baseline_top or r.in_baseline_bundle else "contender")
+        base = str(r.baseline_rank) if r.baseline_rank is not None else "–"
+        if r.in_baseline_bundle:
+            base += " (bundle)"
+        rows.append([base, r.name, r.id, _share(r.top_share), _share(r.bundle_share), ranks, mark])
+    return rows
+
+
+def _stability_note(result: SelectionResult) -> str:
+    st = result.stability
+    assert st is not None
+    return (f"Unstable = in the unperturbed top {st.top_k} or bundle but there in fewer than "
+            f"{_num(st.threshold * 100)} % of runs; contenders reach the top {st.top_k} or the bundle in at least "
+            f"{_num(CONTENDER_SHARE * 100)} % of runs. Model: {st.model}.")
+
+
+def _stability_table(result: SelectionResult) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    tbl = _table(_stability_title(result))
+    tbl.show_lines = True
+    tbl.add_column("rank", justify="right", no_wrap=True)
+    tbl.add_column("strategy", overflow="fold", ratio=5, min_width=20)
+    tbl.add_column("in top k", justify="right", no_wrap=True)
+    tbl.add_column("in bundle", justify="right", no_wrap=True)
+    tbl.add_column("rank in runs", no_wrap=True)
+    tbl.add_column("stability", overflow="fold", ratio=3, min_width=10)
+    for base, name, sid, top, bundle, ranks, mark in _stability_rows(result):
+        tbl.add_row(base, Text.assemble((name, "bold"), "\n", (sid, "dim")), top, bundle, ranks,
+                    Text(mark, style="bold" if mark.startswith("UNSTABLE") else ""))
+    return Group(tbl, Text(_stability_note(result), style="dim"))
 
 
 def _spaced(parts: list[Any]) -> list[Any]:
@@ -392,6 +454,11 @@ def as_markdown(result: SelectionResult) -> str:
         out += ["", f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})."]
         if b.uncovered:
             out.append(f"Not covered: {', '.join(b.uncovered)}.")
+    if result.stability is not None:
+        out += ["", f"## {_md(_stability_title(result))}", ""]
+        out += _md_table(STABILITY_HEADERS, [[base, f"{name} (`{sid}`)", *rest]
+                                             for base, name, sid, *rest in _stability_rows(result)], right={2, 3})
+        out += ["", _md(_stability_note(result))]
     if result.uncovered or result.warnings:
         out += ["", "## Warnings", ""]
         names = _names(result)

@@ -187,7 +187,41 @@ class PartnersOut(_Out):
     notes: list[str] = Field(default_factory=list)
 
 
-OPTIONAL_SECTIONS = ("team_ratings", "partners")
+class StabilityRow(_Out):
+    """How one strategy fared over the perturbed runs."""
+
+    id: str
+    name: str
+    baseline_rank: int | None  # None: in place, or not reached unperturbed
+    in_baseline_top: bool
+    in_baseline_bundle: bool
+    top_runs: int  # runs in which it was in the top k
+    top_share: float  # top_runs / runs
+    bundle_runs: int
+    bundle_share: float
+    rank_median: float | None
+    rank_min: int | None
+    rank_max: int | None
+    unstable: bool
+    reasons: list[str] = Field(default_factory=list)
+
+
+class StabilityOut(_Out):
+    """Ranking stability under documented perturbations of weights and link strengths (``--stability``)."""
+
+    runs: int
+    seed: int
+    top_k: int
+    bundle_size: int
+    weight_jitter: float  # ± points on importance and changeability
+    link_jitter: float  # ± share of each link's strength
+    threshold: float  # unstable below this share of runs
+    model: str  # the perturbation model in words
+    strategies: list[StabilityRow]
+    unstable: list[str] = Field(default_factory=list)
+
+
+OPTIONAL_SECTIONS = ("team_ratings", "partners", "stability")
 """Sections of :class:`SelectionResult` left out of the JSON when absent, so output for inputs that
 do not use them stays byte-identical to earlier versions."""
 
@@ -207,6 +241,7 @@ class SelectionResult(_Out):
     coverage_notes: list[str] = Field(default_factory=list)
     team_ratings: TeamRatingsOut | None = None
     partners: PartnersOut | None = None
+    stability: StabilityOut | None = None
 
     @model_serializer(mode="wrap")
     def _omit_absent_sections(self, handler: SerializerFunctionWrapHandler) -> Any:

@@ -101,7 +101,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -358,6 +358,15 @@ def _ratings(cat: Catalogue, st: m.Strategy) -> tuple[float | None, float | None
     return st.ratings.importance, st.ratings.feasibility
 
 
+def ratings_factor(st: m.Strategy) -> float | None:
+    """``RATINGS_K × ((mean(importance, feasibility) − 3) / 2)``, or None when no rating is known."""
+    imp, feas = (st.ratings.importance, st.ratings.feasibility) if st.ratings else (None, None)
+    known = [v for v in (imp, feas) if v is not None]
+    if not known:
+        return None
+    return RATINGS_K * ((sum(known) / len(known) - RATING_MIDPOINT) / 2.0)
+
+
 def _ratings_term(cat: Catalogue, st: m.Strategy, base_q: int) -> Contribution | None:
     imp, feas = _ratings(cat, st)
     known = [v for v in (imp, feas) if v is not None]
@@ -448,17 +457,24 @@ def coverage_notes(cat: Catalogue, result: SelectionResult) -> list[str]:
 
 def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Method.default, *,
            top: int = DEFAULT_TOP, bundle: int | None = None, ratings: TeamRatings | None = None,
-           aggregate: str = "median") -> SelectionResult:
+           aggregate: str = "median", stability: int = 0, seed: int | None = None,
+           progress: Callable[[int, int], None] | None = None) -> SelectionResult:
     """Rank the catalogue's strategies for SCOPE with METHOD; build a bundle of BUNDLE picks.
 
     ``top`` limits the ranked list (0 = all); ``bundle`` = 0 skips the bundle, None uses
     ``constraints.max_strategies`` or 5. The scope's ids must already be checked against CAT
     (:func:`strategease.scope.load_scope` does this). With team ``ratings`` (see
     :mod:`strategease.ratings`), the team's ``aggregate`` (median or mean) of importance and
-    changeability replaces the scope's, and the result carries the raters' agreement.
+    changeability replaces the scope's, and the result carries the raters' agreement. With
+    ``stability`` = N > 0 (method ``default`` only), weights and link strengths are perturbed N
+    times (seeded by ``seed``; see :mod:`strategease.stability`) and the result carries how often
+    each strategy stays in the top ``top`` (10 when ``top`` is 0) and in the bundle.
     """
     loaded = scope if isinstance(scope, LoadedScope) else LoadedScope.in_memory(scope)
     method = Method(method)
+    if stability and method is not Method.default:
+        raise UsageError("--stability works with --method default only",
+                         hint="the cfir-eric method reproduces a published tool and has no weights to perturb")
     ratings_warnings: list[str] = []
     team = None
     if ratings is not None:
@@ -472,6 +488,14 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
     if team is not None:
         result.team_ratings = team
         result.warnings = [*ratings_warnings, *result.warnings]
+    if stability > 0:
+        from strategease.stability import DEFAULT_SEED
+        from strategease.stability import run as run_stability
+
+        result.stability, stability_warnings = run_stability(
+            cat, loaded, result, runs=stability, top_k=top if top > 0 else DEFAULT_TOP, bundle_size=size,
+            seed=DEFAULT_SEED if seed is None else seed, team=team, progress=progress)
+        result.warnings.extend(stability_warnings)
     if top > 0:
         result.strategies = result.strategies[:top]
     if loaded.scope.partners is not None:
@@ -787,4 +811,4 @@ def find_strategy(result: SelectionResult, cat: Catalogue, strategy_id: str) -> 
 
 __all__ = ["Method", "Resolution", "Route", "find_strategy", "resolve", "select", "weight", "BINARY_LINK_STRENGTH",
            "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR", "FACILITATOR_FACTOR", "RATINGS_K",
-           "LEVEL_MISMATCH_K", "level_mismatch"]
+           "LEVEL_MISMATCH_K", "level_mismatch", "ratings_factor", "LinkIndex", "q", "r6"]
