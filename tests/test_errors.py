@@ -294,7 +294,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(WRITERS))
-def test_existing_output_is_not_overwritten_without_force(cli, tmp_path: Path, name: str) -> None:
+def test_existing_output_is_not_overwritten_without_force(cli, tmp_path: Path, name: str, writer: str) -> None:
     target = tmp_path / "existing.out"
     target.write_bytes(b"keep me\n")
     result = cli(*_args(WRITERS[name], target=target))
@@ -316,10 +316,24 @@ def test_missing_output_directory(cli, tmp_path: Path, name: str) -> None:
     expect(cli(*_args(WRITERS[name], target=target)), 2, f"{tmp_path / 'nope'}: output directory does not exist")
 
 
+@pytest.fixture(params=["O_TMPFILE", "named-temporary"])
+def writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with each way of writing atomically: an unnamed file (Linux) and the portable
+    named temporary file."""
+    import strategease.outputs as outputs
+
+    if request.param == "O_TMPFILE":
+        if not hasattr(os, "O_TMPFILE"):
+            pytest.skip("no O_TMPFILE here")
+    else:
+        monkeypatch.setattr(outputs, "_unnamed_file", lambda directory: None)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("name", sorted(WRITERS))
 @pytest.mark.parametrize("existing", [False, True])
 def test_disk_full_while_writing(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
-                                 existing: bool) -> None:
+                                 existing: bool, writer: str) -> None:
     import strategease.outputs as outputs
 
     def full(fd: int) -> None:
@@ -354,7 +368,7 @@ def tiny_fs() -> Path:
         mount.rmdir()
 
 
-def test_disk_full_for_real(cli, tiny_fs: Path) -> None:
+def test_disk_full_for_real(cli, tiny_fs: Path, writer: str) -> None:
     """A Word report (~40 KB) does not fit a 32 KiB file system: one line, exit 2, nothing left."""
     target = tiny_fs / "report.docx"
     result = cli("report", SCOPE, "--base", CAT, "-o", target)
@@ -364,6 +378,71 @@ def test_disk_full_for_real(cli, tiny_fs: Path) -> None:
     result = cli("report", SCOPE, "--base", CAT, "-o", target, "--force")
     expect(result, 2, "disk full")
     assert [p.name for p in tiny_fs.iterdir()] == ["report.docx"] and target.read_bytes() == b"old\n"
+
+
+@pytest.mark.parametrize("ext", [".md", ".html", ".docx", ".json"])
+def test_report_not_overwritten_without_force(cli, tmp_path: Path, ext: str, writer: str) -> None:
+    target = tmp_path / f"report{ext}"
+    target.write_bytes(b"an earlier report\n")
+    result = cli("report", SCOPE, "--base", CAT, "-o", target)
+    expect(result, 2, f"{target}: file exists; not overwriting (pass --force to replace it)")
+    assert target.read_bytes() == b"an earlier report\n"
+    assert cli("report", SCOPE, "--base", CAT, "-o", target, "--force").code == 0
+    assert target.read_bytes() != b"an earlier report\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_file_appearing_meanwhile_is_not_replaced(tmp_path: Path, writer: str, monkeypatch) -> None:
+    """Without --force, a file that appears between the check and the write is left alone."""
+    import strategease.outputs as outputs
+    from strategease.errors import UsageError
+
+    target = tmp_path / "out.txt"
+    real_fsync = os.fsync
+
+    def appear(fd: int) -> None:
+        real_fsync(fd)
+        if not target.exists():
+            target.write_bytes(b"someone else's\n")
+
+    monkeypatch.setattr(outputs.os, "fsync", appear)
+    with pytest.raises(UsageError, match="file exists"):
+        outputs.write_atomic(target, b"mine\n")
+    assert target.read_bytes() == b"someone else's\n" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_kill_during_write_keeps_old_report(tmp_path: Path) -> None:
+    """SIGKILL a report run replacing an existing file (--force) at many moments around the
+    write: the file is always either the old one, byte for byte, or the complete new one, and
+    no partial or temporary file is ever left. The moment of the kill homes in on the end of
+    the run (where the write happens): earlier after a run that finished, later after one that
+    did not."""
+    import random
+
+    attempts = int(os.environ.get("STRATEGEASE_KILL_ATTEMPTS", "16"))
+    target = tmp_path / "report.docx"
+    args = [sys.executable, "-m", "strategease", "report", str(SCOPE), "--base", str(CAT), "-o", str(target),
+            "--force"]
+    env = {**os.environ, "NO_COLOR": "1"}
+    started = time.perf_counter()
+    subprocess.run(args, env=env, check=True, capture_output=True)
+    edge = time.perf_counter() - started
+    new = target.read_bytes()
+    old = b"an earlier report\n" * 500
+    rng = random.Random(8)
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(attempts):
+        target.write_bytes(old)
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(edge * rng.uniform(0.85, 1.05))
+        proc.kill()
+        finished = proc.wait() == 0
+        edge *= 0.96 if finished else 1.03
+        data = target.read_bytes()
+        assert data in (old, new), "a kill left a partial report"
+        assert [p.name for p in tmp_path.iterdir()] == ["report.docx"], "a kill left a temporary file"
+        outcomes["new" if data == new else "old"] += 1
+    assert sum(outcomes.values()) == attempts
 
 
 # --------------------------------------------------------------------------- Ctrl-C

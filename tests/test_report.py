@@ -361,13 +361,26 @@ def test_cli_unwritable_directory(cli, tmp_path: Path) -> None:
     assert r.code == 2 and "permission denied" in r.err and str(locked) in r.err
 
 
-def test_cli_unwritable_directory_simulated(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named-temporary"])
+def test_cli_unwritable_directory_simulated(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            unnamed: bool) -> None:
     import strategease.outputs as outputs
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
+    real_open = os.open
+
+    def refuse_directory(path, *args, **kwargs):
+        if Path(path) == tmp_path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
     monkeypatch.setattr(outputs.tempfile, "mkstemp", refuse)
+    if unnamed:
+        monkeypatch.setattr(outputs.os, "open", refuse_directory)
+    else:
+        monkeypatch.setattr(outputs, "_unnamed_file", lambda directory: None)
     r = _report(cli, tmp_path / "r.md")
     assert r.code == 2 and "permission denied" in r.err and str(tmp_path) in r.err
 
