@@ -280,12 +280,37 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
     heading("scope", 2)
     table(["", ""], [[r.label, r.value] for r in doc.scope.change]
           + [["Levels", ", ".join(doc.scope.levels) or "not given"]])
+    if doc.partners is not None:
+        word.add_heading("Who is at the table", level=2)
+        if doc.partners.partners:
+            table(["Partner", "Type", "Role", "Involvement"],
+                  [[p.name, p.type, p.role, p.involvement] for p in doc.partners.partners])
+        else:
+            para("No partners are listed.")
+        if doc.partners.needs:
+            para("Partner types the chosen determinants concern:")
+            table(["Partner type", "Status", "Partners", "For"],
+                  [[n.type, n.status, join_names(n.partners), join_names(n.determinants)]
+                   for n in doc.partners.needs])
+        for text in doc.partners.notes:
+            para(text, style="List Bullet")
 
     heading("determinants", 3)
     for group in doc.determinant_groups:
         word.add_heading(t(f"{group.family}: {join_names(group.frameworks)}"), level=2)
         table(["Determinant", "Kind", "Weight", "Notes"],
               [[d.name, d.kind, num(d.weight), _det_notes(d.note, d.found_via)] for d in group.determinants])
+
+    if doc.team is not None:
+        word.add_heading("Team ratings and agreement", level=2)
+        para(f"The weights use the {doc.team.aggregate} of the ratings given by {join_names(doc.team.raters)}. "
+             f"Importance and changeability are shown as {doc.team.aggregate} (lowest–highest).")
+        table(["Determinant", "Raters", "Importance", "Changeability", "Agreement", "Who said what"],
+              [[r.name + (" (added from the ratings)" if r.added else ""), str(r.raters), r.importance,
+                r.changeability, r.agreement, r.scores] for r in doc.team.rows])
+        if doc.team.disagreements:
+            para(f"To discuss before relying on the weights: {join_names(doc.team.disagreements)}. "
+                 f"Rule: {doc.team.rule}.")
 
     heading("functions", 4)
     if doc.functions:
@@ -315,6 +340,14 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
             para("Not yet addressed: " + join_names(doc.bundle.uncovered) + ".")
     else:
         para("No bundle was computed.")
+    if doc.stability is not None:
+        st = doc.stability
+        word.add_heading("How stable is the ranking?", level=2)
+        para(f"The selection was repeated {st.runs} times with small changes to the weights and link strengths "
+             f"(seed {st.seed}): {st.model}. A strategy in the top {st.top_k} or the bundle that stays there in "
+             f"fewer than {st.threshold} of the runs is marked unstable.")
+        table(["Rank", "Strategy", f"In top {st.top_k}", "In bundle", "Rank in runs", "Verdict"],
+              [[r.baseline, r.name, r.in_top, r.in_bundle, r.ranks, r.verdict] for r in st.rows])
 
     heading("specifications", 6)
     if not doc.specifications:
@@ -363,6 +396,8 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
         ["Scope file hash", p.scope_hash],
         ["Selection method", p.method],
         ["Tool", f"strategease {p.tool_version}"],
+        *([["Team ratings", f"{p.ratings_path} ({p.ratings_hash})"]] if p.ratings_path else []),
+        *([["Stability seed", str(p.stability_seed)]] if p.stability_seed is not None else []),
         *([["Date", p.date]] if p.date else []),
     ])
 

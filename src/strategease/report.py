@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from strategease.errors import UsageError
 from strategease.result import Contribution, SelectionResult, StrategyOut
@@ -120,6 +120,22 @@ GENERAL_CAVEATS: tuple[str, ...] = (
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _OmitAbsent(_Out):
+    """A model whose optional sections (``OMIT``) are left out of the JSON when absent, so reports of
+    inputs that do not use them stay byte-identical to earlier versions."""
+
+    OMIT: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in self.OMIT:
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
 
 
 class LabelValue(_Out):
@@ -258,7 +274,9 @@ class SourceRow(_Out):
     kind: str | None = None
 
 
-class Provenance(_Out):
+class Provenance(_OmitAbsent):
+    OMIT: ClassVar[tuple[str, ...]] = ("ratings_path", "ratings_hash", "stability_seed")
+
     tool_version: str
     method: str
     catalogue_name: str
@@ -268,6 +286,9 @@ class Provenance(_Out):
     scope_path: str
     scope_hash: str
     date: str | None = None
+    ratings_path: str | None = None
+    ratings_hash: str | None = None
+    stability_seed: int | None = None
 
 
 class MatrixRow(_Out):
@@ -292,7 +313,73 @@ class Matrix(_Out):
     max_value: float
 
 
-class ReportDoc(_Out):
+class TeamRow(_Out):
+    """One determinant as the team rated it."""
+
+    id: str
+    name: str
+    added: bool  # rated but not in the scope: added as a barrier
+    raters: int
+    importance: str  # e.g. "5 (2–5)"
+    changeability: str
+    agreement: str  # "agree" | "some spread" | "one rater" | "discuss: …"
+    disagreement: bool
+    scores: str  # who said what, e.g. "Ana 2/2, Ben 5/2, Chi 5/3"
+
+
+class TeamSection(_Out):
+    aggregate: str
+    raters: list[str]  # "Ana (ward sister, City Hospital)"
+    rows: list[TeamRow]
+    rule: str
+    disagreements: list[str]  # names of the determinants to discuss
+
+
+class PartnerRow(_Out):
+    name: str
+    type: str
+    role: str
+    involvement: str
+
+
+class PartnerNeedRow(_Out):
+    type: str
+    status: str  # "at the table" | "missing" | "only informed"
+    partners: list[str]
+    determinants: list[str]  # names
+
+
+class PartnersSection(_Out):
+    partners: list[PartnerRow]
+    needs: list[PartnerNeedRow]
+    missing: list[str]
+    notes: list[str]
+
+
+class StabilityRowDoc(_Out):
+    id: str
+    name: str
+    baseline: str  # "1", "2 (bundle)", "–"
+    in_top: str  # "96.5%"
+    in_bundle: str
+    ranks: str  # "3 (1–14)"
+    verdict: str  # "stable" | "contender" | "unstable: …"
+    unstable: bool
+
+
+class StabilitySection(_Out):
+    runs: int
+    seed: int
+    top_k: int
+    threshold: str  # "80%"
+    model: str
+    rows: list[StabilityRowDoc]
+    unstable: list[str]  # names
+
+
+class ReportDoc(_OmitAbsent):
+    OMIT: ClassVar[tuple[str, ...]] = ("team", "partners", "stability")
+
     title: str
     summary: Summary
     scope: ScopeSection
@@ -306,6 +393,9 @@ class ReportDoc(_Out):
     caveats: CaveatSection
     sources: list[SourceRow]
     provenance: Provenance
+    team: TeamSection | None = None  # printed in section 3
+    partners: PartnersSection | None = None  # printed in section 2
+    stability: StabilitySection | None = None  # printed in section 5
 
 
 # --------------------------------------------------------------------------- helpers
@@ -609,6 +699,88 @@ def _sources(result: SelectionResult, shown: list[StrategyOut], cat: Catalogue |
     return rows
 
 
+def _team(result: SelectionResult) -> TeamSection | None:
+    tr = result.team_ratings
+    if tr is None:
+        return None
+
+    def value(s: Any) -> str:
+        if s.aggregate is None:
+            return "not rated"
+        return num(s.aggregate) + (f" ({s.min}–{s.max})" if s.n > 1 and s.min != s.max else "")
+
+    def score(v: int | None) -> str:
+        return "–" if v is None else str(v)
+
+    rows = []
+    for d in tr.determinants:
+        if d.disagreement:
+            agreement = "discuss: " + "; ".join(d.reasons)
+        elif d.raters < 2:
+            agreement = "one rater"
+        elif all((x.range or 0) <= 1 for x in (d.importance, d.changeability)):
+            agreement = "agree"
+        else:
+            agreement = "some spread"
+        rows.append(TeamRow(id=d.id, name=d.name, added=not d.in_scope, raters=d.raters,
+                            importance=value(d.importance), changeability=value(d.changeability),
+                            agreement=agreement, disagreement=d.disagreement,
+                            scores=", ".join(f"{x.rater} {score(x.importance)}/{score(x.changeability)}"
+                                             for x in d.scores)))
+    raters = [r.name + (f" ({', '.join(b for b in (r.role, r.organisation) if b)})" if r.role or r.organisation
+                        else "") for r in tr.raters]
+    return TeamSection(aggregate=tr.aggregate, raters=raters, rows=rows, rule=tr.rule,
+                       disagreements=[r.name for r in rows if r.disagreement])
+
+
+STATUS_WORDS = {"present": "at the table", "missing": "missing", "informed-only": "only informed"}
+
+
+def _partners(result: SelectionResult, names: _Names) -> PartnersSection | None:
+    pa = result.partners
+    if pa is None:
+        return None
+    rows = [PartnerRow(name=p.name, type=p.type, role=p.role or "", involvement=p.involvement or "not stated")
+            for p in pa.partners]
+    needs = [PartnerNeedRow(type=n.type, status=STATUS_WORDS.get(n.status, n.status), partners=list(n.partners),
+                            determinants=[names(d) for d in n.determinants]) for n in pa.needs]
+    notes = list(pa.notes)
+    if pa.push_only:
+        notes.append("Partners co-create, yet these strategies are push-only (delivered by experts to "
+                     "recipients): " + join_names(p.name for p in pa.push_only)
+                     + ". Consider how partners shape them, or a push-pull or co-creation alternative.")
+    return PartnersSection(partners=rows, needs=needs, missing=list(pa.missing), notes=notes)
+
+
+STABILITY_CONTENDER = 0.2
+
+
+def _stability(result: SelectionResult) -> StabilitySection | None:
+    st = result.stability
+    if st is None:
+        return None
+
+    def pct(share: float) -> str:
+        return num(share * 100) + "%"
+
+    rows = []
+    for r in st.strategies:
+        if not (r.in_baseline_top or r.in_baseline_bundle or r.top_share >= STABILITY_CONTENDER
+                or r.bundle_share >= STABILITY_CONTENDER):
+            continue
+        base = "–" if r.baseline_rank is None else str(r.baseline_rank)
+        if r.in_baseline_bundle:
+            base += " (bundle)"
+        verdict = ("unstable: " + "; ".join(r.reasons)) if r.unstable else (
+            "stable" if r.in_baseline_top or r.in_baseline_bundle else "contender")
+        ranks = "" if r.rank_median is None else f"{num(r.rank_median)} ({r.rank_min}–{r.rank_max})"
+        rows.append(StabilityRowDoc(id=r.id, name=r.name, baseline=base, in_top=pct(r.top_share),
+                                    in_bundle=pct(r.bundle_share), ranks=ranks, verdict=verdict,
+                                    unstable=r.unstable))
+    return StabilitySection(runs=st.runs, seed=st.seed, top_k=st.top_k, threshold=pct(st.threshold),
+                            model=st.model, rows=rows, unstable=[r.name for r in rows if r.unstable])
+
+
 def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date: str | None = None) -> ReportDoc:
     """Build every report section from RESULT (and the catalogue for descriptions and citations).
 
@@ -625,10 +797,29 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
     prov = Provenance(tool_version=result.tool_version, method=result.method,
                       catalogue_name=result.catalogue.name, catalogue_version=result.catalogue.version,
                       catalogue_hash=result.catalogue.content_hash, catalogue_files=list(result.catalogue.files),
-                      scope_path=result.scope.path, scope_hash=result.scope.content_hash, date=date)
+                      scope_path=result.scope.path, scope_hash=result.scope.content_hash, date=date,
+                      ratings_path=result.team_ratings.path if result.team_ratings else None,
+                      ratings_hash=result.team_ratings.content_hash if result.team_ratings else None,
+                      stability_seed=result.stability.seed if result.stability else None)
+    team, partners, stability = _team(result), _partners(result, names), _stability(result)
+    summary = _summary(result, names, bundle)
+    extra_det = []
+    if team is not None:
+        extra_det.append(f"Weights are the {team.aggregate} of {len(team.raters)} team members' ratings.")
+        if team.disagreements:
+            extra_det.append("The team disagreed strongly about " + _join(team.disagreements)
+                             + ": discuss before relying on "
+                             + ("its weight." if len(team.disagreements) == 1 else "their weights."))
+    if partners is not None and partners.missing:
+        extra_det.append("Missing from the table: " + _join(partners.missing) + " (section 2).")
+    if extra_det:
+        summary.determinants = " ".join([summary.determinants, *extra_det])
+    if stability is not None and stability.unstable:
+        summary.bundle += (f" Under small changes to the weights and links ({stability.runs} runs), the place of "
+                           + _join(stability.unstable) + " is uncertain (section 5).")
     return ReportDoc(
         title=f"Implementation strategies: {result.scope.title}",
-        summary=_summary(result, names, bundle),
+        summary=summary,
         scope=_scope(result),
         determinant_groups=_determinant_groups(result, cat, names),
         functions=_functions(result, cat, names),
@@ -641,6 +832,9 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
         caveats=_caveats(result, shown, names),
         sources=_sources(result, shown, cat),
         provenance=prov,
+        team=team,
+        partners=partners,
+        stability=stability,
     )
 
 
