@@ -379,7 +379,13 @@ def _cell(value: float | int | None) -> str:
 
 
 def _md(text: object) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Catalogue or scope text made inert in a Markdown table cell or list item: one line (every
+    kind of line break collapsed, so no new block can start), no raw HTML or autolinks (``<``,
+    ``>`` and ``&`` as entities), no links or images (``](`` and ``][`` escaped), no broken
+    table rows (``|`` escaped). Backticks stay: cells put ids in code spans."""
+    text = " ".join(str(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\\\\")
+    return text.replace("|", "\\|").replace("](", "\\](").replace("][", "\\][")
 
 
 def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
