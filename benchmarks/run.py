@@ -10,10 +10,12 @@ console script installed next to ``sys.executable``)::
     python benchmarks/run.py --save bench.json   # table on stdout, JSON to a file
 
 Every timing is the median wall-clock time (``time.perf_counter``) of whole-process runs, after
-one discarded warm-up run (which also checks the exit code). Commands whose warm-up takes longer
-than ``--slow`` seconds (default 5) are repeated at most 3 times. Peak RSS is that of the
-measured command alone: each child is started through GNU ``/usr/bin/time -f %M`` when present
-(``os.wait4`` rusage otherwise, which on Linux also counts this script's ~20 MB at fork time).
+one discarded warm-up run (which also checks the exit code); a command and its baselines are run
+round-robin, so that load from elsewhere on the machine skews both sides of a ratio alike.
+Commands whose warm-up takes longer than ``--slow`` seconds (default 5) are repeated at most 3
+times. Peak RSS is that of the measured command alone: each child is started through GNU
+``/usr/bin/time -f %M`` when present (``os.wait4`` rusage otherwise, which on Linux also counts
+this script's ~20 MB at fork time).
 
 strategease keeps validated catalogues in a cache (``strategease.cache``, keyed by the files'
 bytes). Children get a private ``STRATEGEASE_CACHE_DIR`` under ``benchmarks/.cache/`` (emptied at
@@ -167,18 +169,30 @@ def run_once(argv: list[str], ok_codes: tuple[int, ...] = (0,), env: dict[str, s
     return elapsed, rss
 
 
-def measure(label: str, argv: list[str], repeats: int, slow: float, log: Any,
-            env: dict[str, str] | None = None) -> Measure:
-    m = Measure(label, argv)
-    # warm-up: OS file cache, .pyc files, strategease's catalogue cache; also checks the exit code
-    warm, _ = run_once(argv, env=env)
-    n = min(repeats, 3) if warm > slow else repeats
-    for _ in range(n):
-        t, rss = run_once(argv, env=env)
-        m.times.append(t)
-        m.rss_mb.append(rss)
-    log(f"  {label:<44} median {m.median * 1000:9.1f} ms  peak {m.peak_rss_mb:7.1f} MB  (n={n})")
-    return m
+def measure_group(items: list[tuple[str, str, list[str], dict[str, str] | None]], repeats: int, slow: float,
+                  log: Any) -> dict[str, Measure]:
+    """Measure several commands round-robin (A B C A B C …), so that a burst of load on a shared
+    machine hits a command and its baseline alike and their ratio stays fair.
+
+    Each item is (key, label, argv, env). A failing command is logged and left out.
+    """
+    active: list[tuple[str, Measure, dict[str, str] | None, int]] = []
+    for key, label, argv, env in items:
+        try:
+            warm, _ = run_once(argv, env=env)  # warm-up: file cache, .pyc, app cache; checks the exit code
+        except CommandFailed as exc:
+            log(f"  {label}: FAILED {exc}")
+            continue
+        active.append((key, Measure(label, argv), env, min(repeats, 3) if warm > slow else repeats))
+    for i in range(max((n for *_, n in active), default=0)):
+        for _key, m, env, n in active:
+            if i < n:
+                t, rss = run_once(m.argv, env=env)
+                m.times.append(t)
+                m.rss_mb.append(rss)
+    for _, m, _, n in active:
+        log(f"  {m.label:<44} median {m.median * 1000:9.1f} ms  peak {m.peak_rss_mb:7.1f} MB  (n={n})")
+    return {key: m for key, m, _, _ in active}
 
 
 # --------------------------------------------------------------------------- results
@@ -390,41 +404,39 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     measures: dict[str, Measure] = {}
 
-    def bench(key: str, label: str, cmd: list[str], env: dict[str, str] | None = None) -> Measure | None:
-        try:
-            measures[key] = measure(label, cmd, repeats, args.slow, log, env)
-            return measures[key]
-        except CommandFailed as exc:
-            log(f"  {label}: FAILED {exc}")
-            return None
-
     # -- 1, 2: start-up --------------------------------------------------------------------
-    log("start-up")
-    bare = bench("py-pass", "python -c pass", [PY, "-c", "pass"])
-    imports = bench("py-imports", "python -c 'import typer, pydantic, yaml, rich'",
-                    [PY, "-c", "import typer, pydantic, yaml, rich.console"])
-    typer_only = bench("py-typer", "python -c 'import typer'", [PY, "-c", "import typer"])
+    log("start-up (interleaved)")
     have_select = command_exists("select")
-    if not have_select:
-        why = "'strategease select' does not exist yet"
-        rows += [skip("1", "1  select (shipped) / import baseline", "<= 1.3", why),
-                 skip("1i", "1i select (shipped) / python -c pass", "info", why)]
-    elif not SCOPE.is_file():
-        why = f"{SCOPE.relative_to(ROOT)} is missing"
+    group: list[tuple[str, str, list[str], dict[str, str] | None]] = [
+        ("py-pass", "python -c pass", [PY, "-c", "pass"], None),
+        ("py-imports", "python -c 'import typer, pydantic, yaml, rich'",
+         [PY, "-c", "import typer, pydantic, yaml, rich.console"], None),
+        ("py-typer", "python -c 'import typer'", [PY, "-c", "import typer"], None),
+        ("help", "strategease --help", [STRATEGEASE, "--help"], None),
+    ]
+    if have_select and SCOPE.is_file():
+        group.append(("select-shipped", "strategease select delirium-scope", select_argv(SCOPE, None), None))
+        if HAS_APP_CACHE:
+            group.append(("select-shipped-nocache", "strategease select delirium-scope, no cache",
+                          select_argv(SCOPE, None), NO_CACHE_ENV))
+    measures.update(measure_group(group, repeats, args.slow, log))
+    bare, imports, typer_only = (measures.get(k) for k in ("py-pass", "py-imports", "py-typer"))
+    if not have_select or not SCOPE.is_file():
+        why = ("'strategease select' does not exist yet" if not have_select
+               else f"{SCOPE.relative_to(ROOT)} is missing")
         rows += [skip("1", "1  select (shipped) / import baseline", "<= 1.3", why),
                  skip("1i", "1i select (shipped) / python -c pass", "info", why)]
     else:
-        sel = bench("select-shipped", "strategease select delirium-scope", select_argv(SCOPE, None))
+        sel = measures.get("select-shipped")
         why = "" if sel else "select on the shipped catalogue failed (see log)"
         rows.append(ratio_row("1", "1  select (shipped) / import baseline", sel, imports, 1.3, why))
         rows.append(ratio_row("1i", "1i select (shipped) / python -c pass", sel, bare, None, why))
         if HAS_APP_CACHE:
-            nc = bench("select-shipped-nocache", "strategease select delirium-scope, no cache",
-                       select_argv(SCOPE, None), NO_CACHE_ENV)
+            nc = measures.get("select-shipped-nocache")
             rows.append(ratio_row("1n", "1n  same, STRATEGEASE_NO_CACHE=1", nc, imports, None,
                                   "" if nc else "select failed"))
-    hlp = bench("help", "strategease --help", [STRATEGEASE, "--help"])
-    rows.append(ratio_row("2", "2  --help / import typer", hlp, typer_only, 1.15))
+    rows.append(ratio_row("2", "2  --help / import typer", measures.get("help"), typer_only, 1.15,
+                          "" if "help" in measures else "--help failed"))
 
     # -- 3: validate ---------------------------------------------------------------------------
     cjs, cjs_reason = (None, "--no-jsonschema") if args.no_jsonschema else ensure_check_jsonschema(log)
@@ -441,13 +453,18 @@ def main(argv: list[str] | None = None) -> int:
         out, scope = synthetic(n, args.seed, log)
         catalogues[n] = (out, scope)
         files = [str(p) for p in sorted(out.glob("*.yaml"))]
-        val = bench(f"validate-{n}", f"strategease validate ({n})", [STRATEGEASE, "validate", str(out)])
-        yml = bench(f"yaml-{n}", f"PyYAML CSafeLoader ({n})", [PY, "-c", YAML_ONLY, *files])
+        group = [(f"validate-{n}", f"strategease validate ({n})", [STRATEGEASE, "validate", str(out)], None),
+                 (f"yaml-{n}", f"PyYAML CSafeLoader ({n})", [PY, "-c", YAML_ONLY, *files], None)]
+        if cjs:
+            group.append((f"cjs-{n}", f"check-jsonschema ({n})", [cjs, "--schemafile", str(schema_file), *files],
+                          None))
+        measures.update(measure_group(group, repeats, args.slow, log))
+        val, yml = measures.get(f"validate-{n}"), measures.get(f"yaml-{n}")
         target = n >= BIG
         rows.append(ratio_row(f"3a-{n}", f"3a validate / PyYAML C loader, {n // 1000}k", val, yml,
                               2.0 if target else None, "" if val else "validate failed"))
         if cjs:
-            js = bench(f"cjs-{n}", f"check-jsonschema ({n})", [cjs, "--schemafile", str(schema_file), *files])
+            js = measures.get(f"cjs-{n}")
             rows.append(ratio_row(f"3b-{n}", f"3b validate / check-jsonschema, {n // 1000}k", val, js,
                                   0.2 if target else None, "" if js else "check-jsonschema failed"))
         else:
@@ -463,10 +480,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         log(f"select, 50 determinants, {n} links")
         out, scope = catalogues[n]
-        bench(f"select-{n}", f"strategease select ({n})", select_argv(scope, out))
+        group = [(f"select-{n}", f"strategease select ({n})", select_argv(scope, out), None)]
         if HAS_APP_CACHE:
-            bench(f"select-nocache-{n}", f"strategease select ({n}), no cache", select_argv(scope, out),
-                  NO_CACHE_ENV)
+            group.append((f"select-nocache-{n}", f"strategease select ({n}), no cache", select_argv(scope, out),
+                          NO_CACHE_ENV))
+        measures.update(measure_group(group, repeats, args.slow, log))
     variants = [("select", "4 ", "", True)]
     if HAS_APP_CACHE:
         variants.append(("select-nocache", "4n", ", no cache", False))
