@@ -213,6 +213,9 @@ def init_cmd(path: InitPath = None, force: ForceOption = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add selection commands to the app."""
+    """Add selection commands to the app: select, init and compare."""
+    from strategease import cli_compare
+
     app.command("select")(select_cmd)
     app.command("init")(init_cmd)
+    cli_compare.register(app)

@@ -11,9 +11,9 @@ chosen determinants call for:
   patient partner), warned about with the determinants concerned;
 * **informed only** — a needed type whose partners are all at the *inform* level: they are told,
   not heard;
-* **push-only strategies** — when some partner co-creates, the shown or bundled strategies whose
-  ``approach`` is push only (expert-driven delivery; Metz et al. 2022 via the seed review) are
-  listed, since they sit oddly with a co-created plan;
+* **push-only strategies** — when some partner co-creates, the shown (at most the first 10) or
+  bundled strategies whose ``approach`` is push only (expert-driven delivery; Metz et al. 2022 via
+  the seed review) are listed, since they sit oddly with a co-created plan;
 * **notes** — partnering determinants chosen but no partners listed, or the scope's level lacks
   ``partnership``.
 
@@ -31,6 +31,8 @@ from strategease.result import PartnerNeed, PartnerOut, PartnersOut, PushOnly, S
 from strategease.scope import Involvement, Scope, normalise_partner_type, partner_types
 
 PARTNERING_FRAMEWORK = "partnering"
+PUSH_ONLY_TOP = 10
+"""Push-only strategies are looked for among the first this-many shown strategies and the bundle."""
 MISSING_HINT = "consider 'collab.map-partners-and-fill-gaps' or the determinant 'partnering.missing-partners'"
 
 
@@ -89,7 +91,7 @@ def analyse(cat: Catalogue, scope: Scope, result: SelectionResult) -> tuple[Part
     push_only: list[PushOnly] = []
     if any(p.involvement == Involvement.co_create.value for p in partners):
         bundle = [b.id for b in result.bundle.strategies] if result.bundle else []
-        ranks = {s.id: s.rank for s in result.strategies}
+        ranks = {s.id: s.rank for s in result.strategies[:PUSH_ONLY_TOP]}
         for sid in dict.fromkeys([*ranks, *bundle]):
             st = cat.strategies.get(sid)
             if st is not None and [a.value for a in st.approach] == ["push"]:

@@ -1,0 +1,103 @@
+"""Renderers for scenario comparisons: one per ``--format`` value, in a registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from strategease.compare import Comparison, Row
+from strategease.render_select import _md, _md_table, _num
+
+ARROWS = {"enter": "↑ enters", "rise": "↑ rises", "same": "= same", "fall": "↓ falls", "leave": "↓ leaves",
+          "outside": "outside top k"}
+
+
+def _rank(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _move(r: Row) -> str:
+    text = ARROWS[r.change]
+    if r.change in ("rise", "fall") and r.a_rank is not None and r.b_rank is not None:
+        text += f" {abs(r.a_rank - r.b_rank)}"
+    return text
+
+
+def _bundle(r: Row) -> str:
+    if r.bundle_change == "enter":
+        return "enters"
+    if r.bundle_change == "leave":
+        return "leaves"
+    return "kept" if r.a_bundle and r.b_bundle else ""
+
+
+def _cells(r: Row) -> list[str]:
+    return [f"{_rank(r.a_rank)} → {_rank(r.b_rank)}", _move(r), f"{_weight(r.a_score)} → {_weight(r.b_score)}",
+            _bundle(r)]
+
+
+def _weight(value: float | None) -> str:
+    return "–" if value is None else _num(value)
+
+
+def _side_line(c: Comparison) -> tuple[str, str]:
+    return (f"A: {c.a.label}" + (f" (scope {c.a.scope})" if c.a.ratings else ""),
+            f"B: {c.b.label}" + (f" (scope {c.b.scope})" if c.b.ratings else ""))
+
+
+def as_table(c: Comparison) -> Any:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    a, b = _side_line(c)
+    head = Text.assemble(("Scenario comparison", "bold"), f" · method {c.method}\n{a}\n{b}\n", (c.summary(), "bold"))
+    tbl = Table(title=f"Top {c.top_k} and bundle, A → B", title_justify="left", title_style="bold",
+                box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True)
+    tbl.add_column("strategy", overflow="fold", ratio=5, min_width=24)
+    tbl.add_column("rank", no_wrap=True)
+    tbl.add_column("move", no_wrap=True)
+    tbl.add_column("score", no_wrap=True)
+    tbl.add_column("bundle", no_wrap=True)
+    for r in c.rows:
+        style = "bold" if r.change in ("enter", "leave") or r.bundle_change else ""
+        tbl.add_row(Text.assemble((r.name, "bold"), "\n", (r.id, "dim")), *[Text(x, style=style) for x in _cells(r)])
+    parts: list[Any] = [head, Text(""), tbl]
+    if c.weights:
+        w = Table(title="Determinant weights that differ", title_justify="left", title_style="bold",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        w.add_column("determinant", overflow="fold")
+        w.add_column("A", justify="right")
+        w.add_column("B", justify="right")
+        for x in c.weights:
+            w.add_row(f"{x.name} ({x.id})", _weight(x.a), _weight(x.b))
+        parts += [Text(""), w]
+    return Group(*parts)
+
+
+def as_json(c: Comparison) -> str:
+    return c.model_dump_json(indent=2) + "\n"
+
+
+def as_markdown(c: Comparison) -> str:
+    a, b = _side_line(c)
+    out = ["# Scenario comparison", "", f"Method `{c.method}` · {_md(a)} · {_md(b)}", "", f"**{_md(c.summary())}**", "",
+           f"## Top {c.top_k} and bundle, A → B", ""]
+    out += _md_table(["strategy", "rank A → B", "move", "score A → B", "bundle"],
+                     [[f"{r.name} (`{r.id}`)", *_cells(r)] for r in c.rows])
+    if c.weights:
+        out += ["", "## Determinant weights that differ", ""]
+        out += _md_table(["determinant", "A", "B"],
+                         [[f"{x.name} (`{x.id}`)", _weight(x.a), _weight(x.b)] for x in c.weights], right={1, 2})
+    if c.warnings:
+        out += ["", "## Warnings of one side only", ""]
+        out += [f"- {_md(w)}" for w in c.warnings]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Comparison], Any]] = {"table": as_table, "json": as_json, "markdown": as_markdown}
+"""One renderer per ``compare --format`` value (a test checks every value has one)."""
+
+CARRIES_WARNINGS = {"json", "markdown"}
+"""Formats whose output includes the warnings; for the others they go to stderr."""
