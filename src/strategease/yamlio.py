@@ -6,7 +6,7 @@
   vector of "billion laughs" expansion attacks); so are merge keys (``<<``).
 * Duplicate mapping keys are errors (PyYAML would silently keep the last one).
 * A UTF-8 BOM and CRLF line ends are accepted; other encodings get a clear message.
-* Size and nesting depth are bounded (see ``MAX_BYTES`` and ``MAX_DEPTH``).
+* Size and nesting depth are bounded (see ``MAX_BYTES`` and ``MAX_DEPTH``; docs/limits.md).
 """
 
 from __future__ import annotations
@@ -60,8 +60,15 @@ class _AliasRefused(yaml.MarkedYAMLError):
     pass
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader building PosDict/PosList and refusing aliases and duplicate keys."""
+    """Safe loader building PosDict/PosList and refusing aliases, duplicate keys and nesting
+    deeper than MAX_DEPTH (counted while building, so the error names the line and column)."""
+
+    depth = 0
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -76,7 +83,14 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _descend(loader: _Loader, node: yaml.Node) -> None:
+    loader.depth += 1
+    if loader.depth > MAX_DEPTH:
+        raise _TooDeep(None, None, f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+
+
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> PosDict:
+    _descend(loader, node)
     mapping = PosDict()
     mapping.start = _mark(node)
     positions = mapping.positions
@@ -97,57 +111,23 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> PosDict:
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
         positions[key] = _mark(key_node)
+    loader.depth -= 1
     return mapping
 
 
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> PosList:
+    _descend(loader, node)
     seq = PosList()
     seq.start = _mark(node)
     for child in node.value:
         seq.append(loader.construct_object(child, deep=True))
         seq.positions.append(_mark(child))
+    loader.depth -= 1
     return seq
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
-def _flow_depth_ok(text: str) -> int:
-    """Return the deepest flow-collection nesting (a cheap guard against pathological input)."""
-    if text.count("[") + text.count("{") < MAX_DEPTH:
-        return 0
-    depth = best = 0
-    quote = ""
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-            best = max(best, depth)
-        elif ch in "]}":
-            depth -= 1
-        elif ch == "\n" and depth == 0:
-            quote = ""
-    return best
-
-
-def _check_depth(value: Any, path: str, depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
-        line = getattr(value, "start", (None, None))[0]
-        raise UsageError(f"nesting deeper than {MAX_DEPTH} levels", path=path, line=line,
-                         hint="flatten the document")
-    if isinstance(value, dict):
-        for v in value.values():
-            if isinstance(v, (dict, list)):
-                _check_depth(v, path, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
-            if isinstance(v, (dict, list)):
-                _check_depth(v, path, depth + 1)
 
 
 def read_text(path: Path, *, what: str = "file") -> str:
@@ -169,6 +149,8 @@ def read_text(path: Path, *, what: str = "file") -> str:
         raise UsageError(f"is a directory, expected a {what}", path=display) from None
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror or exc}", path=display) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageError("is UTF-16 text, expected UTF-8", path=display, hint="save the file as UTF-8")
     if b"\x00" in data[:8192]:
         raise UsageError("looks like a binary file, expected YAML text", path=display)
     try:
@@ -202,8 +184,6 @@ def gc_paused() -> Iterator[None]:
 
 def parse_yaml(text: str, path: str) -> Any:
     """Parse one YAML document into PosDict/PosList/scalars; raise UsageError on bad YAML."""
-    if _flow_depth_ok(text) > MAX_DEPTH:
-        raise UsageError(f"nesting deeper than {MAX_DEPTH} levels", path=path, hint="flatten the document")
     loader = _Loader(text)
     try:
         with gc_paused():
@@ -215,6 +195,8 @@ def parse_yaml(text: str, path: str) -> Any:
         raise _usage_from_mark(exc, path, "rename or remove one of them") from None
     except _AliasRefused as exc:
         raise _usage_from_mark(exc, path, "write the value out in full") from None
+    except _TooDeep as exc:
+        raise _too_deep(exc, path) from None
     except yaml.constructor.ConstructorError as exc:
         if exc.problem and "could not determine a constructor" in exc.problem:
             tag = exc.problem.split("tag", 1)[-1].strip()
@@ -222,6 +204,8 @@ def parse_yaml(text: str, path: str) -> Any:
             raise _usage_from_mark(exc, path, "use plain YAML values") from None
         raise _usage_from_mark(exc, path, "fix the YAML") from None
     except yaml.MarkedYAMLError as exc:
+        if exc.problem and "maximum nesting depth" in exc.problem:  # libyaml's own limit (1000)
+            raise _too_deep(exc, path) from None
         raise _usage_from_mark(exc, path, "fix the YAML syntax") from None
     except yaml.YAMLError as exc:
         raise UsageError(f"malformed YAML: {exc}", path=path) from None
@@ -229,8 +213,14 @@ def parse_yaml(text: str, path: str) -> Any:
         raise UsageError("nesting too deep", path=path, hint="flatten the document") from None
     finally:
         loader.dispose()
-    _check_depth(data, path)
     return data
+
+
+def _too_deep(exc: yaml.MarkedYAMLError, path: str) -> UsageError:
+    mark = exc.problem_mark
+    return UsageError(f"nesting deeper than {MAX_DEPTH} levels", path=path,
+                      line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+                      hint="flatten the document")
 
 
 def _usage_from_mark(exc: yaml.MarkedYAMLError, path: str, hint: str) -> UsageError:
