@@ -43,6 +43,9 @@ from strategease.catalogue import LINK_ENDPOINTS, Catalogue
 from strategease.errors import InputInvalid, ManyErrors, StrategeaseError, UsageError
 
 MAX_BYTES = 32 * 1024 * 1024
+MAX_CELLS = 1_000_000
+"""Most cells a table may have (blank ones included): a 1000 x 1000 matrix, or 250,000 links in
+a four-column long table. Bounds memory (a cell costs ~300 bytes) and time; see docs/limits.md."""
 SHAPES = ("auto", "long", "wide")
 SCALES = ("auto", "percent", "fraction")
 SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function"}
@@ -106,6 +109,9 @@ def read_table(path: Path) -> Table:
         raise UsageError("permission denied", path=display, hint="check the file's permissions") from None
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror or exc}", path=display) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageError("is UTF-16 text (a spreadsheet's 'Unicode Text' export?), expected UTF-8", path=display,
+                         hint="export the sheet as 'CSV UTF-8'")
     if b"\x00" in data[:8192]:
         raise UsageError("looks like a binary file (a spreadsheet?), expected CSV text", path=display,
                          hint="export the sheet as CSV (UTF-8)")
@@ -132,12 +138,17 @@ def parse_table(text: str, path: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[Cell]] = []
     previous_end = 0
+    cells = 0
     try:
         for values in reader:
             start = previous_end + 1
             previous_end = reader.line_num
             if not any(value.strip() for value in values):
                 continue  # blank line, or a row of empty cells as spreadsheets export them
+            cells += len(values)
+            if cells > MAX_CELLS:
+                raise UsageError(f"the table has more than {MAX_CELLS:,} cells", path=path, line=start,
+                                 hint="split it into smaller tables")
             records.append([Cell(value.strip(), start, index) for index, value in enumerate(values, 1)])
     except csv.Error as exc:
         raise UsageError(f"malformed CSV: {exc}", path=path, line=previous_end + 1,
