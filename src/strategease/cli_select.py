@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from strategease.catalogue import Catalogue
+    from strategease.interactive import Prompter
     from strategease.ratings import TeamRatings
 
 
@@ -190,16 +191,28 @@ InitPath = Annotated[Path | None, typer.Argument(show_default=False,
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
 
 
-def init_cmd(path: InitPath = None, force: ForceOption = False) -> None:
-    """Write a commented example scope (the delirium-screening example) to start from.
+InteractiveOption = Annotated[bool, typer.Option(
+    "--interactive", "-i", help="Ask about the change, its determinants (searchable, grouped by COM-B/TDF, "
+    "CFIR and partnering) and its partners, then write a commented scope (questions on stderr, answers "
+    "from stdin).")]
 
-    Never overwrites an existing file unless --force. Exit 0 written, 2 file exists or cannot be
-    written.
+
+def init_cmd(path: InitPath = None, force: ForceOption = False, interactive: InteractiveOption = False,
+             catalogue: CatalogueOpt = None, base: BaseOpt = None) -> None:
+    """Write a commented example scope (the delirium-screening example), or your own with --interactive.
+
+    Never overwrites an existing file without asking (--interactive) or --force. Exit 0 written,
+    1 invalid catalogue, 2 file exists or cannot be written, or the answers ended early.
 
     Example: strategease init my-scope.yaml
 
     Or print it: strategease init > my-scope.yaml
+
+    Guided: strategease init --interactive my-scope.yaml
     """
+    if interactive:
+        _init_interactive(path, force, catalogue, base)
+        return
     from strategease.scope import example_scope_text
 
     text = example_scope_text()
@@ -210,6 +223,59 @@ def init_cmd(path: InitPath = None, force: ForceOption = False) -> None:
 
     write_atomic(path, text.encode("utf-8"), force=force)
     typer.echo(f"wrote {path}; edit it, then run: strategease select {path}", err=True)
+
+
+def terminal_prompter() -> Prompter:
+    """Questions on stderr, answers from stdin (with line editing when stdin is a terminal)."""
+    from strategease.interactive import Prompter
+
+    def write(text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    def read() -> str | None:
+        if sys.stdin.isatty():
+            try:
+                return input()
+            except EOFError:
+                return None
+        line = sys.stdin.readline()
+        return line if line else None
+
+    return Prompter(read, write)
+
+
+def _target(prompter: Prompter, path: Path | None, force: bool) -> tuple[Path, bool]:
+    """Where to save, and whether replacing it was agreed; never replaces a file without asking."""
+    target = path if path is not None else Path(prompter.ask("Save the scope as", "scope.yaml"))
+    while target.is_dir() or (target.exists() and not force):
+        if target.is_dir():
+            prompter.say(f"  {target} is a directory.")
+        elif prompter.confirm(f"{target} exists. Replace it?"):
+            return target, True
+        target = Path(prompter.ask("Save the scope as (another file name)", required=True))
+    return target, force
+
+
+def _init_interactive(path: Path | None, force: bool, catalogue: list[Path] | None,
+                      base: list[Path] | None) -> None:
+    from strategease.cli_options import load_valid
+    from strategease.interactive import check, converse, render
+    from strategease.outputs import write_atomic
+
+    cat = load_valid(base, catalogue)
+    prompter = terminal_prompter()
+    replace = force
+    if path is not None:
+        path, replace = _target(prompter, path, force)
+    answers = converse(prompter, cat)
+    if path is None:
+        prompter.say()
+        path, replace = _target(prompter, None, force)
+    text = render(answers, cat)
+    check(text, str(path), cat)
+    write_atomic(path, text.encode("utf-8"), force=replace)
+    prompter.say(f"wrote {path}; next: strategease select {path}")
 
 
 def register(app: typer.Typer) -> None:
