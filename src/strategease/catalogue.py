@@ -110,6 +110,12 @@ class Catalogue:
         self.links_to = dict(by_to)
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """TEXT cut to LIMIT characters with an ellipsis, so that one bad value (a 400-digit number, a
+    pasted paragraph) cannot turn a one-line error message into a screenful."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for an unknown id, or None."""
     pool = list(candidates)
@@ -198,7 +204,7 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
     if kind == "missing":
         return f"missing required key '{err['loc'][-1]}'", "add it"
     if kind == "string_pattern_mismatch":
-        return (f"{loc}: {err.get('input')!r} is not a valid id",
+        return (f"{loc}: {shorten(repr(err.get('input')))} is not a valid id",
                 "use lower-case words joined by hyphens after a namespace, e.g. 'tdf.knowledge'")
     msg = err["msg"]
     return (f"{loc}: {msg}" if loc else msg), None

@@ -26,7 +26,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from strategease.catalogue import Catalogue, did_you_mean
+from strategease.catalogue import Catalogue, did_you_mean, shorten
 from strategease.errors import InputInvalid, ManyErrors
 from strategease.models import Level
 from strategease.yamlio import PosDict, PosList, parse_yaml, position, read_text
@@ -155,7 +155,7 @@ def _describe(err: Any) -> tuple[str, str | None]:
     if kind == "list_type":
         return f"'{where}' must be a list, not {type(err.get('input')).__name__}", None
     got = err.get("input")
-    shown = f" (got {got!r})" if isinstance(got, (int, float, str, bool)) else ""
+    shown = f" (got {shorten(repr(got))})" if isinstance(got, (int, float, str, bool)) else ""
     return f"{where}: {err['msg']}{shown}", _HINTS.get(last)
 
 

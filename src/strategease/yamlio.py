@@ -126,6 +126,16 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> PosList:
     return seq
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        return loader.construct_yaml_int(node)  # type: ignore[no-any-return]
+    except ValueError:  # Python refuses to convert more than 4300 decimal digits
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number with {len(str(node.value))} characters is too long", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
