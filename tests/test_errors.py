@@ -553,3 +553,40 @@ def test_ctrl_c_in_a_subprocess(tmp_path: Path) -> None:
     entries = "".join(f"  - {{id: s{i}, citation: Source number {i}, kind: curated}}\n" for i in range(60_000))
     result = _sigint_while_reading(["validate", str(fifo)], fifo, f"sources:\n{entries}".encode(), 0.3)
     assert (result.returncode, result.stderr) == (130, "error: interrupted\n"), result.stderr[-2000:]
+
+
+# --------------------------------------------------------------------------- digit strings Python will not convert
+
+
+def test_overlong_numbers_are_errors_not_crashes(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """int() refuses more than 4300 digits and str.isdigit() accepts '²': neither may crash a command."""
+    digits = "1" * 5000
+    table = tmp_path / "links.csv"
+    table.write_text(f"determinant,strategy,strength,n_respondents\ncfir1.self-efficacy,eric.tailor-strategies,0.3,"
+                     f"{digits}\n")
+    result = cli("import-links", table, "-o", tmp_path / "l.yaml", *IMPORT, "--base", IMPORT_BASE)
+    expect(result, 1, f"{table}:2:4: n_respondents must be a whole number of at least 1")
+    assert len(result.err) < 300
+    scope = tmp_path / "scope.yaml"
+    scope.write_bytes(SCOPE.read_bytes().replace(b"importance: 5", b"importance: " + digits.encode()))
+    expect(cli("select", scope, "--base", CAT), 2, f"{scope}:10:", "too long")
+    for value in ("²", digits):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+        expect(cli("report", SCOPE, "--base", CAT, "-o", tmp_path / "r.md"), 2, "SOURCE_DATE_EPOCH")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    from strategease import console
+
+    for value in ("²", digits):
+        monkeypatch.setenv("STRATEGEASE_WIDTH", value)
+        console.out.cache_clear()
+        assert cli("list", "frameworks", "--base", CAT).code == 0
+
+
+def test_interactive_answers_that_look_like_digits() -> None:
+    from strategease.interactive import Prompter
+
+    answers = iter(["²", "1" * 5000, "٣", "4"])
+    said: list[str] = []
+    prompter = Prompter(read=lambda: next(answers, None), write=said.append)
+    assert prompter.number("Importance?", 1, 5) == 4
+    assert sum("whole number from 1 to 5" in line for line in said) == 3

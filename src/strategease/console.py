@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def _width() -> int | None:
     value = os.environ.get("STRATEGEASE_WIDTH") or None
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 5 else None
 
 
 @cache

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from strategease import models as m
-from strategease.catalogue import LINK_ENDPOINTS, Catalogue
+from strategease.catalogue import LINK_ENDPOINTS, Catalogue, shorten
 from strategease.errors import InputInvalid, ManyErrors, StrategeaseError, UsageError
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -348,10 +348,10 @@ def _number(cell: Cell, delimiter: str) -> tuple[float | None, bool, str | None]
     if delimiter != "," and "," in text and "." not in text:
         text = text.replace(",", ".")  # decimal comma, as European spreadsheets write it
     if not _NUMBER.match(text):
-        return None, percent, f"not a number: '{cell.text}'"
+        return None, percent, f"not a number: '{shorten(cell.text)}'"
     value = float(text)
     if not math.isfinite(value):
-        return None, percent, f"not a number: '{cell.text}'"
+        return None, percent, f"not a number: '{shorten(cell.text)}'"
     return value, percent, None
 
 
@@ -406,9 +406,9 @@ def _scale(table: Table, cells: Iterable[Cell], requested: str) -> tuple[str, di
 def _n_value(table: Table, cell: Cell | None, errors: list[InputInvalid]) -> int | None:
     if cell is None or not cell.text:
         return None
-    if not re.fullmatch(r"\d+", cell.text) or int(cell.text) < 1:
+    if not re.fullmatch(r"[0-9]{1,12}", cell.text) or int(cell.text) < 1:
         errors.append(_error(table, cell, f"n_respondents must be a whole number of at least 1, not "
-                                          f"'{cell.text}'"))
+                                          f"'{shorten(cell.text)}'"))
         return None
     return int(cell.text)
 

@@ -38,6 +38,12 @@ PER_GROUP = 8
 SUMMARY_WIDTH = 88
 
 
+def _whole(answer: str) -> int | None:
+    """ANSWER as a whole number, or None. Only ASCII digits: str.isdigit() also accepts '²', which
+    int() refuses, and int() refuses more than 4300 digits."""
+    return int(answer) if answer.isascii() and answer.isdigit() and len(answer) <= 9 else None
+
+
 class EndOfInput(UsageError):
     """The answers ran out before the scope was complete (exit 2; nothing is written)."""
 
@@ -70,7 +76,7 @@ class Prompter:
     def number(self, question: str, low: int, high: int, default: int | None = None) -> int:
         while True:
             answer = self.ask(question, str(default) if default is not None else None, required=True)
-            if answer.isdigit() and low <= int(answer) <= high:
+            if _whole(answer) is not None and low <= int(answer) <= high:
                 return int(answer)
             self.say(f"  Please give a whole number from {low} to {high}.")
 
@@ -93,7 +99,7 @@ class Prompter:
                 self.say(f"  {i}. {option}")
         while True:
             answer = self.ask(question, default, required=True)
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
+            if _whole(answer) is not None and 1 <= int(answer) <= len(options):
                 return options[int(answer) - 1]
             starts = [o for o in options if o.lower().startswith(answer.lower())]
             if len(starts) == 1:
@@ -216,7 +222,7 @@ def _determinants(p: Prompter, cat: Catalogue) -> list[dict[str, Any]]:
         pick = p.ask("Number to add (Enter to search again)")
         if not pick:
             continue
-        if not pick.isdigit() or not 1 <= int(pick) <= len(numbered):
+        if _whole(pick) is None or not 1 <= int(pick) <= len(numbered):
             p.say(f"  Please give a number from 1 to {len(numbered)}.")
             continue
         det = numbered[int(pick) - 1]

@@ -409,10 +409,10 @@ def parse_source_date_epoch(value: str | None) -> int | None:
     if value is None or value.strip() == "":
         return None
     text = value.strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # isdigit() alone accepts '²', which int() refuses
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}",
                          hint="unset it or give e.g. 1700000000")
-    seconds = int(text)
+    seconds = int(text) if len(text) <= 12 else 253402300800
     if seconds > 253402300799:  # 9999-12-31T23:59:59Z
         raise UsageError(f"SOURCE_DATE_EPOCH is out of range: {value!r}", hint="give seconds since 1970")
     return seconds
