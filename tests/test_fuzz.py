@@ -110,6 +110,9 @@ def _complete(path: Path) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return archive.testzip() is None and "word/document.xml" in archive.namelist()
     text = data.decode("utf-8")
+    if path.suffix == ".yaml":
+        yaml.safe_load(text)
+        return text.endswith("\n")
     if path.suffix == ".html":
         return text.rstrip().endswith("</html>")
     return text.endswith("\n") and text.startswith("# ")
@@ -181,8 +184,8 @@ VALUES = [
     b"facilitator", b"- a\n- b", b"'\\u0000'", b'"\\u0000"', b'"\\ud800"', b'"\\x07bell"', b"=", b"?",
     b"%", b"@", b"`", b"<script>alert(1)</script>", b"'a | b'", b"[x](javascript:alert(1))",
 ]
-HUGE = [b"10" + b"0" * 400, b"1" + b"0" * 5000, b"1e309", b"-1e309", b"9" * 30, b"-9223372036854775809", b".nan", b"-.inf",
-        b"0.0000000000000000000000001", b"1_000", b"4.0", b"5.0000000001", b"0b101", b"+3"]
+HUGE = [b"10" + b"0" * 400, b"1" + b"0" * 5000, b"1e309", b"-1e309", b"9" * 30, b"-9223372036854775809", b".nan",
+        b"-.inf", b"0.0000000000000000000000001", b"1_000", b"4.0", b"5.0000000001", b"0b101", b"+3"]
 UNICODE = ["\u202e", "\u200b", "\ufeff", "\u2028", "\x85", "é", "e\u0301", "🙂", "\U0010ffff", "ß",
            "\u0130", "İ", "ﬁ", "\x00", "\x1b[31m", "\r", "\t", "\\", "’", "Ω", "\uffff", "\ud800"]
 SPECIALS = [b"&a ", b"*a ", b"!!python/object:os.system ", b"!custom ", b"<<: *a\n", b"? complex key\n: v\n",
@@ -554,6 +557,87 @@ def test_fuzz_report(data: st.DataObject) -> None:
                   force=force)
         if existing is not None and not force:
             assert run.code != 0
+
+
+# --------------------------------------------------------------------------- CSV inputs
+
+IMPORT_BASE = EXAMPLES / "import" / "base.yaml"
+CSV_SEEDS = {
+    "long": (EXAMPLES / "import" / "long.csv").read_bytes(),
+    "matrix": (EXAMPLES / "import" / "cfir-eric-matrix.csv").read_bytes(),
+    "ratings": (EXAMPLES / "ratings" / "delirium-team.csv").read_bytes(),
+}
+CSV_VALUES = [b"", b"0", b"-0", b"100", b"101", b"-1", b"0.5", b"1,5", b"50%", b"%", b"5%%", b"inf", b"nan",
+              b"-inf", b"1e309", b"1e-400", b"1" + b"0" * 5000, b"\xc2\xb2", b"\xd9\xa3", b"=cmd|' /C calc'!A0",
+              b"@SUM(1)", b'"quoted, with comma"', b'"unclosed', b'""', b"tdf.knowledge", b"Self-efficacy",
+              b"cfir1.self-efficacy", b"eric.tailor-strategies", b"\xef\xbb\xbf", b"\t", b";", b" 3 ", b"3.0",
+              b"5.5", b"0x10", b"1_0", b"\xe2\x80\xae"]
+CELL_RE = re.compile(rb"[^,;\t\r\n]+")
+
+
+def m_cell(draw: Draw, data: bytes) -> bytes:
+    match = _pick(draw, data, CELL_RE)
+    if match is None:
+        return data
+    return data[:match.start()] + draw(st.sampled_from(CSV_VALUES)) + data[match.end():]
+
+
+def m_columns(draw: Draw, data: bytes) -> bytes:
+    lines = _lines(data)
+    index = draw(st.integers(0, len(lines) - 1))
+    line = lines[index].rstrip(b"\r\n")
+    how = draw(st.sampled_from(["add", "drop", "delimiter", "quote"]))
+    if how == "add":
+        line += b"," + draw(st.sampled_from(CSV_VALUES))
+    elif how == "drop":
+        line = line.rsplit(b",", 1)[0]
+    elif how == "delimiter":
+        line = line.replace(b",", draw(st.sampled_from([b";", b"\t", b"|", b", "])))
+    else:
+        line = b'"' + line
+    lines[index] = line + b"\n"
+    return b"".join(lines)
+
+
+CSV_MUTATIONS = [m_cell, m_cell, m_columns, m_flip, m_insert_bytes, m_truncate, m_delete_line, m_duplicate_line,
+                 m_swap_lines, m_unicode, m_empty, m_line_ends, m_repeat]
+
+
+@st.composite
+def mutated_csv(draw: Draw, seed: bytes) -> bytes:
+    data = seed
+    for _ in range(draw(st.integers(1, 4))):
+        data = draw(st.sampled_from(CSV_MUTATIONS))(draw, data)
+    return data
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_fuzz_csv(data: st.DataObject) -> None:
+    """Mutated link tables through import-links and team ratings through select --ratings."""
+    kind = data.draw(st.sampled_from(sorted(CSV_SEEDS)), label="seed")
+    table = data.draw(mutated_csv(CSV_SEEDS[kind]), label="csv")
+    with workdir() as tmp:
+        path = tmp / "table.csv"
+        path.write_bytes(table)
+        if kind == "ratings":
+            options = data.draw(st.sampled_from([[], ["--aggregate", "mean"], ["--format", "json"]]))
+            run = run_inprocess(["select", str(DELIRIUM), "--base", str(SELECT_CAT), "--ratings", str(path),
+                                 *options])
+            event(f"ratings exit {run.code}")
+            check_run(run, inputs={"ratings": table})
+            return
+        output = tmp / "layer.yaml"
+        options = data.draw(st.sampled_from([[], ["--skip-unmatched"], ["--shape", "wide"], ["--shape", "long"],
+                                             ["--scale", "percent"], ["--scale", "fraction"]]))
+        run = run_inprocess(["import-links", str(path), "-o", str(output), "--source-citation", "Fuzz 2026",
+                             "--base", str(IMPORT_BASE), "--from-framework", "cfir1", "--to-framework", "eric",
+                             *options])
+        event(f"import-links exit {run.code}")
+        check_run(run, inputs={"csv": table}, output=output)
+        if run.code == 0:  # what was written is a valid layer over its base
+            check = run_inprocess(["validate", str(IMPORT_BASE), "--catalogue", str(output)])
+            assert check.code == 0, check.out[-2000:]
 
 
 # --------------------------------------------------------------------------- a few real processes
