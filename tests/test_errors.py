@@ -3,7 +3,7 @@
 Each failure ends with a message naming what and where (``file:line:column`` when there is a
 file), the documented exit code (1 content, 2 usage or I/O, 130 interrupted) and no traceback
 unless ``--debug``. Commands: validate, list, show, search, schema, select, init, report,
-import-links, diff.
+import-links, diff, compare.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ CATALOGUE_READERS: dict[str, list[str]] = {
     "select": ["select", str(SCOPE), "--base", "{cat}"],
     "report": ["report", str(SCOPE), "--base", "{cat}", "-o", "{out}/r.md"],
     "import-links": ["import-links", str(LONG_CSV), "-o", "{out}/layer.yaml", *IMPORT, "--base", "{cat}"],
+    "compare": ["compare", str(SCOPE), str(SCOPE), "--base", "{cat}"],
     "diff-old": ["diff", "{cat}", str(CAT)],
     "diff-new": ["diff", str(CAT), "{cat}"],
 }
@@ -62,6 +63,8 @@ SCOPE_READERS: dict[str, list[str]] = {
     "select-json": ["select", "{scope}", "--base", str(CAT), "--format", "json"],
     "report": ["report", "{scope}", "--base", str(CAT), "-o", "{out}/r.html"],
     "diff": ["diff", str(CAT), str(CAT), "--scope", "{scope}"],
+    "compare-a": ["compare", "{scope}", str(SCOPE), "--base", str(CAT)],
+    "compare-b": ["compare", str(SCOPE), "{scope}", "--base", str(CAT), "--format", "json"],
 }
 # Commands that write a file, given as {target}.
 WRITERS: dict[str, list[str]] = {
@@ -590,3 +593,24 @@ def test_interactive_answers_that_look_like_digits() -> None:
     prompter = Prompter(read=lambda: next(answers, None), write=said.append)
     assert prompter.number("Importance?", 1, 5) == 4
     assert sum("whole number from 1 to 5" in line for line in said) == 3
+
+
+# --------------------------------------------------------------------------- docs/limits.md
+
+
+def test_docs_limits_match_the_code() -> None:
+    """docs/limits.md states the limits the code enforces (and the README links to it)."""
+    from strategease import catalogue, importer, yamlio
+    from strategease.scope import Scope
+
+    doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert f"{yamlio.MAX_BYTES // 2**20} MiB ({yamlio.MAX_BYTES:,} bytes)" in doc
+    assert f"over the {yamlio.MAX_BYTES}-byte limit" in doc
+    assert f"at most {yamlio.MAX_DEPTH} levels" in doc and f"nesting deeper than {yamlio.MAX_DEPTH} levels" in doc
+    assert f"{catalogue.MAX_ENTRIES:,} (`catalogue.MAX_ENTRIES`" in doc
+    assert f"{importer.MAX_BYTES // 2**20} MiB ({importer.MAX_BYTES:,} bytes)" in doc
+    assert f"{importer.MAX_CELLS:,}, blank ones included" in doc
+    assert f"more than {importer.MAX_CELLS:,} cells" in doc
+    limits = {m.__class__.__name__: m for m in Scope.model_fields["determinants"].metadata}
+    assert f"| determinants | {limits['MinLen'].min_length}–{limits['MaxLen'].max_length} |" in doc
+    assert "(docs/limits.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
