@@ -122,3 +122,142 @@ def test_debug_shows_traceback_only_when_asked(tmp_path: Path) -> None:
     debug = subprocess.run([sys.executable, "-m", "strategease", "--debug", "validate", str(target)],
                            capture_output=True, text=True)
     assert "Traceback" in debug.stderr
+
+
+# --------------------------------------------------------------------------- scopes (select, report) and CSV tables
+# (issue #8, item 2: the same rules hold for every file strategease reads)
+
+REPORT_CAT = EXAMPLES.parent / "golden" / "report" / "catalogue.yaml"
+REPORT_SCOPE = EXAMPLES.parent / "golden" / "report" / "scope.yaml"
+IMPORT_BASE = EXAMPLES / "import" / "base.yaml"
+LONG_CSV = EXAMPLES / "import" / "long.csv"
+TEAM_CSV = EXAMPLES / "ratings" / "delirium-team.csv"
+SELECT_CAT = EXAMPLES / "select" / "catalogue.yaml"
+DELIRIUM = EXAMPLES.parent.parent / "examples" / "delirium-scope.yaml"
+IMPORT_ARGS = ("--source-citation", "Survey 2026", "--from-framework", "cfir1", "--to-framework", "eric",
+               "--base", str(IMPORT_BASE))
+
+
+def _scope(tmp_path: Path, data: bytes) -> Path:
+    target = tmp_path / "scope.yaml"
+    target.write_bytes(data)
+    return target
+
+
+@pytest.mark.parametrize("command", ["select", "report"])
+def test_alias_bomb_in_a_scope_rejected(cli, tmp_path: Path, command: str) -> None:
+    scope = _scope(tmp_path, REPORT_SCOPE.read_bytes() + BILLION_LAUGHS.replace("\na:", "\nx_a:").encode())
+    started = time.perf_counter()
+    extra = ["-o", str(tmp_path / "r.md")] if command == "report" else []
+    result = cli(command, scope, "--base", REPORT_CAT, *extra)
+    assert time.perf_counter() - started < 5
+    assert result.code == 2 and "aliases are not supported" in result.err and f"{scope}:" in result.err
+    assert not (tmp_path / "r.md").exists()
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system ['true']", "!custom x", "!!python/name:os.system"])
+def test_custom_tags_in_a_scope_refused(cli, tmp_path: Path, tag: str) -> None:
+    scope = _scope(tmp_path, REPORT_SCOPE.read_bytes().replace(b"Ward nurses | night shift", tag.encode()))
+    result = cli("select", scope, "--base", REPORT_CAT)
+    assert result.code == 2 and "tag" in result.err and f"{scope}:3:10:" in result.err, result.err
+
+
+def test_deep_nesting_in_a_scope_names_line_and_column(cli, tmp_path: Path) -> None:
+    nested = b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1)
+    scope = _scope(tmp_path, REPORT_SCOPE.read_bytes().replace(b"level: [individual, team]", b"level: " + nested))
+    result = cli("select", scope, "--base", REPORT_CAT)
+    assert result.code == 2 and f"{scope}:8:{7 + MAX_DEPTH}: nesting deeper than {MAX_DEPTH} levels" in result.err
+
+
+def _ranking(out: str) -> object:
+    import json
+
+    doc = json.loads(out)
+    return doc["strategies"], doc["determinants"], doc.get("bundle")
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf", "cr"])
+def test_bom_and_line_ends_in_a_scope_change_nothing(cli, tmp_path: Path, variant: str) -> None:
+    plain = REPORT_SCOPE.read_bytes()
+    data = plain.replace(b"\n", b"\r\n") if "crlf" in variant else plain.replace(b"\n", b"\r") if variant == "cr" \
+        else plain
+    if "bom" in variant:
+        data = b"\xef\xbb\xbf" + data
+    expected = cli("select", REPORT_SCOPE, "--base", REPORT_CAT, "--format", "json")
+    result = cli("select", _scope(tmp_path, data), "--base", REPORT_CAT, "--format", "json")
+    assert result.code == 0, result.err
+    assert _ranking(result.out) == _ranking(expected.out)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ("title: Café\n".encode("latin-1"), ":1: is not valid UTF-8 text (save the file as UTF-8)"),
+    ("title: x\n".encode("utf-16"), ": is UTF-16 text, expected UTF-8 (save the file as UTF-8)"),
+    (b"title: x\x00\n", ": looks like a binary file"),
+])
+def test_scope_encodings_get_a_clear_message(cli, tmp_path: Path, data: bytes, message: str) -> None:
+    scope = _scope(tmp_path, data)
+    result = cli("select", scope, "--base", REPORT_CAT)
+    assert result.code == 2 and f"error: {scope}{message}" in result.err, result.err
+
+
+def test_oversized_scope_refused(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from strategease import yamlio
+
+    scope = _scope(tmp_path, REPORT_SCOPE.read_bytes() + b"# padding\n" * 1000)
+    monkeypatch.setattr(yamlio, "MAX_BYTES", 5000)
+    result = cli("select", scope, "--base", REPORT_CAT)
+    assert result.code == 2 and f"{scope}: file is" in result.err and "5000-byte limit" in result.err
+
+
+def test_too_many_determinants_in_a_scope(cli, tmp_path: Path) -> None:
+    rows = "".join(f"  - {{id: tdf.knowledge, kind: barrier, note: '{i}'}}\n" for i in range(501))
+    scope = _scope(tmp_path, f"title: Big\nchange: {{actor: a, action: b}}\ndeterminants:\n{rows}".encode())
+    result = cli("select", scope, "--base", REPORT_CAT)
+    assert result.code == 1 and f"{scope}:3:" in result.err and "at most 500 items" in result.err, result.err[:500]
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf"])
+def test_bom_and_crlf_in_csv_tables_change_nothing(cli, tmp_path: Path, variant: str) -> None:
+    def tweak(data: bytes) -> bytes:
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") if "crlf" in variant else data
+        return b"\xef\xbb\xbf" + data if "bom" in variant else data
+
+    links, team = tmp_path / "links.csv", tmp_path / "team.csv"
+    links.write_bytes(tweak(LONG_CSV.read_bytes()))
+    team.write_bytes(tweak(TEAM_CSV.read_bytes()))
+    plain_layer, layer = tmp_path / "plain.yaml", tmp_path / "layer.yaml"
+    assert cli("import-links", LONG_CSV, "-o", plain_layer, *IMPORT_ARGS).code == 0
+    assert cli("import-links", links, "-o", layer, *IMPORT_ARGS).code == 0
+    def strip(text: str) -> list[str]:  # the layer names its source file and its hash
+        return [ln for ln in text.splitlines() if "sha256" not in ln and ".csv" not in ln]
+
+    assert strip(layer.read_text()) == strip(plain_layer.read_text())
+    expected = cli("select", DELIRIUM, "--base", SELECT_CAT, "--ratings", TEAM_CSV, "--format", "json")
+    result = cli("select", DELIRIUM, "--base", SELECT_CAT, "--ratings", team, "--format", "json")
+    assert result.code == 0 and _ranking(result.out) == _ranking(expected.out)
+
+
+@pytest.mark.parametrize("which", ["links", "ratings"])
+def test_csv_utf16_oversize_and_cell_limits(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str) -> None:
+    from strategease import importer
+
+    source = LONG_CSV if which == "links" else TEAM_CSV
+    table = tmp_path / "table.csv"
+
+    def run() -> object:
+        if which == "links":
+            return cli("import-links", table, "-o", tmp_path / "layer.yaml", *IMPORT_ARGS)
+        return cli("select", DELIRIUM, "--base", SELECT_CAT, "--ratings", table)
+
+    table.write_bytes(source.read_text(encoding="utf-8").encode("utf-16"))
+    result = run()
+    assert result.code == 2 and f"{table}: is UTF-16 text" in result.err and "CSV UTF-8" in result.err
+    table.write_bytes(source.read_bytes())
+    monkeypatch.setattr(importer, "MAX_CELLS", 10)
+    result = run()
+    assert result.code == 2 and f"{table}:{2 if which == 'ratings' else 3}: the table has more than 10 cells" \
+        in result.err, result.err
+    monkeypatch.setattr(importer, "MAX_BYTES", 50)
+    result = run()
+    assert result.code == 2 and "over the 50-byte limit" in result.err
+    assert not (tmp_path / "layer.yaml").exists()
