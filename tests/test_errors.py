@@ -556,6 +556,13 @@ def test_ctrl_c_in_a_subprocess(tmp_path: Path) -> None:
     entries = "".join(f"  - {{id: s{i}, citation: Source number {i}, kind: curated}}\n" for i in range(60_000))
     result = _sigint_while_reading(["validate", str(fifo)], fifo, f"sources:\n{entries}".encode(), 0.3)
     assert (result.returncode, result.stderr) == (130, "error: interrupted\n"), result.stderr[-2000:]
+    # 3. busy in a long computation: select --stability 100000 (tens of seconds), at a random moment
+    import random
+
+    delay = random.Random().uniform(0.2, 1.5)
+    result = _sigint_while_reading(["select", str(fifo), "--stability", "100000", "--format", "json"], fifo,
+                                   (ROOT / "examples" / "delirium-scope.yaml").read_bytes(), delay)
+    assert (result.returncode, result.stderr, result.stdout) == (130, "error: interrupted\n", ""), result.stderr
 
 
 # --------------------------------------------------------------------------- digit strings Python will not convert
