@@ -1,7 +1,8 @@
 """Fuzzing harness (issue #8): mutated and generated catalogues and scopes through the CLI.
 
 Mutated and generated inputs are fed through ``validate``, ``select`` and ``report`` via the
-error boundary (:func:`strategease.cli.run`, in-process for speed; a few runs as subprocesses).
+error boundary (:func:`strategease.cli.run`, in-process for speed; a few runs as subprocesses),
+and mutated CSV tables through ``import-links`` and ``select --ratings``.
 The property, for every input: the exit code is 0, 1 or 2 (3 is the boundary's "internal error"
 and fails); no traceback; every failure is explained on stderr; each run finishes within
 ``TIME_BOUND`` seconds; and no partial file is ever left (a report exists only if the run
@@ -10,7 +11,8 @@ succeeded, is complete, and a file that was there before is untouched unless rep
 Profiles (registered in ``conftest.py``): the default keeps CI fast (a fixed, derandomised number
 of cases); the long profile is run by hand::
 
-    STRATEGEASE_FUZZ=long pytest tests/test_fuzz.py          # >= 10,000 cases over the 3 commands
+    STRATEGEASE_FUZZ=long pytest tests/test_fuzz.py          # 3,400 cases per fuzz test: 10,200 over the
+                                                             # three commands, 3,400 more for the CSV tables
     STRATEGEASE_FUZZ_EXAMPLES=500 pytest tests/test_fuzz.py  # any number per test
 
 Inputs that once failed are kept in ``tests/fuzz_corpus/`` and replayed by
