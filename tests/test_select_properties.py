@@ -231,3 +231,15 @@ def test_greedy_bundle_small_example_by_hand() -> None:
     assert optimal_bundle(weights, routes, 2) == (("x", "y"), 1.0)  # all pairs tie: first in id order
     with_pre = greedy_bundle(weights, routes, 1, preselected=["z"])
     assert [p.id for p in with_pre.picks] == ["x"] and with_pre.covered == 1.0
+
+
+def test_swap_pass_fixes_a_greedy_trap() -> None:
+    """Greedy alone takes the overlapping 'X' first (1.6 of 2.0); the swap pass finds Y + Z."""
+    from strategease.bundle import greedy_bundle, optimal_bundle
+
+    weights = {"a": 1.0, "b": 1.0}
+    routes = {"x": {"a": 0.6, "b": 0.6}, "y": {"a": 1.0}, "z": {"b": 1.0}}
+    solution = greedy_bundle(weights, routes, 2)
+    assert sorted(solution.ids) == ["y", "z"]
+    assert solution.covered == optimal_bundle(weights, routes, 2)[1] == 2.0
+    assert [p.gain for p in solution.picks] == [1.0, 1.0]
