@@ -484,7 +484,7 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
         loaded, team, ratings_warnings = applied.loaded, applied.summary, applied.warnings
     size = bundle if bundle is not None else (loaded.scope.constraints.max_strategies or DEFAULT_BUNDLE)
     select_with = _select_cfir_eric if method is Method.cfir_eric else _select_default
-    result = select_with(cat, loaded, size)
+    result = select_with(cat, loaded, size, top)
     if team is not None:
         result.team_ratings = team
         result.warnings = [*ratings_warnings, *result.warnings]
@@ -520,7 +520,7 @@ def _rank(items: list[_Scored]) -> list[_Scored]:
     return items
 
 
-def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> SelectionResult:
+def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0) -> SelectionResult:
     sc = loaded.scope
     excluded = set(sc.constraints.exclude)
     in_place = set(sc.constraints.already_in_place)
@@ -578,58 +578,76 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
         warnings.append("every route from " + _and(curated_only) + " rests on at least one curated link "
                         "(this project's judgement; see each link's rationale with 'strategease show ID')")
 
-    # ---- score every strategy
+    # ---- score every strategy: first cheaply (value per determinant, its best route), then
+    # build the itemised output only for the strategies that will be shown (top N, in place).
     candidates = sorted({s for res in resolutions for s in res.routes} | in_place)
-    ranked: list[_Scored] = []
-    placed: list[_Scored] = []
+    light: list[tuple[int, str, list[tuple[int, str, Resolution, Route]], dict[str, float]]] = []
     for sid in candidates:
         if sid in excluded or sid not in cat.strategies:
             continue
         st = cat.strategies[sid]
-        terms: list[tuple[int, str, Contribution]] = []
+        picked: list[tuple[int, str, Resolution, Route]] = []
         bundle_routes: dict[str, float] = {}
-        funcs: set[str] = set()
-        evidence: set[str] = set()
         for res in resolutions:
             routes = res.routes.get(sid)
             if not routes:
                 continue
-            funcs |= res.functions_of.get(sid, set())
-            best = min(routes, key=Route.key)
+            best = min(routes, key=Route.key) if len(routes) > 1 else routes[0]
             value_q = q(res.weight * best.strength)
             if value_q <= 0:
                 continue
             bundle_routes[res.entry.id] = best.strength
+            picked.append((value_q, res.entry.id, res, best))
+        base_q = sum(t[0] for t in picked)
+        if base_q <= 0 and sid not in in_place:
+            continue
+        total_q = base_q
+        for modifier in (_ratings_term(cat, st, base_q), _level_term(st, scope_levels, base_q)):
+            if modifier is not None:
+                total_q += q(modifier.value)
+        if level_mismatch(st, scope_levels):
+            bundle_routes = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in bundle_routes.items()}
+        light.append((total_q, sid, picked, bundle_routes))
+    light.sort(key=lambda it: (-it[0], it[1]))
+    ranked_light = [it for it in light if it[1] not in in_place]
+    placed_light = [it for it in light if it[1] in in_place]
+    shown = ranked_light[:top] if top > 0 else ranked_light
+
+    def materialise(item: tuple[int, str, list[tuple[int, str, Resolution, Route]], dict[str, float]],
+                    rank: int) -> _Scored:
+        total_q, sid, picked, bundle_routes = item
+        st = cat.strategies[sid]
+        picked = sorted(picked, key=lambda t: (-t[0], t[1]))
+        contributions: list[Contribution] = []
+        funcs: set[str] = set()
+        evidence: set[str] = set()
+        for value_q, det_id, res, best in picked:
+            routes = res.routes[sid]
+            funcs.update(res.functions_of.get(sid, ()))
             evidence.update(lk.evidence.value for lk in best.links)
             others = sorted({r.via for r in routes} - {best.via})
             note = best.note
             if others:
                 extra = f"{len(others)} other route(s): " + ", ".join(others)
                 note = f"{note}; {extra}" if note else extra
-            terms.append((value_q, res.entry.id, Contribution(
-                determinant=res.entry.id, via=best.via, strength=r6(best.strength), weight=r6(res.weight),
+            contributions.append(Contribution(
+                determinant=det_id, via=best.via, strength=r6(best.strength), weight=r6(res.weight),
                 value=value_q / _SCALE, source=_join(lk.source for lk in best.links),
-                evidence=_join(lk.evidence.value for lk in best.links), rule=res.entry.kind.value, note=note)))
-        terms.sort(key=lambda t: (-t[0], t[1]))
-        base_q = sum(t[0] for t in terms)
-        contributions = [t[2] for t in terms]
-        total_q = base_q
+                evidence=_join(lk.evidence.value for lk in best.links), rule=res.entry.kind.value, note=note))
+        base_q = sum(t[0] for t in picked)
         for modifier in (_ratings_term(cat, st, base_q), _level_term(st, scope_levels, base_q)):
             if modifier is not None:
                 contributions.append(modifier)
-                total_q += q(modifier.value)
-        if level_mismatch(st, scope_levels):
-            bundle_routes = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in bundle_routes.items()}
-        if base_q <= 0 and sid not in in_place:
-            continue
         imp, feas = _ratings(cat, st)
-        out = StrategyOut(rank=0, id=sid, name=st.name, framework=st.framework, cluster=st.cluster,
+        out = StrategyOut(rank=rank, id=sid, name=st.name, framework=st.framework, cluster=st.cluster,
                           score=total_q / _SCALE, contributions=contributions,
-                          determinants=[t[1] for t in terms], functions=sorted(funcs),
+                          determinants=[t[1] for t in picked], functions=sorted(funcs),
                           evidence=sorted(evidence), importance=imp, feasibility=feas)
-        (placed if sid in in_place else ranked).append(_Scored(out, bundle_routes))
-    _rank(ranked)
-    _rank(placed)
+        return _Scored(out, bundle_routes)
+
+    ranked = [materialise(it, i) for i, it in enumerate(shown, start=1)]
+    placed = [materialise(it, i) for i, it in enumerate(placed_light, start=1)]
+    bundle_pool = [(it[1], it[3]) for it in ranked_light + placed_light]
 
     # ---- types of HOW
     func_scores: dict[str, int] = defaultdict(int)
@@ -644,7 +662,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
                  for f in sorted(func_scores, key=lambda f: (-func_scores[f], f))]
 
     weights = {res.entry.id: res.weight for res in resolutions}
-    bundle_out = _bundle(cat, weights, ranked + placed, [p.out.id for p in placed], size, warnings)
+    bundle_out = _bundle(cat, weights, bundle_pool, [p.out.id for p in placed], size, warnings)
     determinants = [DeterminantOut(id=res.entry.id, name=_name(cat, res.entry.id),
                                    framework=cat.determinants[res.entry.id].framework, kind=res.entry.kind.value,
                                    importance=res.entry.importance, changeability=res.entry.changeability,
@@ -657,11 +675,11 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int) -> Selection
         uncovered=uncovered, warnings=warnings)
 
 
-def _bundle(cat: Catalogue, weights: dict[str, float], scored: Sequence[_Scored], preselected: list[str],
-            size: int, warnings: list[str]) -> Bundle | None:
+def _bundle(cat: Catalogue, weights: dict[str, float], pool: Sequence[tuple[str, dict[str, float]]],
+            preselected: list[str], size: int, warnings: list[str]) -> Bundle | None:
     if size <= 0:
         return None
-    routes = {it.out.id: it.routes for it in scored}
+    routes = dict(pool)
     sol = greedy_bundle(weights, routes, size, preselected)
     if len(sol.picks) < size:
         warnings.append(f"the bundle has {len(sol.picks)} strategies, fewer than the {size} asked for: "
@@ -677,7 +695,7 @@ def _bundle(cat: Catalogue, weights: dict[str, float], scored: Sequence[_Scored]
 # --------------------------------------------------------------------------- cfir-eric
 
 
-def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int) -> SelectionResult:
+def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0) -> SelectionResult:
     sc = loaded.scope
     excluded = set(sc.constraints.exclude)
     in_place = set(sc.constraints.already_in_place)
@@ -777,7 +795,8 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int) -> Selecti
 
     owners = [d.id for d in sc.determinants if d.id in set(counted.values())]
     weights = {d: 1.0 for d in owners}
-    bundle_out = _bundle(cat, weights, ranked + placed, [p.out.id for p in placed], size, warnings)
+    bundle_pool = [(it.out.id, it.routes) for it in ranked + placed]
+    bundle_out = _bundle(cat, weights, bundle_pool, [p.out.id for p in placed], size, warnings)
     reached = {d for it in ranked + placed for d in it.routes}
     uncovered = [d for d in owners if d not in reached]
     determinants = [DeterminantOut(id=d.id, name=_name(cat, d.id), framework=cat.determinants[d.id].framework,
