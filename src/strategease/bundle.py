@@ -139,11 +139,19 @@ def _swap_pass(weights: Weights, routes: Routes, pre: tuple[str, ...], chosen: l
 
 def _replay(weights: Weights, routes: Routes, pre: tuple[str, ...],
             chosen: list[str]) -> tuple[list[Pick], dict[str, float]]:
-    """Picks with their sequential gains and covers, in order, after preselected ones."""
+    """Picks with their sequential gains and covers, ordered greedily (largest gain first, ties by id).
+
+    Within a fixed set, greedy order makes the listed gains non-increasing (diminishing returns).
+    """
     miss = _residuals(weights, routes, pre)
     picks: list[Pick] = []
-    for s in chosen:
-        gain = _gain(weights, routes, miss, s)
+    remaining = sorted(chosen)
+    while remaining:
+        gains = {c: _gain(weights, routes, miss, c) for c in remaining}
+        best = max(gains.values())
+        s = min(c for c, g in gains.items() if g >= best - EPSILON)
+        gain = gains[s]
+        remaining.remove(s)
         covers = tuple(sorted(d for d, r in routes[s].items() if d in miss and miss[d] > 0 and r > 0))
         for d, r in routes[s].items():
             if d in miss:

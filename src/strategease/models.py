@@ -31,23 +31,22 @@ SECTIONS = ("sources", "frameworks", "determinants", "functions", "clusters", "s
 
 
 _SHARED_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}
-_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+_UNPICKLED_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+_new = object.__new__
+_set = object.__setattr__
 
 
-def _field_names(cls: type[BaseModel]) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-    return names
-
-
-def _rebuild(cls: type[BaseModel], values: tuple[object, ...], fields_set: frozenset[str]) -> BaseModel:
+def _rebuild(cls: type[BaseModel], state: dict[str, object], fields_set: frozenset[str]) -> BaseModel:
     """Recreate an already-validated model without validating again (used when unpickling)."""
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", dict(zip(_field_names(cls), values, strict=True)))
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields_set))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    obj = _new(cls)
+    _set(obj, "__dict__", state)
+    shared = _UNPICKLED_FIELD_SETS.get(fields_set)
+    if shared is None:
+        # Pydantic copies this set before changing it (model_copy), so equal sets may be shared.
+        shared = _UNPICKLED_FIELD_SETS[fields_set] = set(fields_set)
+    _set(obj, "__pydantic_fields_set__", shared)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
     return obj
 
 
@@ -56,10 +55,9 @@ class Strict(BaseModel):
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle compactly: the catalogue cache holds up to ~10^5 links and must load fast."""
-        state = self.__dict__
         fields_set = frozenset(self.__pydantic_fields_set__)
         shared = _SHARED_FIELD_SETS.setdefault(fields_set, fields_set)  # one pickled copy per distinct set
-        return (_rebuild, (type(self), tuple(state[name] for name in _field_names(type(self))), shared))
+        return (_rebuild, (type(self), dict(self.__dict__), shared))
 
 
 class CoverageNote(Strict):

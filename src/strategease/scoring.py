@@ -286,12 +286,13 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
             func = call.to
             f_factor = factor * kind_factor * _chain_factor(call)
             functions[func] = max(functions.get(func, 0.0), f_factor)
+            via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
+            route_factor = FUNCTION_ROUTE * _chain_factor(call) * factor * kind_factor
             for deliver in links(func, m.LinkKind.delivers):
-                strength = FUNCTION_ROUTE * _chain_factor(call) * _chain_factor(deliver) * factor * kind_factor
-                via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
-                routes[deliver.to].append(Route(
-                    deliver.to, strength, via, (*pre_links, call, deliver), func, offset + 2))
-                functions_of[deliver.to].add(func)
+                target = deliver.to
+                routes[target].append(Route(target, route_factor * _chain_factor(deliver), via,
+                                            (*pre_links, call, deliver), func, offset + 2))
+                functions_of[target].add(func)
     resolved = [det_id] + [b[0] for b in bases[1:]]
     crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
     return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
