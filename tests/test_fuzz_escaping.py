@@ -224,3 +224,23 @@ def test_hostile_text_is_inert_everywhere(name: str, title: str, note: str) -> N
         assert_markdown_inert((tmp / "report.md").read_text(encoding="utf-8"), baseline["md"])
         assert_markdown_inert(select_markdown(cat, scope), baseline["select"])
         docx.Document(io.BytesIO((tmp / "report.docx").read_bytes()))  # opens: no invalid XML
+
+
+def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
+    """A catalogue name like '=HYPERLINK(...)' must not become a live spreadsheet formula."""
+    import csv
+    import io
+
+    from strategease.render_select import _text_cell
+
+    cat, scope = write_inputs(tmp_path, strategy_name='=HYPERLINK("http://evil.example","x")')
+    run = run_inprocess(["select", str(scope), "--base", str(cat), "--format", "csv", "--top", "0"])
+    assert run.code == 0, run.err
+    names = [row["name"] for row in csv.DictReader(io.StringIO(run.out))]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    assert not any(name.startswith("=") for name in names)
+
+    assert _text_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _text_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _text_cell("-2+3") == "'-2+3"
+    assert _text_cell("Audit and provide feedback") == "Audit and provide feedback"

@@ -367,11 +367,20 @@ def as_csv(result: SelectionResult) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in result.strategies:
-        writer.writerow([s.rank, s.id, s.name, s.framework, s.cluster or "", _cell(s.score),
+        writer.writerow([s.rank, s.id, _text_cell(s.name), s.framework, s.cluster or "", _cell(s.score),
                          _cell(s.cumulative_percent), _cell(s.level1), _cell(s.level2), ";".join(s.determinants),
                          ";".join(s.functions), ";".join(s.evidence), _cell(s.importance), _cell(s.feasibility),
                          picks.get(s.id, "")])
     return buf.getvalue()
+
+
+def _text_cell(text: str) -> str:
+    """Neutralise spreadsheet formulas: text starting with = + - @ (or tab/CR) gets a leading apostrophe.
+
+    Ids, numbers and frameworks are pattern-checked; names come from catalogues and may be hostile
+    (OWASP "CSV injection").
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _cell(value: float | int | None) -> str:
@@ -556,7 +565,7 @@ def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str,
     writer.writerow(EXPLAIN_CSV_COLUMNS)
     for c in s.contributions:
         writer.writerow([s.id, c.determinant or "", c.via, _cell(c.strength), _cell(c.weight), _cell(c.value),
-                         c.rule, c.evidence or "", c.source or "", c.note or ""])
+                         c.rule, c.evidence or "", c.source or "", _text_cell(c.note or "")])
     return buf.getvalue()
 
 
