@@ -95,32 +95,13 @@ def read_table(path: Path) -> Table:
     Missing/unreadable file, binary data, invalid UTF-8, broken quoting or ragged rows raise
     :class:`UsageError` (exit 2), naming file:line.
     """
+    from strategease.yamlio import read_text
+
+    text = read_text(path, what="CSV file", kind="CSV", max_bytes=MAX_BYTES,
+                     save_hint="export or save the file as 'CSV UTF-8'",
+                     utf16_note=" (a spreadsheet's 'Unicode Text' export?)", binary_note=" (a spreadsheet?)",
+                     binary_hint="export the sheet as CSV (UTF-8)")
     display = str(path)
-    try:
-        if path.is_dir():
-            raise UsageError("is a directory, expected a CSV file", path=display)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UsageError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path=display)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError("CSV file not found", path=display, hint="check the path") from None
-    except PermissionError:
-        raise UsageError("permission denied", path=display, hint="check the file's permissions") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", path=display) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UsageError("is UTF-16 text (a spreadsheet's 'Unicode Text' export?), expected UTF-8", path=display,
-                         hint="export the sheet as 'CSV UTF-8'")
-    if b"\x00" in data[:8192]:
-        raise UsageError("looks like a binary file (a spreadsheet?), expected CSV text", path=display,
-                         hint="export the sheet as CSV (UTF-8)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UsageError("is not valid UTF-8 text", path=display, line=line,
-                         hint="export or save the file as 'CSV UTF-8'") from None
     return parse_table(text, display)
 
 

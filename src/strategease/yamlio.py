@@ -187,15 +187,22 @@ def _attach(stack: list[list[Any]], value: Any, mark: Any) -> None:
         top[1] = _NO_KEY
 
 
-def read_text(path: Path, *, what: str = "file") -> str:
-    """Read a UTF-8 text file (BOM allowed) with friendly errors for the usual I/O problems."""
+def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: int | None = None,
+              save_hint: str = "save the file as UTF-8", utf16_note: str = "", binary_note: str = "",
+              binary_hint: str | None = None) -> str:
+    """Read a UTF-8 text file (BOM allowed) with friendly errors for the usual I/O problems.
+
+    Shared by YAML and CSV readers; KIND names the expected text, the notes and hints adapt the
+    messages (e.g. a spreadsheet's UTF-16 or binary export instead of CSV).
+    """
     display = str(path)
+    limit = MAX_BYTES if max_bytes is None else max_bytes
     try:
         if path.is_dir():
             raise UsageError(f"is a directory, expected a {what}", path=display)
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UsageError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path=display,
+        if size > limit:
+            raise UsageError(f"file is {size} bytes, over the {limit}-byte limit", path=display,
                              hint="split it into smaller files")
         data = path.read_bytes()
     except FileNotFoundError:
@@ -207,15 +214,15 @@ def read_text(path: Path, *, what: str = "file") -> str:
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror or exc}", path=display) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UsageError("is UTF-16 text, expected UTF-8", path=display, hint="save the file as UTF-8")
+        raise UsageError(f"is UTF-16 text{utf16_note}, expected UTF-8", path=display, hint=save_hint)
     if b"\x00" in data[:8192]:
-        raise UsageError("looks like a binary file, expected YAML text", path=display)
+        raise UsageError(f"looks like a binary file{binary_note}, expected {kind} text", path=display,
+                         hint=binary_hint)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise UsageError("is not valid UTF-8 text", path=display, line=line,
-                         hint="save the file as UTF-8") from None
+        raise UsageError("is not valid UTF-8 text", path=display, line=line, hint=save_hint) from None
     return text
 
 
