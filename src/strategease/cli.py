@@ -344,7 +344,16 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A command is one short-lived process whose objects are almost all acyclic (freed by reference
+    counting), so the cyclic garbage collector only costs time: its repeated scans of a large
+    catalogue took ~15 % of `select` at 10^5 links. It is switched off for the process; ``run()``,
+    used in-process by tests and other programs, leaves it alone.
+    """
+    import gc
+
+    gc.disable()
     code = run()
     sys.stdout.flush()
     sys.exit(code)
