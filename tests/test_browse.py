@@ -111,8 +111,13 @@ def test_schema_accepts_the_shipped_catalogue() -> None:
     import yaml
 
     schema = json.loads((ROOT / "schema" / "catalogue.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
     for name in ("determinants.yaml", "strategies.yaml"):
-        jsonschema.validate(yaml.safe_load((ROOT / "data" / name).read_text()), schema)
+        doc = yaml.safe_load((ROOT / "data" / name).read_text())
+        assert [e.message for e in validator.iter_errors(doc)] == [], name
+    # the schema is strict like the models: a misspelt key is rejected
+    bad = {"strategies": [{"id": "eric.x", "name": "X", "framework": "eric", "source": "s", "descripton": "typo"}]}
+    assert any("descripton" in e.message for e in validator.iter_errors(bad))
 
 
 def test_schema_output_refuses_overwrite(cli, tmp_path) -> None:

@@ -165,7 +165,12 @@ def test_report_methods_mirror_scoring() -> None:
 
 
 def test_markdown_golden(doc: ReportDoc, result: SelectionResult) -> None:
-    _golden("report.md", _render("markdown", doc, result))
+    data = _render("markdown", doc, result)
+    _golden("report.md", data)
+    text = data.decode("utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert [h.split(".", 1)[0] for h in headings[:9]] == [f"## {i}" for i in range(1, 10)]  # the order
+    assert result.catalogue.content_hash in text  # reproducible: the catalogue hash is printed
 
 
 def test_json_golden(doc: ReportDoc, result: SelectionResult) -> None:

@@ -19,7 +19,7 @@ TEAM = ROOT / "tests" / "examples" / "ratings" / "delirium-team.csv"
 
 
 @pytest.fixture(scope="module")
-def test_cat() -> Any:
+def small_cat() -> Any:
     from strategease.catalogue import require_valid
 
     return require_valid([TEST_CATALOGUE])
@@ -33,7 +33,7 @@ def shipped() -> Any:
 
 
 @pytest.mark.parametrize("case", ["close", "delirium", "delirium-team", "workshop", "workshop-shipped-delirium"])
-def test_unperturbed_model_reproduces_select(case: str, test_cat: Any, shipped: Any) -> None:
+def test_unperturbed_model_reproduces_select(case: str, small_cat: Any, shipped: Any) -> None:
     """The stability model scores exactly like select: same ranking, same bundle, when nothing is perturbed."""
     from strategease.ratings import aggregate, load_ratings
     from strategease.scope import load_scope
@@ -41,9 +41,9 @@ def test_unperturbed_model_reproduces_select(case: str, test_cat: Any, shipped: 
     from strategease.stability import baseline_ranking
 
     cat, scope, ratings = {
-        "close": (test_cat, CLOSE, None),
-        "delirium": (test_cat, DELIRIUM, None),
-        "delirium-team": (test_cat, DELIRIUM, TEAM),
+        "close": (small_cat, CLOSE, None),
+        "delirium": (small_cat, DELIRIUM, None),
+        "delirium-team": (small_cat, DELIRIUM, TEAM),
         "workshop": (shipped, WORKSHOP, WORKSHOP_RATINGS),
         "workshop-shipped-delirium": (shipped, DELIRIUM, None),
     }[case]
@@ -56,11 +56,11 @@ def test_unperturbed_model_reproduces_select(case: str, test_cat: Any, shipped: 
     assert res.bundle is not None and bundle == [b.id for b in res.bundle.strategies]
 
 
-def test_close_call_is_flagged_unstable(test_cat: Any) -> None:
+def test_close_call_is_flagged_unstable(small_cat: Any) -> None:
     from strategease.scope import load_scope
     from strategease.scoring import select
 
-    res = select(test_cat, load_scope(CLOSE, test_cat), top=1, bundle=1, stability=300)
+    res = select(small_cat, load_scope(CLOSE, small_cat), top=1, bundle=1, stability=300)
     st = res.stability
     assert st is not None and (st.runs, st.top_k, st.bundle_size) == (300, 1, 1)
     first, second = st.strategies[:2]
@@ -74,13 +74,13 @@ def test_close_call_is_flagged_unstable(test_cat: Any) -> None:
     assert any(w.startswith("unstable: 'Audit and provide feedback'") for w in res.warnings)
 
 
-def test_a_clear_leader_is_stable(test_cat: Any) -> None:
+def test_a_clear_leader_is_stable(small_cat: Any) -> None:
     from strategease.scope import Scope
     from strategease.scoring import select
 
     scope = Scope.model_validate({"title": "T", "change": {"actor": "A", "action": "B"},
                                   "determinants": [{"id": "cfir1.adaptability", "kind": "barrier"}]})
-    res = select(test_cat, scope, top=1, bundle=1, stability=200)
+    res = select(small_cat, scope, top=1, bundle=1, stability=200)
     assert res.stability is not None
     lead = res.stability.strategies[0]
     assert lead.id == "eric.promote-adaptability"  # 73 % of experts, far ahead of the next
@@ -88,27 +88,27 @@ def test_a_clear_leader_is_stable(test_cat: Any) -> None:
     assert res.stability.unstable == []
 
 
-def test_same_seed_same_counts_other_seed_other_counts(test_cat: Any) -> None:
+def test_same_seed_same_counts_other_seed_other_counts(small_cat: Any) -> None:
     from strategease.scope import load_scope
     from strategease.scoring import select
 
-    loaded = load_scope(CLOSE, test_cat)
-    a = select(test_cat, loaded, top=1, bundle=1, stability=100, seed=7)
-    b = select(test_cat, loaded, top=1, bundle=1, stability=100, seed=7)
-    c = select(test_cat, loaded, top=1, bundle=1, stability=100, seed=8)
+    loaded = load_scope(CLOSE, small_cat)
+    a = select(small_cat, loaded, top=1, bundle=1, stability=100, seed=7)
+    b = select(small_cat, loaded, top=1, bundle=1, stability=100, seed=7)
+    c = select(small_cat, loaded, top=1, bundle=1, stability=100, seed=8)
     assert a.model_dump_json() == b.model_dump_json()
     assert a.stability is not None and c.stability is not None
     assert a.stability.seed == 7 and c.stability.seed == 8
     assert [r.top_runs for r in a.stability.strategies] != [r.top_runs for r in c.stability.strategies]
 
 
-def test_stability_does_not_change_the_ranking(test_cat: Any) -> None:
+def test_stability_does_not_change_the_ranking(small_cat: Any) -> None:
     from strategease.scope import load_scope
     from strategease.scoring import select
 
-    loaded = load_scope(DELIRIUM, test_cat)
-    plain = select(test_cat, loaded)
-    perturbed = select(test_cat, loaded, stability=50)
+    loaded = load_scope(DELIRIUM, small_cat)
+    plain = select(small_cat, loaded)
+    perturbed = select(small_cat, loaded, stability=50)
     assert [s.model_dump() for s in plain.strategies] == [s.model_dump() for s in perturbed.strategies]
     assert plain.bundle == perturbed.bundle
     assert "stability" not in json.loads(plain.model_dump_json())
@@ -123,12 +123,12 @@ def test_team_ratings_widen_the_weight_bounds() -> None:
     assert _bounds(2.5, (2, 3)) == (1.5, 3.5)
 
 
-def test_progress_callback_is_called_once_per_run(test_cat: Any) -> None:
+def test_progress_callback_is_called_once_per_run(small_cat: Any) -> None:
     from strategease.scope import load_scope
     from strategease.scoring import select
 
     calls: list[tuple[int, int]] = []
-    select(test_cat, load_scope(CLOSE, test_cat), stability=25, progress=lambda d, t: calls.append((d, t)))
+    select(small_cat, load_scope(CLOSE, small_cat), stability=25, progress=lambda d, t: calls.append((d, t)))
     assert calls == [(i, 25) for i in range(1, 26)]
 
 
