@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from strategease import models as m
 from strategease.errors import UsageError
 from strategease.findings import Finding, Report, Severity
-from strategease.yamlio import PosDict, PosList, gc_paused, parse_yaml, position, read_text
+from strategease.yamlio import PosDict, gc_paused, parse_yaml, position, read_text
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {
     "sources": m.Source,
@@ -578,4 +578,4 @@ def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = 
 
 
 __all__ = ["Catalogue", "Origin", "did_you_mean", "load_catalogue", "origin_of", "require_valid",
-           "shipped_paths", "PosList"]
+           "shipped_paths"]

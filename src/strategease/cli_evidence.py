@@ -78,7 +78,6 @@ def import_links(
         SCALE_WORDS,
         ImportOptions,
         build_import,
-        file_digest,
         read_table,
         render_overlay,
         skipped_lines,
@@ -97,7 +96,7 @@ def import_links(
     if kind is LinkKind.addresses and evidence is not Evidence.survey_of_experts:
         sys.stderr.write(f"note: 'select --method cfir-eric' counts only survey-of-experts links, not "
                          f"{evidence.value} ones\n")
-    text = render_overlay(result, digest=file_digest(file))
+    text = render_overlay(result, digest=table.sha256)
     verify_overlay(text, base, catalogue or [])
     write_atomic(output, text.encode("utf-8"), force=force)
     skipped = f"; skipped {len(result.skipped)} unmatched name(s)" if result.skipped else ""

@@ -79,6 +79,7 @@ class Table:
     header: list[Cell]
     rows: list[list[Cell]]
     delimiter: str = ","
+    sha256: str = ""  # of the text read (the same bytes for a UTF-8 file without a BOM)
 
 
 def _column_letter(column: int) -> str:
@@ -149,7 +150,7 @@ def parse_table(text: str, path: str) -> Table:
                              hint="every row needs one cell per header column (leave cells blank, "
                                   "don't drop them)")
         rows.append(record[: len(header)])
-    return Table(path, header, rows, delimiter)
+    return Table(path, header, rows, delimiter, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 # --------------------------------------------------------------------------- matching names
@@ -656,10 +657,6 @@ def render_overlay(result: ImportResult, *, digest: str | None = None) -> str:
     ]
     body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return "\n".join(header) + "\n" + body
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def verify_overlay(text: str, base: Sequence[Path] | None, layers: Sequence[Path]) -> None:

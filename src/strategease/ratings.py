@@ -35,7 +35,6 @@ and raised together, each naming ``file:line:column`` (exit 1).
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,8 +218,7 @@ def load_ratings(path: Path, cat: Catalogue) -> TeamRatings:
     """Read and check a ratings CSV (see the module docstring for the columns and the errors)."""
     table = read_table(path)
     rows = parse_ratings(table, cat)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return TeamRatings(str(path), digest, tuple(rows))
+    return TeamRatings(str(path), table.sha256, tuple(rows))
 
 
 # --------------------------------------------------------------------------- aggregating

@@ -270,8 +270,6 @@ def parse_yaml(text: str, path: str) -> Any:
         raise _usage_from_mark(exc, path, "fix the YAML syntax") from None
     except yaml.YAMLError as exc:
         raise UsageError(f"malformed YAML: {exc}", path=path) from None
-    except RecursionError:
-        raise UsageError("nesting too deep", path=path, hint="flatten the document") from None
     finally:
         loader.dispose()
     return data
@@ -292,11 +290,6 @@ def _usage_from_mark(exc: yaml.MarkedYAMLError, path: str, hint: str) -> UsageEr
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
     return UsageError(f"malformed YAML: {problem}", path=path, line=line, column=col, hint=hint)
-
-
-def load_yaml_file(path: Path, *, what: str = "YAML file") -> Any:
-    """Read and parse a YAML file with positions."""
-    return parse_yaml(read_text(path, what=what), str(path))
 
 
 def position(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
