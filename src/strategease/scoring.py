@@ -368,23 +368,35 @@ def ratings_factor(st: m.Strategy) -> float | None:
     return RATINGS_K * ((sum(known) / len(known) - RATING_MIDPOINT) / 2.0)
 
 
-def _ratings_term(cat: Catalogue, st: m.Strategy, base_q: int) -> Contribution | None:
-    imp, feas = _ratings(cat, st)
-    known = [v for v in (imp, feas) if v is not None]
-    if not known or base_q <= 0:
+def modifier_values(base_q: int, factor: float | None, mismatch: bool) -> tuple[int, int]:
+    """The ratings and level modifiers of a base score, in micro-units (0 where they do not apply).
+
+    The one place both modifiers are computed: the itemised terms below, the cheap ranking pass of
+    ``select`` and the stability model all use it.
+    """
+    if base_q <= 0:
+        return 0, 0
+    ratings = q(base_q / _SCALE * factor) if factor is not None else 0
+    level = q(-base_q / _SCALE * LEVEL_MISMATCH_K) if mismatch else 0
+    return ratings, level
+
+
+def _ratings_term(st: m.Strategy, base_q: int) -> Contribution | None:
+    factor = ratings_factor(st)
+    value_q, _ = modifier_values(base_q, factor, False)
+    if factor is None or base_q <= 0:
         return None
-    mean = sum(known) / len(known)
-    factor = RATINGS_K * ((mean - RATING_MIDPOINT) / 2.0)
-    value = q(base_q / _SCALE * factor) / _SCALE
+    imp, feas = (st.ratings.importance, st.ratings.feasibility) if st.ratings else (None, None)
+    known = [v for v in (imp, feas) if v is not None]
     parts = []
     if imp is not None:
         parts.append(f"importance {imp:g}")
     if feas is not None:
         parts.append(f"feasibility {feas:g}")
-    note = (f"{' and '.join(parts)} (mean {mean:.3g}): {factor * 100:+.2f} % of the base score "
+    note = (f"{' and '.join(parts)} (mean {sum(known) / len(known):.3g}): {factor * 100:+.2f} % of the base score "
             f"{base_q / _SCALE:g}")
     source = st.ratings.source if st.ratings else None
-    return Contribution(determinant=None, via="ratings", strength=None, weight=None, value=value,
+    return Contribution(determinant=None, via="ratings", strength=None, weight=None, value=value_q / _SCALE,
                         source=source, evidence=None, rule="ratings-modifier", note=note)
 
 
@@ -396,14 +408,15 @@ def level_mismatch(st: m.Strategy, scope_levels: Sequence[str]) -> bool:
 
 
 def _level_term(st: m.Strategy, scope_levels: Sequence[str], base_q: int) -> Contribution | None:
-    if base_q <= 0 or not level_mismatch(st, scope_levels):
+    mismatch = level_mismatch(st, scope_levels)
+    _, value_q = modifier_values(base_q, None, mismatch)
+    if not value_q:
         return None
-    value = q(-base_q / _SCALE * LEVEL_MISMATCH_K) / _SCALE
     acts = ", ".join(lv.value for lv in st.levels)
     note = (f"acts at {acts}; the scope is at {', '.join(scope_levels)}: "
             f"{-LEVEL_MISMATCH_K * 100:+.0f} % of the base score {base_q / _SCALE:g}")
-    return Contribution(determinant=None, via="levels", strength=None, weight=None, value=value, source=None,
-                        evidence=None, rule="level-modifier", note=note)
+    return Contribution(determinant=None, via="levels", strength=None, weight=None, value=value_q / _SCALE,
+                        source=None, evidence=None, rule="level-modifier", note=note)
 
 
 def _framework_terms(cat: Catalogue, framework: str) -> set[str]:
@@ -602,11 +615,9 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
         base_q = sum(t[0] for t in picked)
         if base_q <= 0 and sid not in in_place:
             continue
-        total_q = base_q
-        for modifier in (_ratings_term(cat, st, base_q), _level_term(st, scope_levels, base_q)):
-            if modifier is not None:
-                total_q += q(modifier.value)
-        if level_mismatch(st, scope_levels):
+        mismatch = level_mismatch(st, scope_levels)
+        total_q = base_q + sum(modifier_values(base_q, ratings_factor(st), mismatch))
+        if mismatch:
             bundle_routes = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in bundle_routes.items()}
         light.append((total_q, sid, picked, bundle_routes))
     light.sort(key=lambda it: (-it[0], it[1]))
@@ -636,7 +647,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                 value=value_q / _SCALE, source=_join(lk.source for lk in best.links),
                 evidence=_join(lk.evidence.value for lk in best.links), rule=res.entry.kind.value, note=note))
         base_q = sum(t[0] for t in picked)
-        for modifier in (_ratings_term(cat, st, base_q), _level_term(st, scope_levels, base_q)):
+        for modifier in (_ratings_term(st, base_q), _level_term(st, scope_levels, base_q)):
             if modifier is not None:
                 contributions.append(modifier)
         imp, feas = _ratings(cat, st)

@@ -39,10 +39,10 @@ from strategease.catalogue import Catalogue
 from strategease.result import SelectionResult, StabilityOut, StabilityRow, TeamRatingsOut
 from strategease.scope import LoadedScope
 from strategease.scoring import (
-    _SCALE,
     LEVEL_MISMATCH_K,
     LinkIndex,
     level_mismatch,
+    modifier_values,
     q,
     ratings_factor,
     resolve,
@@ -140,11 +140,7 @@ class _Model:
                     covers[self.det_ids[i]] = best
             if base_q <= 0 and not cand.in_place:
                 continue
-            total = base_q
-            if base_q > 0 and cand.ratings is not None:
-                total += q(base_q / _SCALE * cand.ratings)
-            if base_q > 0 and cand.mismatch:
-                total += q(-base_q / _SCALE * LEVEL_MISMATCH_K)
+            total = base_q + sum(modifier_values(base_q, cand.ratings, cand.mismatch))
             if cand.mismatch:
                 covers = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in covers.items()}
             bundle_routes[cand.id] = covers
