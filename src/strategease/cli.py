@@ -1,8 +1,8 @@
 """The ``strategease`` command line: a thin layer over the core modules.
 
 Each command parses its options, calls one core function, hands the result to a renderer and
-turns the outcome into an exit code. Heavy modules are imported inside commands so that
-``strategease --help`` stays fast.
+turns the outcome into an exit code. Commands live in ``cli_*`` modules and are imported and
+built only when run (:data:`COMMANDS`); heavy modules are imported inside the commands.
 
 Exit codes: 0 success; 1 input read and found wanting (invalid catalogue or scope, --strict
 warnings); 2 usage or I/O error (bad option, missing/unreadable file, malformed YAML, refusing
@@ -12,14 +12,13 @@ to overwrite); 130 interrupted.
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from strategease import __version__
-from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
 from strategease.errors import EXIT_INTERRUPTED, ManyErrors, StrategeaseError
 
 EXIT_HELP = (
@@ -27,8 +26,82 @@ EXIT_HELP = (
     "2 usage or I/O error (bad option, missing/unreadable file, malformed YAML) · 130 interrupted."
 )
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("strategease.cli_catalogue:validate", "Check catalogue files: syntax, schema, references, cycles."),
+    "schema": ("strategease.cli_catalogue:schema", "Print the JSON Schema of catalogue files."),
+    "list": ("strategease.cli_catalogue:list_cmd", "List catalogue entries."),
+    "show": ("strategease.cli_catalogue:show", "Show one entry with its links and their sources."),
+    "search": ("strategease.cli_catalogue:search_cmd", "Search the catalogue by text."),
+    "select": ("strategease.cli_select:select_cmd", "Rank strategies for a scope, explain scores, suggest a bundle."),
+    "init": ("strategease.cli_select:init_cmd", "Write an example scope, or your own with --interactive."),
+    "compare": ("strategease.cli_compare:compare_cmd", "Compare two scenarios: who rises, falls, enters, leaves."),
+    "report": ("strategease.cli_report:report_cmd", "Write a client report: Markdown, HTML, Word or JSON."),
+    "import-links": ("strategease.cli_evidence:import_links", "Turn a CSV table of links into a catalogue layer."),
+    "diff": ("strategease.cli_evidence:diff", "Compare two catalogues, and what changes for a scope."),
+}
+"""Every command: name -> ("module:function", the one-line help listed by ``strategease --help``).
+
+Commands are built only when invoked (see :class:`LazyGroup`), so that ``--help`` and each command
+pay only for themselves: Typer reads every parameter's type hints when it builds a command."""
+
+
+def _build(name: str) -> Any:
+    """Import one command's function and let Typer build its Click command."""
+    import importlib
+
+    target, short_help = COMMANDS[name]
+    module, function = target.split(":")
+    single = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+    single.command(name, short_help=short_help)(getattr(importlib.import_module(module), function))
+    return typer.main.get_command(single)
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The group's commands: every name is known up front, each command is built on first use."""
+
+    def __init__(self, built: MutableMapping[str, Any]) -> None:
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*COMMANDS, *(n for n in self._built if n not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self._built))
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose commands are imported and built only when they are run or asked for help."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands(self.commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """List the commands with their one-line help from :data:`COMMANDS`, building none of them."""
+        rows = [(name, COMMANDS[name][1]) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="strategease",
+    cls=LazyGroup,
     help="Choose, explain and report implementation strategies for a scoped change.\n\n" + EXIT_HELP,
     no_args_is_help=True,
     add_completion=False,
@@ -38,7 +111,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"debug": False}
 
 def _version(value: bool) -> None:
     if value:
@@ -53,224 +125,6 @@ def _root(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Choose, explain and report implementation strategies for a scoped change."""
-    _state["debug"] = debug
-
-
-class ValidateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-@app.command()
-def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Catalogue files or directories "
-                                                        "(default: the shipped catalogue).")] = None,
-    fmt: Annotated[ValidateFormat, typer.Option("--format", "-f", help="Output format.")] = ValidateFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")] = False,
-    catalogue: CatalogueOpt = None,
-) -> None:
-    """Check catalogue files: YAML syntax, schema, ids, references, cycles, orphans.
-
-    Every finding names file:line:column, the entry and a fix. With --catalogue, the layers are
-    checked merged over the base (the shipped catalogue unless PATHs are given). Exit 0 valid,
-    1 invalid (or warnings with --strict), 2 unreadable input.
-
-    Example: strategease validate --catalogue org/ --format github --strict
-    """
-    from strategease.catalogue import load_catalogue
-    from strategease.render_validate import RENDERERS
-
-    _, report = load_catalogue(paths or None, catalogue or ())
-    sys.stdout.write(RENDERERS[fmt.value](report))
-    raise typer.Exit(0 if report.ok(strict) else 1)
-
-
-@app.command()
-def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
-) -> None:
-    """Print the JSON Schema of catalogue files (generated from the models), for editors and CI.
-
-    Example: strategease schema -o catalogue.schema.json
-    """
-    from strategease.schema import catalogue_schema_text
-
-    text = catalogue_schema_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        from strategease.outputs import write_atomic
-
-        write_atomic(output, text.encode("utf-8"), force=force)
-        typer.echo(f"wrote {output}", err=True)
-
-
-class ListKind(StrEnum):
-    determinants = "determinants"
-    strategies = "strategies"
-    functions = "functions"
-    sources = "sources"
-    clusters = "clusters"
-    frameworks = "frameworks"
-
-
-class TableFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-@app.command("list")
-def list_cmd(
-    kind: Annotated[ListKind, typer.Argument(help="What to list.")],
-    framework: Annotated[str | None, typer.Option("--framework", help="Only this framework (e.g. tdf, cfir1, "
-                                                  "cfir2, comb, partnering, eric, collab).")] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help="Only determinants of this tier (component, "
-                                             "domain, construct, subconstruct, challenge).")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
-    catalogue: CatalogueOpt = None,
-    base: BaseOpt = None,
-) -> None:
-    """List catalogue entries.
-
-    Example: strategease list strategies --framework eric --format json
-    """
-    from strategease.browse import list_entries
-
-    cat = load_valid(base, catalogue)
-    rows = list_entries(cat, kind.value, framework, tier)
-    if fmt is TableFormat.json:
-        import json
-
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-        return
-    from rich.table import Table
-
-    from strategease.console import out
-
-    table = Table(title=f"{len(rows)} {kind.value}", show_lines=False)
-    cols = ["id", "name"] + {
-        "determinants": ["framework", "tier", "domain"],
-        "strategies": ["framework", "cluster"],
-        "clusters": ["framework", "size"],
-        "sources": ["kind"],
-        "frameworks": ["source"],
-        "functions": [],
-    }[kind.value]
-    if kind is ListKind.sources:
-        cols = ["id", "kind", "citation"]
-    for col in cols:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in cols])
-    out().print(table)
-
-
-def _cell(value: object) -> str:
-    from rich.markup import escape
-
-    return "" if value is None else escape(str(value))
-
-
-@app.command()
-def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Id of a determinant, function, strategy, "
-                                            "cluster, source or framework.")],
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
-    catalogue: CatalogueOpt = None,
-    base: BaseOpt = None,
-) -> None:
-    """Show everything about one entry, including its links and their sources.
-
-    Example: strategease show eric.audit-and-provide-feedback
-    """
-    from strategease.browse import show_entry
-
-    doc = show_entry(load_valid(base, catalogue), entry_id)
-    if fmt is TableFormat.json:
-        import json
-
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return
-    from rich.markup import escape
-
-    from strategease.console import out
-
-    con = out()
-    con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
-    skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies"}
-    for key, value in doc.items():
-        if key in skip or value in (None, [], "", False):
-            continue
-        con.print(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
-    for key in ("children", "strategies"):
-        if doc.get(key):
-            con.print(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
-    for key, arrow in (("links_out", "->"), ("links_in", "<-")):
-        links = doc.get(key) or []
-        if links:
-            con.print(f"[bold]{key.replace('_', ' ')}[/bold] ({len(links)})")
-        for lk in links:
-            strength = lk.get("strength")
-            bits = [lk["kind"], lk["evidence"], f"source {lk['source']}"]
-            if strength is not None:
-                bits.insert(1, f"strength {strength:g}")
-            elif lk.get("strength_lower") is not None:
-                bits.insert(1, f"strength ≥ {lk['strength_lower']:g}")
-            con.print(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
-            if lk.get("rationale"):
-                con.print(f"       [dim]{escape(lk['rationale'])}[/dim]")
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_plain(v) for v in value)
-    return str(value)
-
-
-@app.command("search")
-def search_cmd(
-    text: Annotated[str, typer.Argument(help="Words to look for in ids, names, descriptions and examples.")],
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
-    catalogue: CatalogueOpt = None,
-    base: BaseOpt = None,
-) -> None:
-    """Search the catalogue by text.
-
-    Example: strategease search feedback
-    """
-    from strategease.browse import search
-
-    hits = search(load_valid(base, catalogue), text)
-    if fmt is TableFormat.json:
-        import json
-
-        sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
-        return
-    from rich.table import Table
-
-    from strategease.console import out
-
-    table = Table(title=f"{len(hits)} match(es) for '{text}'")
-    for col in ("kind", "id", "name"):
-        table.add_column(col, overflow="fold")
-    for hit in hits:
-        table.add_row(hit["kind"], _cell(hit["id"]), _cell(hit["name"]))
-    out().print(table)
-
-
-def _register_plugins() -> None:
-    from strategease import cli_evidence, cli_report, cli_select
-
-    cli_select.register(app)
-    cli_report.register(app)
-    cli_evidence.register(app)
-
-
-_register_plugins()
 
 
 def _print_error(exc: StrategeaseError) -> None:

@@ -84,8 +84,3 @@ def compare_cmd(
         sys.stdout.flush()
         for line in comparison.warnings:
             sys.stderr.write(f"warning: {line}\n")
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``compare`` command to the app."""
-    app.command("compare")(compare_cmd)

@@ -1,4 +1,4 @@
-"""Registers ``import-links`` (a link table -> a catalogue layer) and ``diff`` (compare catalogues).
+"""The ``import-links`` (a link table -> a catalogue layer) and ``diff`` (compare catalogues) commands.
 
 Thin commands: parse options, call one core function (:mod:`strategease.importer`,
 :mod:`strategease.catalogue_diff`), render, and turn the outcome into an exit code.
@@ -143,9 +143,3 @@ def diff(
         result.scope = scope_effect(scope, old_side, new_side, method.value, top, result.reids())
     sys.stdout.write(RENDERERS[fmt.value](result))
     raise typer.Exit(1 if exit_code and result.differs else 0)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the evidence commands to the app."""
-    app.command("import-links")(import_links)
-    app.command("diff")(diff)

@@ -276,12 +276,3 @@ def _init_interactive(path: Path | None, force: bool, catalogue: list[Path] | No
     check(text, str(path), cat)
     write_atomic(path, text.encode("utf-8"), force=replace)
     prompter.say(f"wrote {path}; next: strategease select {path}")
-
-
-def register(app: typer.Typer) -> None:
-    """Add selection commands to the app: select, init and compare."""
-    from strategease import cli_compare
-
-    app.command("select")(select_cmd)
-    app.command("init")(init_cmd)
-    cli_compare.register(app)

@@ -1,0 +1,213 @@
+"""The catalogue commands: ``validate``, ``schema``, ``list``, ``show`` and ``search``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Catalogue files or directories "
+                                                        "(default: the shipped catalogue).")] = None,
+    fmt: Annotated[ValidateFormat, typer.Option("--format", "-f", help="Output format.")] = ValidateFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")] = False,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Check catalogue files: YAML syntax, schema, ids, references, cycles, orphans.
+
+    Every finding names file:line:column, the entry and a fix. With --catalogue, the layers are
+    checked merged over the base (the shipped catalogue unless PATHs are given). Exit 0 valid,
+    1 invalid (or warnings with --strict), 2 unreadable input.
+
+    Example: strategease validate --catalogue org/ --format github --strict
+    """
+    from strategease.catalogue import load_catalogue
+    from strategease.render_validate import RENDERERS
+
+    _, report = load_catalogue(paths or None, catalogue or ())
+    sys.stdout.write(RENDERERS[fmt.value](report))
+    raise typer.Exit(0 if report.ok(strict) else 1)
+
+
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
+) -> None:
+    """Print the JSON Schema of catalogue files (generated from the models), for editors and CI.
+
+    Example: strategease schema -o catalogue.schema.json
+    """
+    from strategease.schema import catalogue_schema_text
+
+    text = catalogue_schema_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from strategease.outputs import write_atomic
+
+        write_atomic(output, text.encode("utf-8"), force=force)
+        typer.echo(f"wrote {output}", err=True)
+
+
+class ListKind(StrEnum):
+    determinants = "determinants"
+    strategies = "strategies"
+    functions = "functions"
+    sources = "sources"
+    clusters = "clusters"
+    frameworks = "frameworks"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def list_cmd(
+    kind: Annotated[ListKind, typer.Argument(help="What to list.")],
+    framework: Annotated[str | None, typer.Option("--framework", help="Only this framework (e.g. tdf, cfir1, "
+                                                  "cfir2, comb, partnering, eric, collab).")] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help="Only determinants of this tier (component, "
+                                             "domain, construct, subconstruct, challenge).")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
+) -> None:
+    """List catalogue entries.
+
+    Example: strategease list strategies --framework eric --format json
+    """
+    from strategease.browse import list_entries
+
+    cat = load_valid(base, catalogue)
+    rows = list_entries(cat, kind.value, framework, tier)
+    if fmt is TableFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    from strategease.console import out
+
+    table = Table(title=f"{len(rows)} {kind.value}", show_lines=False)
+    cols = ["id", "name"] + {
+        "determinants": ["framework", "tier", "domain"],
+        "strategies": ["framework", "cluster"],
+        "clusters": ["framework", "size"],
+        "sources": ["kind"],
+        "frameworks": ["source"],
+        "functions": [],
+    }[kind.value]
+    if kind is ListKind.sources:
+        cols = ["id", "kind", "citation"]
+    for col in cols:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*[_cell(row.get(c)) for c in cols])
+    out().print(table)
+
+
+def _cell(value: object) -> str:
+    from rich.markup import escape
+
+    return "" if value is None else escape(str(value))
+
+
+def show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Id of a determinant, function, strategy, "
+                                            "cluster, source or framework.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
+) -> None:
+    """Show everything about one entry, including its links and their sources.
+
+    Example: strategease show eric.audit-and-provide-feedback
+    """
+    from strategease.browse import show_entry
+
+    doc = show_entry(load_valid(base, catalogue), entry_id)
+    if fmt is TableFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.markup import escape
+
+    from strategease.console import out
+
+    con = out()
+    con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
+    skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies"}
+    for key, value in doc.items():
+        if key in skip or value in (None, [], "", False):
+            continue
+        con.print(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
+    for key in ("children", "strategies"):
+        if doc.get(key):
+            con.print(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
+    for key, arrow in (("links_out", "->"), ("links_in", "<-")):
+        links = doc.get(key) or []
+        if links:
+            con.print(f"[bold]{key.replace('_', ' ')}[/bold] ({len(links)})")
+        for lk in links:
+            strength = lk.get("strength")
+            bits = [lk["kind"], lk["evidence"], f"source {lk['source']}"]
+            if strength is not None:
+                bits.insert(1, f"strength {strength:g}")
+            elif lk.get("strength_lower") is not None:
+                bits.insert(1, f"strength ≥ {lk['strength_lower']:g}")
+            con.print(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
+            if lk.get("rationale"):
+                con.print(f"       [dim]{escape(lk['rationale'])}[/dim]")
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def search_cmd(
+    text: Annotated[str, typer.Argument(help="Words to look for in ids, names, descriptions and examples.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
+) -> None:
+    """Search the catalogue by text.
+
+    Example: strategease search feedback
+    """
+    from strategease.browse import search
+
+    hits = search(load_valid(base, catalogue), text)
+    if fmt is TableFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    from strategease.console import out
+
+    table = Table(title=f"{len(hits)} match(es) for '{text}'")
+    for col in ("kind", "id", "name"):
+        table.add_column(col, overflow="fold")
+    for hit in hits:
+        table.add_row(hit["kind"], _cell(hit["id"]), _cell(hit["name"]))
+    out().print(table)
