@@ -96,6 +96,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _NO_KEY = object()
+_SHARED_LEN = 200  # longer scalars (descriptions, notes) are rarely repeated: not worth a lookup
 
 
 def _build(loader: _Loader) -> Any:
@@ -109,24 +110,29 @@ def _build(loader: _Loader) -> Any:
     resolve = loader.resolve
     root: Any = None
     stack: list[list[Any]] = []  # [container, pending key or _NO_KEY, key position]
+    # Equal short scalars share one object (keys, ids and vocabulary words repeat on every entry):
+    # plain ones map their text to the value already resolved and constructed, quoted ones to one str.
+    plain: dict[str, Any] = {}
+    quoted: dict[str, str] = {}
     value: Any
     while True:
         ev = get()
         cls = ev.__class__
         if cls is ScalarEvent:
+            text = ev.value
             tag = ev.tag
-            if tag is None or tag == "!":
-                tag = resolve(yaml.ScalarNode, ev.value, ev.implicit)
-            if tag == _STR:
-                value = ev.value
-            elif tag == _MERGE:
-                raise _AliasRefused(None, None, "YAML merge keys (<<) and aliases are not supported", ev.start_mark)
+            if tag is None and ev.implicit[0]:
+                value = plain.get(text, _NO_KEY)
+                if value is _NO_KEY:
+                    value = _scalar(loader, ev, resolve(yaml.ScalarNode, text, ev.implicit), constructors)
+                    if len(text) <= _SHARED_LEN and value == value:  # NaN never equals an earlier NaN key
+                        plain[text] = value
+            elif tag is None:  # quoted: always a string
+                value = quoted.setdefault(text, text) if len(text) <= _SHARED_LEN else text
             else:
-                ctor = _construct_int if tag == "tag:yaml.org,2002:int" else constructors.get(tag)
-                if ctor is None:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"could not determine a constructor for the tag {tag!r}", ev.start_mark)
-                value = ctor(loader, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
+                if tag == "!":
+                    tag = resolve(yaml.ScalarNode, text, ev.implicit)
+                value = _scalar(loader, ev, tag, constructors)
             mark = ev.start_mark
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             if ev.tag not in (None, "!", _MAP if cls is MappingStartEvent else _SEQ):
@@ -161,6 +167,19 @@ def _build(loader: _Loader) -> Any:
         raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                           "but found another document", nxt.start_mark)
     return root
+
+
+def _scalar(loader: _Loader, ev: Any, tag: str, constructors: dict[Any, Any]) -> Any:
+    """The value of scalar event EV with TAG (merge keys and unknown tags are refused)."""
+    if tag == _STR:
+        return ev.value
+    if tag == _MERGE:
+        raise _AliasRefused(None, None, "YAML merge keys (<<) and aliases are not supported", ev.start_mark)
+    ctor = _construct_int if tag == "tag:yaml.org,2002:int" else constructors.get(tag)
+    if ctor is None:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"could not determine a constructor for the tag {tag!r}", ev.start_mark)
+    return ctor(loader, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
 
 
 def _attach(stack: list[list[Any]], value: Any, mark: Any) -> None:
