@@ -51,7 +51,7 @@ def _rebuild(cls: type[BaseModel], state: dict[str, object], fields_set: frozens
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle compactly: the catalogue cache holds up to ~10^5 links and must load fast."""
