@@ -139,3 +139,12 @@ def test_every_command_has_help_with_example(cli) -> None:
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         assert command.help and "Example:" in command.help, f"'{name}' help lacks an example"
+
+
+def test_show_prints_emoji_codes_literally(cli, tmp_path) -> None:
+    layer = tmp_path / "layer.yaml"
+    layer.write_text("strategies:\n  - id: eric.audit-and-provide-feedback\n"
+                     "    note: 'check :warning: and :thumbs_up: before use'\n", encoding="utf-8")
+    result = cli("show", "eric.audit-and-provide-feedback", "--catalogue", layer)
+    assert result.code == 0
+    assert ":warning: and :thumbs_up:" in result.out

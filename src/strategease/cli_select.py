@@ -156,11 +156,14 @@ PROGRESS_MIN_RUNS = 50
 def progress_bar(runs: int, console: Console | None = None) -> Iterator[Callable[[int, int], None] | None]:
     """A progress callback drawing a transient Rich bar on stderr for long --stability runs, or None
     when stderr is not a terminal (so pipes, CI logs and tests stay clean)."""
+    if runs < PROGRESS_MIN_RUNS:
+        yield None
+        return
     if console is None:
         from strategease.console import err
 
         console = err()
-    if runs < PROGRESS_MIN_RUNS or not console.is_terminal:
+    if not console.is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -19,14 +19,14 @@ def _width() -> int | None:
 def out() -> Console:
     from rich.console import Console
 
-    return Console(width=_width(), highlight=False, soft_wrap=False)
+    return Console(width=_width(), highlight=False, soft_wrap=False, emoji=False)
 
 
 @cache
 def err() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, width=_width(), highlight=False)
+    return Console(stderr=True, width=_width(), highlight=False, emoji=False)
 
 
 def write_stdout(text: str) -> None:
