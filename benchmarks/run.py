@@ -26,7 +26,8 @@ marked "no cache" repeat them with ``STRATEGEASE_NO_CACHE=1`` (the first run aft
 Rows and targets (PASS/FAIL; SKIP with a reason when something is missing):
 
 1. cold ``strategease select examples/delirium-scope.yaml`` ÷ ``python -c "import typer, pydantic,
-   yaml, rich.console"`` ≤ 1.3 (and ÷ ``python -c pass``, for information);
+   yaml, rich.console"`` ≤ 1.3 (and ÷ ``python -c pass``, for information; row 1t shows what a
+   minimal Typer command that validates one Pydantic model costs against the same floor);
 2. ``strategease --help`` ÷ ``python -c "import typer"`` ≤ 1.15;
 3. ``strategease validate`` of a synthetic catalogue (1k, 10k, 100k links) ÷ parsing the same files
    with PyYAML's C loader alone (3a, ≤ 2.0 at 100k) and ÷ ``check-jsonschema --schemafile`` with the
@@ -76,6 +77,21 @@ STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"
 SIZES = (1_000, 10_000, 100_000)
 BIG = 100_000
 SCOPE = ROOT / "examples" / "delirium-scope.yaml"
+
+# The least a Typer command does with our stack: one command, one argument and one option (Typer
+# builds a Pydantic TypeAdapter per parameter when it parses them), one Pydantic model validated.
+TYPER_MINIMAL = (
+    "from pathlib import Path\n"
+    "import typer, yaml, rich.console\n"
+    "from pydantic import BaseModel\n"
+    "class Scope(BaseModel):\n"
+    "    title: str\n"
+    "app = typer.Typer(add_completion=False, rich_markup_mode=None)\n"
+    "@app.command()\n"
+    "def select(scope: Path, top: int = 10) -> None:\n"
+    "    Scope.model_validate({'title': str(scope)})\n"
+    "app()\n"
+)
 
 YAML_ONLY = (
     "import sys, yaml\n"
@@ -413,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
          [PY, "-c", "import typer, pydantic, yaml, rich.console"], None),
         ("py-typer", "python -c 'import typer'", [PY, "-c", "import typer"], None),
         ("help", "strategease --help", [STRATEGEASE, "--help"], None),
+        ("typer-minimal", "minimal Typer command", [PY, "-c", TYPER_MINIMAL, "x"], None),
     ]
     if have_select and SCOPE.is_file():
         group.append(("select-shipped", "strategease select delirium-scope", select_argv(SCOPE, None), None))
@@ -431,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
         why = "" if sel else "select on the shipped catalogue failed (see log)"
         rows.append(ratio_row("1", "1  select (shipped) / import baseline", sel, imports, 1.3, why))
         rows.append(ratio_row("1i", "1i select (shipped) / python -c pass", sel, bare, None, why))
+        minimal = measures.get("typer-minimal")
+        rows.append(ratio_row("1t", "1t minimal Typer command / import baseline", minimal, imports, None,
+                              "" if minimal else "the minimal Typer command failed"))
         if HAS_APP_CACHE:
             nc = measures.get("select-shipped-nocache")
             rows.append(ratio_row("1n", "1n  same, STRATEGEASE_NO_CACHE=1", nc, imports, None,
