@@ -282,10 +282,10 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
                  f"the file must be a mapping of sections, not a {type(data).__name__}",
                  hint="start with e.g. 'strategies:'")
         return
-    for key in data:
+    for key, pos in data.key_positions():
         if key not in TOP_LEVEL:
             hint = did_you_mean(str(key), TOP_LEVEL)
-            _finding(report, raw.path, data.positions[key], "schema", f"unknown section '{key}'",
+            _finding(report, raw.path, pos, "schema", f"unknown section '{key}'",
                      hint=hint or f"sections are: {', '.join(TOP_LEVEL)}")
     if "catalogue" in data:
         try:
@@ -297,7 +297,7 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
                          message, entry="catalogue", hint=hint)
         else:
             if raw.layer == 0 and cat.meta is not None:
-                _finding(report, raw.path, data.positions["catalogue"], "duplicate",
+                _finding(report, raw.path, data.pos_of("catalogue") or (1, 1), "duplicate",
                          "'catalogue' metadata is given in more than one file", hint="keep one")
             elif raw.layer == 0 or cat.meta is None:
                 cat.meta = meta
@@ -309,11 +309,11 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
         if section is None:
             continue
         if not isinstance(section, list):
-            _finding(report, raw.path, data.positions.get(name, (1, 1)), "schema",
+            _finding(report, raw.path, data.pos_of(name) or (1, 1), "schema",
                      f"'{name}' must be a list of entries, not {type(section).__name__}")
             continue
         if len(section) > MAX_ENTRIES:
-            _finding(report, raw.path, data.positions.get(name, (1, 1)), "limit",
+            _finding(report, raw.path, data.pos_of(name) or (1, 1), "limit",
                      f"'{name}' has {len(section)} entries, over the limit of {MAX_ENTRIES}",
                      hint="split the catalogue")
             continue
@@ -372,7 +372,7 @@ def _merged_raw(group: list[_Item], name: str, report: Report) -> dict[str, Any]
         for field_name, value in item.raw.items():
             earlier = setter.get(field_name)
             if (earlier is not None and earlier.layer > 0 and merged[field_name] != value):
-                pos = item.raw.positions.get(field_name, (item.origin.line, item.origin.column))
+                pos = item.raw.pos_of(field_name) or (item.origin.line, item.origin.column)
                 report.add(Finding(item.path, pos[0], pos[1], Severity.warning, "layer-conflict",
                                    f"'{field_name}' is also set by {earlier.path}; this later layer wins",
                                    str(_key(name, item.raw)), "check which layer should decide"))

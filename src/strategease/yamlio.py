@@ -7,13 +7,17 @@
 * Duplicate mapping keys are errors (PyYAML would silently keep the last one).
 * A UTF-8 BOM and CRLF line ends are accepted; other encodings get a clear message.
 * Size and nesting depth are bounded (see ``MAX_BYTES`` and ``MAX_DEPTH``; docs/limits.md).
+* Built for large catalogues: equal short scalars share one object and positions are packed
+  into one array per document (``PosDict.pos_of``, ``PosList.pos_of``, ``.start``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+from array import array
 from collections.abc import Callable, Iterator
+from operator import indexOf
 from pathlib import Path
 from typing import Any
 
@@ -39,26 +43,71 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 
 
+# Positions are packed as (line - 1) << 32 | (column - 1) in one array per document, which holds
+# each container's block: its own start, then one entry per key (in insertion order) or item. A
+# container keeps only that array and the index of its block (a tuple per key cost ~1 KB a link).
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    return (packed >> 32) + 1, (packed & 0xFFFFFFFF) + 1
+
+
 class PosDict(dict):  # type: ignore[type-arg]
-    """A dict that knows the (line, column) of itself and of each of its keys (1-based)."""
+    """A dict that knows the (line, column) of itself and of each of its keys (1-based).
 
-    __slots__ = ("start", "positions")
+    Positions describe the document as parsed: adding or removing keys would misplace them.
+    """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.start: tuple[int, int] = (1, 1)
-        self.positions: dict[Any, tuple[int, int]] = {}
+    __slots__ = ("_marks", "_at")
+    _marks: array[int]
+    _at: int
+
+    @property
+    def start(self) -> tuple[int, int]:
+        try:
+            return _unpack(self._marks[self._at])
+        except AttributeError:  # not built by parse_yaml
+            return (1, 1)
+
+    def pos_of(self, key: Any) -> tuple[int, int] | None:
+        """Where KEY is written, or None if it is not a key here."""
+        try:
+            return _unpack(self._marks[self._at + 1 + indexOf(self, key)])
+        except (ValueError, AttributeError):
+            return None
+
+    def key_positions(self) -> Iterator[tuple[Any, tuple[int, int]]]:
+        """Each key with where it is written, in order."""
+        marks, at = self._marks, self._at + 1
+        for index, key in enumerate(self):
+            yield key, _unpack(marks[at + index])
 
 
 class PosList(list):  # type: ignore[type-arg]
-    """A list that knows the (line, column) of itself and of each item (1-based)."""
+    """A list that knows the (line, column) of itself and of each item (1-based).
 
-    __slots__ = ("start", "positions")
+    Positions describe the document as parsed: adding or removing items would misplace them.
+    """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.start: tuple[int, int] = (1, 1)
-        self.positions: list[tuple[int, int]] = []
+    __slots__ = ("_marks", "_at")
+    _marks: array[int]
+    _at: int
+
+    @property
+    def start(self) -> tuple[int, int]:
+        try:
+            return _unpack(self._marks[self._at])
+        except AttributeError:  # not built by parse_yaml
+            return (1, 1)
+
+    def pos_of(self, index: int) -> tuple[int, int] | None:
+        """Where item INDEX (0-based, not negative) is written, or None if there is no such item."""
+        if not 0 <= index < len(self):
+            return None
+        try:
+            return _unpack(self._marks[self._at + 1 + index])
+        except AttributeError:
+            return None
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -108,8 +157,11 @@ def _build(loader: _Loader) -> Any:
     get()  # document start
     constructors = loader.yaml_constructors
     resolve = loader.resolve
-    root: Any = None
-    stack: list[list[Any]] = []  # [container, pending key or _NO_KEY, key position]
+    marks: array[int] = array("Q")  # the document's positions, a block per container (see PosDict)
+    stack: list[tuple[Any, list[int]]] = []  # the enclosing open containers with their blocks so far
+    top: Any = None  # the innermost open container
+    block: list[int] = []  # its start, then the position of each key or item so far
+    key: Any = _NO_KEY  # a key of TOP waiting for its value
     # Equal short scalars share one object (keys, ids and vocabulary words repeat on every entry):
     # plain ones map their text to the value already resolved and constructed, quoted ones to one str.
     plain: dict[str, Any] = {}
@@ -125,7 +177,7 @@ def _build(loader: _Loader) -> Any:
                 value = plain.get(text, _NO_KEY)
                 if value is _NO_KEY:
                     value = _scalar(loader, ev, resolve(yaml.ScalarNode, text, ev.implicit), constructors)
-                    if len(text) <= _SHARED_LEN and value == value:  # NaN never equals an earlier NaN key
+                    if len(text) <= _SHARED_LEN:
                         plain[text] = value
             elif tag is None:  # quoted: always a string
                 value = quoted.setdefault(text, text) if len(text) <= _SHARED_LEN else text
@@ -133,40 +185,67 @@ def _build(loader: _Loader) -> Any:
                 if tag == "!":
                     tag = resolve(yaml.ScalarNode, text, ev.implicit)
                 value = _scalar(loader, ev, tag, constructors)
-            mark = ev.start_mark
-        elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            if ev.tag not in (None, "!", _MAP if cls is MappingStartEvent else _SEQ):
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"could not determine a constructor for the tag {ev.tag!r}", ev.start_mark)
-            if len(stack) >= MAX_DEPTH:
-                raise _TooDeep(None, None, f"nesting deeper than {MAX_DEPTH} levels", ev.start_mark)
-            value = PosDict() if cls is MappingStartEvent else PosList()
-            value.start = (ev.start_mark.line + 1, ev.start_mark.column + 1)
-            mark = ev.start_mark
-            if stack:
-                _attach(stack, value, mark)
-            stack.append([value, _NO_KEY, None])
-            continue
-        elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            value = stack.pop()[0]
-            if not stack:
+            if top is None:
                 root = value
                 break
-            continue
+            if top.__class__ is PosList:
+                top.append(value)
+                mark = ev.start_mark
+                block.append(mark.line << 32 | mark.column)
+            elif key is _NO_KEY:
+                mark = ev.start_mark
+                if value in top:
+                    raise _duplicate(top, block, value, mark)
+                key = value
+                block.append(mark.line << 32 | mark.column)
+            else:
+                top[key] = value
+                key = _NO_KEY
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            mark = ev.start_mark
+            if ev.tag not in (None, "!", _MAP if cls is MappingStartEvent else _SEQ):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"could not determine a constructor for the tag {ev.tag!r}", mark)
+            if len(stack) >= MAX_DEPTH:
+                raise _TooDeep(None, None, f"nesting deeper than {MAX_DEPTH} levels", mark)
+            value = PosDict() if cls is MappingStartEvent else PosList()
+            value._marks = marks
+            packed = mark.line << 32 | mark.column
+            if top is not None:
+                if top.__class__ is PosList:
+                    top.append(value)
+                    block.append(packed)
+                elif key is _NO_KEY:
+                    raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain scalar", mark)
+                else:
+                    top[key] = value
+                    key = _NO_KEY
+            stack.append((top, block))
+            top = value
+            block = [packed]
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            top._at = len(marks)
+            marks.fromlist(block)
+            value = top
+            top, block = stack.pop()
+            if top is None:
+                root = value
+                break
         elif cls is AliasEvent:
             raise _AliasRefused(None, None, "YAML anchors and aliases are not supported", ev.start_mark)
         else:
             raise yaml.parser.ParserError(None, None, f"unexpected {cls.__name__}", ev.start_mark)
-        if not stack:
-            root = value
-            break
-        _attach(stack, value, mark)
     get()  # document end
     if not loader.check_event(StreamEndEvent):
         nxt: Any = loader.peek_event()
         raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                           "but found another document", nxt.start_mark)
     return root
+
+
+def _duplicate(mapping: PosDict, block: list[int], key: Any, mark: Any) -> _DuplicateKey:
+    line = _unpack(block[1 + indexOf(mapping, key)])[0]
+    return _DuplicateKey(None, None, f"duplicate key {key!r} (first defined on line {line})", mark)
 
 
 def _scalar(loader: _Loader, ev: Any, tag: str, constructors: dict[Any, Any]) -> Any:
@@ -180,30 +259,6 @@ def _scalar(loader: _Loader, ev: Any, tag: str, constructors: dict[Any, Any]) ->
         raise yaml.constructor.ConstructorError(
             None, None, f"could not determine a constructor for the tag {tag!r}", ev.start_mark)
     return ctor(loader, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
-
-
-def _attach(stack: list[list[Any]], value: Any, mark: Any) -> None:
-    top = stack[-1]
-    container = top[0]
-    if container.__class__ is PosList:
-        container.append(value)
-        container.positions.append((mark.line + 1, mark.column + 1))
-        return
-    if top[1] is _NO_KEY:
-        try:
-            hash(value)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain scalar", mark) from None
-        if value in container:
-            first = container.positions[value]
-            raise _DuplicateKey(None, None, f"duplicate key {value!r} (first defined on line {first[0]})", mark)
-        top[1] = value
-        top[2] = (mark.line + 1, mark.column + 1)
-    else:
-        key = top[1]
-        container[key] = value
-        container.positions[key] = top[2]
-        top[1] = _NO_KEY
 
 
 def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: int | None = None,
@@ -316,12 +371,9 @@ def position(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
     best: tuple[int | None, int | None] = getattr(data, "start", (None, None))
     node = data
     for part in loc:
-        if isinstance(node, PosDict) and part in node:
-            best = node.positions.get(part, best)
-            node = node[part]
-        elif isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node):
-            best = node.positions[part]
-            node = node[part]
-        else:
+        if not (isinstance(node, PosDict) and part in node
+                or isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node)):
             break
+        best = node.pos_of(part) or best
+        node = node[part]
     return best
