@@ -43,6 +43,7 @@ LINK_ENDPOINTS: dict[m.LinkKind, tuple[str, str]] = {
     m.LinkKind.crosswalk: ("determinants", "determinants"),
 }
 MAX_ENTRIES = 1_000_000
+_FIELD_SETS = m._UNPICKLED_FIELD_SETS  # one shared set of given field names per distinct set
 
 
 class Origin(NamedTuple):
@@ -381,19 +382,35 @@ def _merged_raw(group: list[_Item], name: str, report: Report) -> dict[str, Any]
     return merged
 
 
+def _shared_fields(obj: BaseModel) -> BaseModel:
+    """OBJ, its set of given field names replaced by one shared with every model that has the same.
+
+    Each model otherwise owns a set of ~700 bytes; models are frozen and Pydantic copies the set
+    before changing it (model_copy), so sharing is safe (the catalogue cache does the same).
+    """
+    fields = obj.__pydantic_fields_set__
+    key = frozenset(fields)
+    shared = _FIELD_SETS.get(key)
+    if shared is None:
+        _FIELD_SETS[key] = shared = fields
+    elif shared is not fields:
+        object.__setattr__(obj, "__pydantic_fields_set__", shared)
+    return obj
+
+
 def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tuple[Any, _Item, list[_Item]]]:
     """Stage 3: validate merged entries with the section's model; report errors where written."""
     model = ENTRY_MODELS[name]
     merged = [_merged_raw(group, name, report) for group in groups]
     try:
         parsed = TypeAdapter(list[model]).validate_python(merged)  # type: ignore[valid-type]
-        return [(obj, group[0], group) for obj, group in zip(parsed, groups, strict=True)]
+        return [(_shared_fields(obj), group[0], group) for obj, group in zip(parsed, groups, strict=True)]
     except ValidationError:
         pass
     good: list[tuple[Any, _Item, list[_Item]]] = []
     for raw, group in zip(merged, groups, strict=True):
         try:
-            good.append((model.model_validate(raw), group[0], group))
+            good.append((_shared_fields(model.model_validate(raw)), group[0], group))
         except ValidationError as exc:
             label = _key(name, raw)
             entry = (f"{label[0]} -> {label[1]}" if name == "links" and label else
