@@ -43,6 +43,7 @@ LINK_ENDPOINTS: dict[m.LinkKind, tuple[str, str]] = {
     m.LinkKind.crosswalk: ("determinants", "determinants"),
 }
 MAX_ENTRIES = 1_000_000
+_CHUNK = 1000  # entries validated at a time (see _validate)
 _FIELD_SETS = m._UNPICKLED_FIELD_SETS  # one shared set of given field names per distinct set
 
 
@@ -176,18 +177,17 @@ class _Raw:
     layer: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
-    """One raw entry as written in one file (before merging layers)."""
+    """One raw entry as written in one file (before merging layers); RAW is dropped once validated."""
 
     raw: Any
-    path: str
+    origin: Origin
     layer: int
 
     @property
-    def origin(self) -> Origin:
-        line, col = getattr(self.raw, "start", (1, 1))
-        return Origin(self.path, line, col)
+    def path(self) -> str:
+        return self.origin.path
 
 
 def _finding(report: Report, path: str, pos: tuple[int | None, int | None], rule: str, message: str,
@@ -254,6 +254,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     items: dict[str, list[_Item]] = defaultdict(list)
     for raw in raws:
         _collect(cat, raw, items, report)
+        raw.data = None  # its entries are in ITEMS: let _validate free each once validated
     merged = _combine(items, report)
     validated = {name: _validate(name, entries, report) for name, entries in merged.items()}
     _merge(cat, validated, report)
@@ -323,7 +324,7 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
                 _finding(report, raw.path, position(data, (name, index)), "schema",
                          f"{name}[{index}] must be a mapping, not {type(entry).__name__}")
                 continue
-            items[name].append(_Item(entry, raw.path, raw.layer))
+            items[name].append(_Item(entry, Origin(raw.path, *getattr(entry, "start", (1, 1))), raw.layer))
 
 
 def _key(name: str, raw: Any) -> Any:
@@ -399,16 +400,34 @@ def _shared_fields(obj: BaseModel) -> BaseModel:
 
 
 def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tuple[Any, _Item, list[_Item]]]:
-    """Stage 3: validate merged entries with the section's model; report errors where written."""
+    """Stage 3: validate merged entries with the section's model; report errors where written.
+
+    Works in chunks and drops each raw entry once validated, so that raw entries and models do
+    not all exist at once.
+    """
     model = ENTRY_MODELS[name]
-    merged = [_merged_raw(group, name, report) for group in groups]
-    try:
-        parsed = TypeAdapter(list[model]).validate_python(merged)  # type: ignore[valid-type]
-        return [(_shared_fields(obj), group[0], group) for obj, group in zip(parsed, groups, strict=True)]
-    except ValidationError:
-        pass
+    merged: list[Any] = [_merged_raw(group, name, report) for group in groups]
+    adapter = TypeAdapter(list[model])  # type: ignore[valid-type]
     good: list[tuple[Any, _Item, list[_Item]]] = []
-    for raw, group in zip(merged, groups, strict=True):
+    for begin in range(0, len(groups), _CHUNK):
+        raws = merged[begin:begin + _CHUNK]
+        part = groups[begin:begin + _CHUNK]
+        merged[begin:begin + len(raws)] = [None] * len(raws)
+        try:
+            parsed = adapter.validate_python(raws)
+            good.extend((_shared_fields(obj), group[0], group) for obj, group in zip(parsed, part, strict=True))
+        except ValidationError:
+            _validate_each(name, model, raws, part, good, report)
+        for group in part:
+            for item in group:
+                item.raw = None
+    return good
+
+
+def _validate_each(name: str, model: type[BaseModel], raws: list[Any], groups: list[list[_Item]],
+                   good: list[tuple[Any, _Item, list[_Item]]], report: Report) -> None:
+    """Validate entries one by one, reporting each problem where it is written."""
+    for raw, group in zip(raws, groups, strict=True):
         try:
             good.append((_shared_fields(model.model_validate(raw)), group[0], group))
         except ValidationError as exc:
@@ -421,7 +440,6 @@ def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tupl
                 where = next((it for it in reversed(group) if loc and loc[0] in it.raw), group[-1])
                 _finding(report, where.path, position(where.raw, loc), "schema", message,
                          entry=entry, hint=hint)
-    return good
 
 
 def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, _Item, list[_Item]]]], report: Report) -> None:
