@@ -243,6 +243,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
             return hit  # type: ignore[return-value]
     raws = [_Raw(str(path), parse_yaml(text, str(path)), sha, index)
             for (index, path, text), sha in zip(texts, hashes, strict=True)]
+    del texts  # only the parsed documents are needed from here on
     report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)
     cat.layers = [str(p) for p in layers]
