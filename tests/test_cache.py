@@ -105,3 +105,21 @@ def test_validate_never_uses_the_cache(cli, tmp_path: Path, private_cache: Path)
     path = _catalogue(tmp_path)
     assert cli("validate", path).code == 0
     assert not list(private_cache.glob("*.pickle"))
+
+
+def test_entry_of_an_older_model_shape_is_not_used(tmp_path: Path, private_cache: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A development build whose models gained a field (same version number) must not unpickle old entries."""
+    from strategease import catalogue as module
+
+    path = _catalogue(tmp_path)
+    real_shape = module._cached_shape()
+    monkeypatch.setattr(module, "_cached_shape", lambda: real_shape.replace("Link:from_,", "Link:"))
+    load_catalogue([path], use_cache=True)
+    monkeypatch.setattr(module, "_cached_shape", lambda: real_shape)
+    parsed: list[str] = []
+    real_parse = module.parse_yaml
+    monkeypatch.setattr(module, "parse_yaml", lambda *a: parsed.append(a[1]) or real_parse(*a))
+    load_catalogue([path], use_cache=True)
+    assert parsed == [str(path)]
+    assert len(list(private_cache.glob("catalogue-*.pickle"))) == 2

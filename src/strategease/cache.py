@@ -4,9 +4,9 @@ Loading a catalogue parses YAML and validates every entry; the result only depen
 files' bytes (and this tool's version), so it is kept in the user's cache directory and reused
 while the bytes are unchanged. The cache is never trusted blindly:
 
-* the key is a SHA-256 over the tool version, a format number and each file's path, layer and
-  content hash — any edit, any other file or any upgrade gives a different key (a stale entry is
-  simply never found);
+* the key is a SHA-256 over the tool version, a format number, the field names of the cached
+  classes and each file's path, layer and content hash — any edit, any other file, any upgrade or
+  changed model gives a different key (a stale entry is simply never found);
 * each cache file carries a SHA-256 of its payload, checked before anything is unpickled;
 * it is read only if owned by the current user and not writable by others;
 * anything unexpected (corruption, an unreadable or foreign file, an unpickling error) means the
@@ -45,9 +45,13 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("strategease", appauthor=False))
 
 
-def cache_key(parts: list[tuple[int, str, str]]) -> str:
-    """Key for a list of (layer, absolute path, content sha256) in load order."""
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
+def cache_key(parts: list[tuple[int, str, str]], shape: str = "") -> str:
+    """Key for a list of (layer, absolute path, content sha256) in load order.
+
+    SHAPE describes the cached classes (their field names), so that a development build whose
+    models changed under an unchanged version number never unpickles an entry of the old shape.
+    """
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{shape}".encode())
     for layer, path, sha in parts:
         digest.update(f"|{layer}|{path}|{sha}".encode())
     return digest.hexdigest()

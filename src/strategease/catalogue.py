@@ -226,6 +226,20 @@ def load_catalogue(paths: Sequence[Path] | None = None, layers: Sequence[Path] =
         return _load(paths, layers, use_cache)
 
 
+def _cached_shape() -> str:
+    """The field names of every class a cache entry holds (see :func:`strategease.cache.cache_key`)."""
+    import dataclasses
+
+    from strategease.findings import Finding
+
+    models: tuple[type[BaseModel], ...] = (m.CatalogueMeta, m.CoverageNote, m.Ratings, *ENTRY_MODELS.values())
+    shapes = [f"{cls.__name__}:{','.join(cls.model_fields)}" for cls in models]
+    shapes += [f"{cls.__name__}:{','.join(f.name for f in dataclasses.fields(cls))}"
+               for cls in (Catalogue, Report, Finding)]
+    shapes.append(f"Origin:{','.join(Origin._fields)}")
+    return ";".join(shapes)
+
+
 def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool) -> tuple[Catalogue, Report]:
     base_files = expand_paths(paths) if paths else shipped_paths()
     groups = [base_files] + [expand_paths([layer]) for layer in layers]
@@ -237,7 +251,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
         from strategease import cache
 
         key = cache.cache_key([(index, f"{Path.cwd()}|{path}", sha)
-                               for (index, path, _), sha in zip(texts, hashes, strict=True)])
+                               for (index, path, _), sha in zip(texts, hashes, strict=True)], _cached_shape())
         hit = cache.load(key)
         if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Catalogue):
             return hit  # type: ignore[return-value]
