@@ -429,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
          [PY, "-c", "import typer, pydantic, yaml, rich.console"], None),
         ("py-typer", "python -c 'import typer'", [PY, "-c", "import typer"], None),
         ("help", "strategease --help", [STRATEGEASE, "--help"], None),
-        ("typer-minimal", "minimal Typer command", [PY, "-c", TYPER_MINIMAL, "x"], None),
+        ("typer-minimal", "minimal Typer command", [PY, "-c", TYPER_MINIMAL, "x"],
+         {**CHILD_ENV, "PYDANTIC_DISABLE_PLUGINS": "__all__"}),  # as strategease sets it
     ]
     if have_select and SCOPE.is_file():
         group.append(("select-shipped", "strategease select delirium-scope", select_argv(SCOPE, None), None))
