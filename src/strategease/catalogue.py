@@ -44,7 +44,6 @@ LINK_ENDPOINTS: dict[m.LinkKind, tuple[str, str]] = {
 }
 MAX_ENTRIES = 1_000_000
 _CHUNK = 1000  # entries validated at a time (see _validate)
-_FIELD_SETS = m._UNPICKLED_FIELD_SETS  # one shared set of given field names per distinct set
 
 
 class Origin(NamedTuple):
@@ -398,22 +397,6 @@ def _merged_raw(group: list[_Item], name: str, report: Report) -> dict[str, Any]
     return merged
 
 
-def _shared_fields(obj: BaseModel) -> BaseModel:
-    """OBJ, its set of given field names replaced by one shared with every model that has the same.
-
-    Each model otherwise owns a set of ~700 bytes; models are frozen and Pydantic copies the set
-    before changing it (model_copy), so sharing is safe (the catalogue cache does the same).
-    """
-    fields = obj.__pydantic_fields_set__
-    key = frozenset(fields)
-    shared = _FIELD_SETS.get(key)
-    if shared is None:
-        _FIELD_SETS[key] = shared = fields
-    elif shared is not fields:
-        object.__setattr__(obj, "__pydantic_fields_set__", shared)
-    return obj
-
-
 def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tuple[Any, _Item, list[_Item]]]:
     """Stage 3: validate merged entries with the section's model; report errors where written.
 
@@ -430,7 +413,7 @@ def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tupl
         merged[begin:begin + len(raws)] = [None] * len(raws)
         try:
             parsed = adapter.validate_python(raws)
-            good.extend((_shared_fields(obj), group[0], group) for obj, group in zip(parsed, part, strict=True))
+            good.extend((m.share_fields_set(obj), group[0], group) for obj, group in zip(parsed, part, strict=True))
         except ValidationError:
             _validate_each(name, model, raws, part, good, report)
         for group in part:
@@ -444,7 +427,7 @@ def _validate_each(name: str, model: type[BaseModel], raws: list[Any], groups: l
     """Validate entries one by one, reporting each problem where it is written."""
     for raw, group in zip(raws, groups, strict=True):
         try:
-            good.append((_shared_fields(model.model_validate(raw)), group[0], group))
+            good.append((m.share_fields_set(model.model_validate(raw)), group[0], group))
         except ValidationError as exc:
             label = _key(name, raw)
             entry = (f"{label[0]} -> {label[1]}" if name == "links" and label else

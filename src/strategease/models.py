@@ -30,8 +30,8 @@ __all__ = ["Approach", "Evidence", "Level", "LinkKind", "Tier"]
 SECTIONS = ("sources", "frameworks", "determinants", "functions", "clusters", "strategies", "links")
 
 
-_SHARED_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}
-_UNPICKLED_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+_SHARED_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}  # pickling: one copy per distinct set
+_LIVE_FIELD_SETS: dict[frozenset[str], set[str]] = {}  # loaded models: one shared set per distinct set
 _new = object.__new__
 _set = object.__setattr__
 
@@ -40,13 +40,30 @@ def _rebuild(cls: type[BaseModel], state: dict[str, object], fields_set: frozens
     """Recreate an already-validated model without validating again (used when unpickling)."""
     obj = _new(cls)
     _set(obj, "__dict__", state)
-    shared = _UNPICKLED_FIELD_SETS.get(fields_set)
+    shared = _LIVE_FIELD_SETS.get(fields_set)
     if shared is None:
         # Pydantic copies this set before changing it (model_copy), so equal sets may be shared.
-        shared = _UNPICKLED_FIELD_SETS[fields_set] = set(fields_set)
+        shared = _LIVE_FIELD_SETS[fields_set] = set(fields_set)
     _set(obj, "__pydantic_fields_set__", shared)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def share_fields_set(obj: BaseModel) -> BaseModel:
+    """OBJ, its set of given field names replaced by one shared with every model that has the same.
+
+    Each model otherwise owns a set of ~700 bytes (70 MB at 10^5 links); catalogue models are
+    frozen and Pydantic copies the set before changing it (model_copy), so sharing is safe. The
+    loader and the cache (:func:`_rebuild`) share through the same table.
+    """
+    fields = obj.__pydantic_fields_set__
+    key = frozenset(fields)
+    shared = _LIVE_FIELD_SETS.get(key)
+    if shared is None:
+        _LIVE_FIELD_SETS[key] = shared = fields
+    elif shared is not fields:
+        _set(obj, "__pydantic_fields_set__", shared)
     return obj
 
 
