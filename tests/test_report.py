@@ -155,10 +155,13 @@ def test_every_format_has_a_renderer_and_extension() -> None:
 
 
 def test_report_methods_mirror_scoring() -> None:
-    from strategease.cli_report import ReportMethod
+    from typing import get_type_hints
+
+    from strategease.cli_report import report_cmd
     from strategease.scoring import Method
 
-    assert [m.value for m in ReportMethod] == [m.value for m in Method]
+    report_method = get_type_hints(report_cmd, include_extras=True)["method"].__origin__
+    assert [m.value for m in report_method] == [m.value for m in Method]
 
 
 # --------------------------------------------------------------------------- golden files

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
-from strategease.cli_select import AggregateChoice, AggregateOption, RatingsOption, SeedOption, StabilityOption
+from strategease.cli_select import (
+    AggregateChoice,
+    AggregateOption,
+    RatingsOption,
+    SeedOption,
+    SelectMethod,
+    StabilityOption,
+)
 
 
 class ReportFormat(StrEnum):
@@ -17,13 +24,6 @@ class ReportFormat(StrEnum):
     html = "html"
     docx = "docx"
     json = "json"
-
-
-class ReportMethod(StrEnum):
-    """Mirrors :class:`strategease.scoring.Method` (kept here so ``--help`` needs no scoring import)."""
-
-    default = "default"
-    cfir_eric = "cfir-eric"
 
 
 def report_cmd(
@@ -45,8 +45,8 @@ def report_cmd(
              "0 = none).")] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=0,
                                      help="Ranked strategies to report (0 = all).")] = 10,
-    method: Annotated[ReportMethod, typer.Option("--method", "-m", help="Scoring method, as for "
-                                                 "select.")] = ReportMethod.default,
+    method: Annotated[SelectMethod, typer.Option("--method", "-m", help="Scoring method, as for "
+                                                 "select.")] = SelectMethod.default,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     catalogue: CatalogueOpt = None,
     base: BaseOpt = None,
