@@ -52,13 +52,10 @@ def _unpack(packed: int) -> tuple[int, int]:
     return (packed >> 32) + 1, (packed & 0xFFFFFFFF) + 1
 
 
-class PosDict(dict):  # type: ignore[type-arg]
-    """A dict that knows the (line, column) of itself and of each of its keys (1-based).
+class _Positioned:
+    """Where a container built by :func:`parse_yaml` starts; its positions live in the document's array."""
 
-    Positions describe the document as parsed: adding or removing keys would misplace them.
-    """
-
-    __slots__ = ("_marks", "_at")
+    __slots__ = ()
     _marks: array[int]
     _at: int
 
@@ -68,6 +65,15 @@ class PosDict(dict):  # type: ignore[type-arg]
             return _unpack(self._marks[self._at])
         except AttributeError:  # not built by parse_yaml
             return (1, 1)
+
+
+class PosDict(_Positioned, dict):  # type: ignore[type-arg]
+    """A dict that knows the (line, column) of itself and of each of its keys (1-based).
+
+    Positions describe the document as parsed: adding or removing keys would misplace them.
+    """
+
+    __slots__ = ("_marks", "_at")
 
     def pos_of(self, key: Any) -> tuple[int, int] | None:
         """Where KEY is written, or None if it is not a key here."""
@@ -83,22 +89,13 @@ class PosDict(dict):  # type: ignore[type-arg]
             yield key, _unpack(marks[at + index])
 
 
-class PosList(list):  # type: ignore[type-arg]
+class PosList(_Positioned, list):  # type: ignore[type-arg]
     """A list that knows the (line, column) of itself and of each item (1-based).
 
     Positions describe the document as parsed: adding or removing items would misplace them.
     """
 
     __slots__ = ("_marks", "_at")
-    _marks: array[int]
-    _at: int
-
-    @property
-    def start(self) -> tuple[int, int]:
-        try:
-            return _unpack(self._marks[self._at])
-        except AttributeError:  # not built by parse_yaml
-            return (1, 1)
 
     def pos_of(self, index: int) -> tuple[int, int] | None:
         """Where item INDEX (0-based, not negative) is written, or None if there is no such item."""
