@@ -132,6 +132,8 @@ def test_markdown_fits_a_pull_request_comment(cli, in_diff_dir: Path) -> None:
 
 def test_md_escape() -> None:
     assert md_escape("a | b\nc <script> & `x`") == "a \\| b c &lt;script&gt; &amp; \\`x\\`"
+    assert md_escape("[click](https://evil.example)") == "\\[click\\](https://evil.example)"
+    assert md_escape("a\\|b") == "a\\\\\\|b"  # the written backslash cannot swallow the cell's escape
 
 
 def test_json_is_the_model(cli, in_diff_dir: Path) -> None:

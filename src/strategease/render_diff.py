@@ -131,10 +131,14 @@ def render_text(diff: CatalogueDiff) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Make catalogue text safe inside a Markdown table cell of a pull-request comment."""
+    """Make catalogue text inert inside a Markdown table cell of a pull-request comment: one line,
+    no raw HTML, no code spans, links or images, no broken table rows (a backslash is escaped first,
+    so a written ``\\|`` cannot undo the cell's ``\\|``)."""
     text = " ".join(str(text).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("`", "\\`")
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "|`[]":
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
