@@ -12,7 +12,7 @@ SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions"
             "sources": "source", "clusters": "cluster", "frameworks": "framework"}
 
 
-def entry_dict(section: str, model: Any) -> dict[str, Any]:
+def entry_dict(model: Any) -> dict[str, Any]:
     """JSON-ready dict of an entry (keys in model order, ``from`` for links)."""
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
 
@@ -29,7 +29,7 @@ def list_entries(
             continue
         if tier and getattr(model, "tier", None) != tier:
             continue
-        rows.append(entry_dict(kind, model))
+        rows.append(entry_dict(model))
     if framework and not rows and framework not in cat.frameworks:
         raise UsageError(f"unknown framework '{framework}'",
                          hint=did_you_mean(framework, cat.frameworks) or
@@ -45,7 +45,7 @@ def show_entry(cat: Catalogue, entry_id: str) -> dict[str, Any]:
         raise UsageError(f"no entry with id '{entry_id}'", hint=hint)
     section, model = found
     origin = origin_of(cat, section, entry_id)
-    doc: dict[str, Any] = {"kind": SINGULAR[section], **entry_dict(section, model), "defined_at": origin.text()}
+    doc: dict[str, Any] = {"kind": SINGULAR[section], **entry_dict(model), "defined_at": origin.text()}
 
     def link_view(link: Any, other: str) -> dict[str, Any]:
         target = cat.entity(other)

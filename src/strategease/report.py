@@ -602,8 +602,7 @@ def _functions(result: SelectionResult, cat: Catalogue | None, names: _Names) ->
     return rows
 
 
-def _strategy_rows(result: SelectionResult, cat: Catalogue | None, bundle_ids: set[str]) -> list[StrategyRow]:
-    names = _Names(result, cat)
+def _strategy_rows(result: SelectionResult, names: _Names, bundle_ids: set[str]) -> list[StrategyRow]:
     rows = []
     for s in result.strategies:
         cluster = names(s.cluster) if s.cluster else None
@@ -823,7 +822,7 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
         scope=_scope(result),
         determinant_groups=_determinant_groups(result, cat, names),
         functions=_functions(result, cat, names),
-        strategies=_strategy_rows(result, cat, bundle_ids),
+        strategies=_strategy_rows(result, names, bundle_ids),
         matrix=_matrix(result, bundle_ids),
         bundle=bundle,
         specifications=specs,
