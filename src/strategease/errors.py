@@ -69,3 +69,10 @@ class ManyErrors(StrategeaseError):
         super().__init__(f"{len(errors)} problem(s) found")
         self.errors = errors
         self.exit_code = exit_code
+
+
+def one_or_many(errors: list[InputInvalid]) -> StrategeaseError:
+    """The error to raise for ERRORS (at least one): one problem is one line, several are listed
+    in file order, then counted."""
+    ordered = sorted(errors, key=lambda e: (e.line or 0, e.column or 0, e.message))
+    return ordered[0] if len(ordered) == 1 else ManyErrors(list[StrategeaseError](ordered))

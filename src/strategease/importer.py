@@ -40,7 +40,7 @@ from typing import Any
 
 from strategease import models as m
 from strategease.catalogue import LINK_ENDPOINTS, Catalogue, shorten
-from strategease.errors import InputInvalid, ManyErrors, StrategeaseError, UsageError
+from strategease.errors import InputInvalid, UsageError, one_or_many
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_CELLS = 1_000_000
@@ -80,6 +80,10 @@ class Table:
     rows: list[list[Cell]]
     delimiter: str = ","
     sha256: str = ""  # of the text read (the same bytes for a UTF-8 file without a BOM)
+
+    def error(self, cell: Cell, message: str, hint: str | None = None) -> InputInvalid:
+        """An invalid-content error (exit 1) at CELL."""
+        return InputInvalid(message, path=self.path, line=cell.line, column=cell.column, hint=hint)
 
 
 def _column_letter(column: int) -> str:
@@ -136,7 +140,7 @@ def parse_table(text: str, path: str) -> Table:
         raise UsageError(f"malformed CSV: {exc}", path=path, line=previous_end + 1,
                          hint="check the quoting from this line on") from None
     if not records:
-        raise _fail([InputInvalid("the CSV file is empty", path=path, line=1,
+        raise one_or_many([InputInvalid("the CSV file is empty", path=path, line=1,
                                   hint="the first row is a header, then one row per determinant or link")])
     header = records[0]
     while header and not header[-1].text:
@@ -337,16 +341,6 @@ def _number(cell: Cell, delimiter: str) -> tuple[float | None, bool, str | None]
     return value, percent, None
 
 
-def _fail(errors: list[InputInvalid]) -> StrategeaseError:
-    """One problem is one line (exit 1); several are listed, then counted."""
-    errors = sorted(errors, key=lambda e: (e.line or 0, e.column or 0, e.message))
-    return errors[0] if len(errors) == 1 else ManyErrors(list[StrategeaseError](errors))
-
-
-def _error(table: Table, cell: Cell, message: str, hint: str | None = None) -> InputInvalid:
-    return InputInvalid(message, path=table.path, line=cell.line, column=cell.column, hint=hint)
-
-
 @dataclass
 class _Pending:
     from_: str
@@ -363,7 +357,7 @@ def _scale(table: Table, cells: Iterable[Cell], requested: str) -> tuple[str, di
     for cell in cells:
         value, percent, problem = _number(cell, table.delimiter)
         if problem:
-            errors.append(_error(table, cell, problem, "write a percentage (56 or 56%), a fraction (0.56), "
+            errors.append(table.error(cell, problem, "write a percentage (56 or 56%), a fraction (0.56), "
                                  "or leave the cell blank for no link"))
         elif value is not None:
             parsed[cell] = (value, percent)
@@ -379,7 +373,7 @@ def _scale(table: Table, cells: Iterable[Cell], requested: str) -> tuple[str, di
             hint = ("read as a fraction because of --scale fraction" if not as_percent
                     else "values are read as percentages because some are over 1 or carry a % sign"
                     if requested == "auto" else None)
-            errors.append(_error(table, cell, f"value {cell.text} is out of range for {unit}", hint))
+            errors.append(table.error(cell, f"value {cell.text} is out of range for {unit}", hint))
             continue
         out[cell] = round(value / 100.0, 6) if as_percent else value
     return scale, out, errors
@@ -389,7 +383,7 @@ def _n_value(table: Table, cell: Cell | None, errors: list[InputInvalid]) -> int
     if cell is None or not cell.text:
         return None
     if not re.fullmatch(r"[0-9]{1,12}", cell.text) or int(cell.text) < 1:
-        errors.append(_error(table, cell, f"n_respondents must be a whole number of at least 1, not "
+        errors.append(table.error(cell, f"n_respondents must be a whole number of at least 1, not "
                                           f"'{shorten(cell.text)}'"))
         return None
     return int(cell.text)
@@ -415,7 +409,7 @@ def _resolve_names(table: Table, cells: Sequence[Cell], resolver: Resolver, ever
     problems: list[InputInvalid] = []
     for cell in cells:
         if not cell.text:
-            problems.append(_error(table, cell, f"empty {resolver.what} name", "write a name or an id"))
+            problems.append(table.error(cell, f"empty {resolver.what} name", "write a name or an id"))
             continue
         match = resolver.resolve(cell.text)
         if match.ok:
@@ -423,7 +417,7 @@ def _resolve_names(table: Table, cells: Sequence[Cell], resolver: Resolver, ever
         else:
             message, hint = _unresolved(cell.text, match, resolver,
                                         everywhere if resolver.framework else None, cat, role)
-            problems.append(_error(table, cell, message, hint))
+            problems.append(table.error(cell, message, hint))
     return found, problems
 
 
@@ -436,14 +430,14 @@ def _long(table: Table, cat: Catalogue, options: ImportOptions
         if role is None:
             continue
         if role in roles:
-            errors.append(_error(table, cell, f"two '{role}' columns: '{table.header[roles[role]].text}' and "
+            errors.append(table.error(cell, f"two '{role}' columns: '{table.header[roles[role]].text}' and "
                                               f"'{cell.text}'", "keep one"))
         else:
             roles[role] = index
     missing = [r for r in ("from", "to", "strength") if r not in roles]
     if missing:
         names = {"from": "determinant (or from)", "to": "strategy (or to)", "strength": "strength (or percent)"}
-        raise _fail([_error(table, table.header[0], "a long-form table needs the columns "
+        raise one_or_many([table.error(table.header[0], "a long-form table needs the columns "
                              + ", ".join(names[r] for r in ("from", "to", "strength"))
                              + f"; missing: {', '.join(names[r] for r in missing)}",
                              "name the columns in the header row, or pass --shape wide for a matrix")])
@@ -473,7 +467,7 @@ def _wide(table: Table, cat: Catalogue, options: ImportOptions
     heads = table.header[1:]
     sides = [row[0] for row in table.rows]
     if not heads:
-        raise _fail([_error(table, table.header[0], "a matrix needs strategy names in the header row after "
+        raise one_or_many([table.error(table.header[0], "a matrix needs strategy names in the header row after "
                              "the first column", "or pass --shape long with determinant, strategy and "
                              "strength columns")])
     head_ids, head_bad = _resolve_names(table, heads, to_res, to_all, cat, "to")
@@ -494,7 +488,7 @@ def _wide(table: Table, cat: Catalogue, options: ImportOptions
                 continue
             if entry_id in first_by_id:
                 other = first_by_id[entry_id]
-                errors.append(_error(table, cell, f"'{cell.text}' is {entry_id}, like '{other.text}' at "
+                errors.append(table.error(cell, f"'{cell.text}' is {entry_id}, like '{other.text}' at "
                                      f"{table.path}:{other.line}:{other.column}", "keep one of them"))
                 del ids[cell]
             else:
@@ -563,7 +557,7 @@ def build_import(table: Table, cat: Catalogue, options: ImportOptions) -> Import
     source, write_source = _source(cat, options)
     shape = options.shape if options.shape != "auto" else detect_shape(table)
     if not table.rows:
-        raise _fail([InputInvalid("the CSV file has a header but no rows", path=table.path,
+        raise one_or_many([InputInvalid("the CSV file has a header but no rows", path=table.path,
                                   line=table.header[0].line if table.header else 1)])
     builder = _long if shape == "long" else _wide
     pending, errors, unmatched, transposed = builder(table, cat, options)
@@ -585,26 +579,26 @@ def build_import(table: Table, cat: Catalogue, options: ImportOptions) -> Import
     for item in pending:
         if item.cell not in values:  # blank (long form only), or already reported as a bad value
             if not item.cell.text:
-                errors.append(_error(table, item.cell, f"missing strength for {item.from_} -> {item.to}",
+                errors.append(table.error(item.cell, f"missing strength for {item.from_} -> {item.to}",
                                      "every row of a long table needs a value"))
             continue
         key = (item.from_, item.to)
         if key in seen:
             first = seen[key]
-            errors.append(_error(table, item.cell, f"link {item.from_} -> {item.to} is given twice (first at "
+            errors.append(table.error(item.cell, f"link {item.from_} -> {item.to} is given twice (first at "
                                  f"{table.path}:{first.line}:{first.column})", "keep one value per pair"))
             continue
         seen[key] = item.cell
         if item.from_ == item.to:
-            errors.append(_error(table, item.cell, f"a link cannot point to itself ({item.from_})"))
+            errors.append(table.error(item.cell, f"a link cannot point to itself ({item.from_})"))
             continue
         n = _n_value(table, item.n_cell, errors)
         links.append(ImportedLink(item.from_, item.to, values[item.cell], n, item.cell.line,
                                   item.cell.column, item.cell.text))
     if errors:
-        raise _fail(errors)
+        raise one_or_many(errors)
     if not links:
-        raise _fail([InputInvalid("no links to import" + (" (every name was skipped)" if skipped else
+        raise one_or_many([InputInvalid("no links to import" + (" (every name was skipped)" if skipped else
                                   " (every cell is blank)"), path=table.path, line=1,
                                   hint="check the names and values")])
     existing = {(lk.from_, lk.to) for lk in cat.links if lk.kind is options.kind}
@@ -673,7 +667,7 @@ def verify_overlay(text: str, base: Sequence[Path] | None, layers: Sequence[Path
         overlay.write_text(text, encoding="utf-8")
         _, report = load_catalogue(base or None, [*layers, overlay])
     if report.errors:
-        raise _fail([InputInvalid(f"the written layer would not validate: {f.entry or ''} {f.message}",
+        raise one_or_many([InputInvalid(f"the written layer would not validate: {f.entry or ''} {f.message}",
                                   hint=f.hint) for f in report.errors])
 
 

@@ -42,7 +42,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from strategease.catalogue import Catalogue, did_you_mean
-from strategease.errors import InputInvalid, ManyErrors, StrategeaseError
+from strategease.errors import InputInvalid, one_or_many
 from strategease.importer import Cell, Resolver, Table, normalise, read_table
 from strategease.result import RatedDeterminant, RaterOut, RaterScore, Spread, TeamRatingsOut
 from strategease.scope import Kind, LoadedScope, Scope, ScopeDeterminant
@@ -103,12 +103,12 @@ def _columns(table: Table) -> tuple[dict[str, int], list[InputInvalid]]:
     for index, cell in enumerate(table.header):
         key = _column_key(cell.text)
         if key in found:
-            errors.append(_err(table, cell, f"column '{cell.text}' appears twice", "keep one"))
+            errors.append(table.error(cell, f"column '{cell.text}' appears twice", "keep one"))
         elif key in known:
             found[key] = index
         else:
             hint = did_you_mean(key, known) or "columns are: " + ", ".join(known)
-            errors.append(_err(table, cell, f"unknown column '{cell.text}'", hint))
+            errors.append(table.error(cell, f"unknown column '{cell.text}'", hint))
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         first = table.header[0] if table.header else Cell("", 1, 1)
@@ -116,10 +116,6 @@ def _columns(table: Table) -> tuple[dict[str, int], list[InputInvalid]]:
                                    column=1, hint="the header needs rater, determinant, importance and "
                                                   "changeability (role, organisation and note are optional)"))
     return found, errors
-
-
-def _err(table: Table, cell: Cell, message: str, hint: str | None = None) -> InputInvalid:
-    return InputInvalid(message, path=table.path, line=cell.line, column=cell.column, hint=hint)
 
 
 def _value(table: Table, cell: Cell, question: str) -> tuple[int | None, InputInvalid | None]:
@@ -131,7 +127,7 @@ def _value(table: Table, cell: Cell, question: str) -> tuple[int | None, InputIn
     except ValueError:
         number = None
     if number is None or not 1 <= number <= 5 or number != int(number):  # range first: inf, nan
-        return None, _err(table, cell, f"{question} must be a whole number from 1 to 5 (got '{text}')",
+        return None, table.error(cell, f"{question} must be a whole number from 1 to 5 (got '{text}')",
                           "1 = low, 5 = high; leave the cell blank for no opinion")
     return int(number), None
 
@@ -140,32 +136,32 @@ def _determinant(table: Table, cell: Cell, cat: Catalogue, resolver: Resolver) -
                                                                                          InputInvalid | None]:
     text = cell.text.strip()
     if not text:
-        return None, _err(table, cell, "the determinant is blank", "write a determinant id such as tdf.knowledge")
+        return None, table.error(cell, "the determinant is blank", "write a determinant id such as tdf.knowledge")
     if text in cat.determinants:
         return text, None
     match = resolver.resolve(text)
     if match.ok:
         return match.ids[0], None
     if match.ids:
-        return None, _err(table, cell, f"determinant '{text}' is ambiguous: it matches {', '.join(match.ids)}",
+        return None, table.error(cell, f"determinant '{text}' is ambiguous: it matches {', '.join(match.ids)}",
                           "write the id instead of the name")
     other = cat.entity(text)
     if other is not None:
         kind = {"strategies": "strategy", "functions": "function"}.get(other[0], other[0].rstrip("s"))
-        return None, _err(table, cell, f"'{text}' is a {kind}, not a determinant",
+        return None, table.error(cell, f"'{text}' is a {kind}, not a determinant",
                           "rate determinants (barriers and facilitators) only")
     hint = did_you_mean(text, cat.determinants)
     if hint is None:
         suggestion = resolver.suggest(text)
         hint = f"did you mean {suggestion}?" if suggestion else "see 'strategease list determinants'"
-    return None, _err(table, cell, f"unknown determinant '{text}'", hint)
+    return None, table.error(cell, f"unknown determinant '{text}'", hint)
 
 
 def parse_ratings(table: Table, cat: Catalogue) -> list[RatingRow]:
     """Check a parsed ratings table against the catalogue; raise every problem at once (exit 1)."""
     columns, errors = _columns(table)
     if errors:
-        raise _fail(errors)
+        raise one_or_many(errors)
     resolver = Resolver(cat, "determinants", None)
     rows: list[RatingRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -177,7 +173,7 @@ def parse_ratings(table: Table, cat: Catalogue) -> list[RatingRow]:
         rater_cell = record[columns["rater"]]
         rater = " ".join(rater_cell.text.split())
         if not rater:
-            errors.append(_err(table, rater_cell, "the rater is blank", "name or code each rater (e.g. R1)"))
+            errors.append(table.error(rater_cell, "the rater is blank", "name or code each rater (e.g. R1)"))
         det_id, problem = _determinant(table, record[columns["determinant"]], cat, resolver)
         if problem:
             errors.append(problem)
@@ -188,13 +184,13 @@ def parse_ratings(table: Table, cat: Catalogue) -> list[RatingRow]:
                 errors.append(problem)
         imp_cell, chg_cell = record[columns["importance"]], record[columns["changeability"]]
         if not imp_cell.text.strip() and not chg_cell.text.strip():
-            errors.append(_err(table, imp_cell, "the row rates nothing: importance and changeability are both "
+            errors.append(table.error(imp_cell, "the row rates nothing: importance and changeability are both "
                                                 "blank", "give at least one rating, or delete the row"))
         if not rater or det_id is None:
             continue
         key = (rater.casefold(), det_id)
         if key in seen:
-            errors.append(_err(table, rater_cell, f"rater '{rater}' rates '{det_id}' twice (first on line "
+            errors.append(table.error(rater_cell, f"rater '{rater}' rates '{det_id}' twice (first on line "
                                                   f"{seen[key]})", "keep one row per rater and determinant"))
             continue
         seen[key] = rater_cell.line
@@ -202,16 +198,11 @@ def parse_ratings(table: Table, cat: Catalogue) -> list[RatingRow]:
         rows.append(RatingRow(rater, det_id, values["importance"], values["changeability"], extra["role"],
                               extra["organisation"], extra["note"], rater_cell.line))
     if errors:
-        raise _fail(errors)
+        raise one_or_many(errors)
     if not rows:
-        raise _fail([InputInvalid("the ratings file has a header but no ratings", path=table.path, line=1,
+        raise one_or_many([InputInvalid("the ratings file has a header but no ratings", path=table.path, line=1,
                                   hint="add one row per rater and determinant")])
     return rows
-
-
-def _fail(errors: list[InputInvalid]) -> StrategeaseError:
-    errors = sorted(errors, key=lambda e: (e.line or 0, e.column or 0, e.message))
-    return errors[0] if len(errors) == 1 else ManyErrors(list[StrategeaseError](errors))
 
 
 def load_ratings(path: Path, cat: Catalogue) -> TeamRatings:
