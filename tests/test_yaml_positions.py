@@ -103,3 +103,22 @@ def test_findings_point_at_the_key_or_entry_as_written(tmp_path: Path) -> None:
     assert ("schema", 1, 1, "unknown section 'sections'") in found
     assert ("schema", 8, 5, "unknown key 'strenght'") in found
     assert ("schema", 9, 5, "links[1] must be a mapping, not int") in found
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ('strategies:\n  - name: "a\x07b"\n', 2, 13),
+    ('title: "ééé€\x01"\n', 1, 13),  # libyaml counts bytes; the message counts characters
+])
+def test_forbidden_character_is_placed_and_named(text: str, line: int, column: int) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_yaml(text, "f.yaml")
+    error = caught.value
+    assert (error.line, error.column) == (line, column)
+    assert "control characters are not allowed" in str(error) and "\n" not in str(error)
+
+
+def test_second_document_is_named_plainly() -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_yaml("a: 1\n---\nb: 2\n", "f.yaml")
+    assert (caught.value.line, caught.value.column) == (2, 1)
+    assert "a second document starts here" in str(caught.value)

@@ -36,8 +36,12 @@ from strategease.errors import UsageError
 
 try:  # pragma: no cover - depends on how PyYAML was built
     from yaml import CSafeLoader as _BaseLoader
+
+    _BYTE_OFFSETS = True  # libyaml reports a reader error's position in UTF-8 bytes
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+    _BYTE_OFFSETS = False
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -235,8 +239,8 @@ def _build(loader: _Loader) -> Any:
     get()  # document end
     if not loader.check_event(StreamEndEvent):
         nxt: Any = loader.peek_event()
-        raise yaml.composer.ComposerError("expected a single document in the stream", None,
-                                          "but found another document", nxt.start_mark)
+        raise yaml.composer.ComposerError(None, None, "a second document starts here; a file holds one document",
+                                          nxt.start_mark)
     return root
 
 
@@ -339,6 +343,13 @@ def parse_yaml(text: str, path: str) -> Any:
         if exc.problem and "maximum nesting depth" in exc.problem:  # libyaml's own limit (1000)
             raise _too_deep(exc, path) from None
         raise _usage_from_mark(exc, path, "fix the YAML syntax") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        at = exc.position
+        before = text.encode("utf-8")[:at].decode("utf-8", "ignore") if _BYTE_OFFSETS else text[:at]
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        raise UsageError(f"malformed YAML: {exc.reason} (character #x{char:04x})", path=path,
+                         line=before.count("\n") + 1, column=len(before) - before.rfind("\n"),
+                         hint="remove the character or write it as an escape in a double-quoted string") from None
     except yaml.YAMLError as exc:
         raise UsageError(f"malformed YAML: {exc}", path=path) from None
     finally:
