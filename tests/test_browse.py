@@ -148,3 +148,9 @@ def test_show_prints_emoji_codes_literally(cli, tmp_path) -> None:
     result = cli("show", "eric.audit-and-provide-feedback", "--catalogue", layer)
     assert result.code == 0
     assert ":warning: and :thumbs_up:" in result.out
+
+
+def test_search_text_that_looks_like_markup_is_shown_as_written(cli) -> None:
+    result = cli("search", "[/x]")
+    assert result.code == 0
+    assert "[/x]" in result.out

@@ -205,7 +205,7 @@ def search_cmd(
 
     from strategease.console import out
 
-    table = Table(title=f"{len(hits)} match(es) for '{text}'")
+    table = Table(title=f"{len(hits)} match(es) for '{_cell(text)}'")
     for col in ("kind", "id", "name"):
         table.add_column(col, overflow="fold")
     for hit in hits:
