@@ -6,7 +6,7 @@ built only when run (:data:`COMMANDS`); heavy modules are imported inside the co
 
 Exit codes: 0 success; 1 input read and found wanting (invalid catalogue or scope, --strict
 warnings); 2 usage or I/O error (bad option, missing/unreadable file, malformed YAML, refusing
-to overwrite); 130 interrupted.
+to overwrite); 3 internal error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ import typer
 from typer.core import TyperGroup
 
 from strategease import __version__
-from strategease.errors import EXIT_INTERRUPTED, ManyErrors, StrategeaseError
+from strategease.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ManyErrors, StrategeaseError
 
 EXIT_HELP = (
     "Exit codes: 0 success · 1 input found invalid (or --strict warnings) · "
-    "2 usage or I/O error (bad option, missing/unreadable file, malformed YAML) · 130 interrupted."
+    "2 usage or I/O error (bad option, missing/unreadable file, malformed YAML) · 3 internal error (a bug) · "
+    "130 interrupted."
 )
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -188,9 +189,9 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the boundary: never show a raw traceback to users
         if debug:
             raise
-        sys.stderr.write(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
-                         "report it\n")
-        return 3
+        sys.stderr.write(f"error: internal error ({type(exc).__name__}: {exc}); rerun as "
+                         "'strategease --debug COMMAND ...' and report it\n")
+        return EXIT_INTERNAL
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)

@@ -5,6 +5,7 @@ Exit codes (published in ``--help`` and the README):
 * 0 success
 * 1 the input was read and found wanting (invalid catalogue or scope content, ``--strict`` warnings)
 * 2 usage or I/O error (unknown option, missing/unreadable file, malformed YAML, refusing to overwrite)
+* 3 internal error: a bug in strategease (reported in one line; ``--debug`` shows the traceback)
 * 130 interrupted (Ctrl-C)
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 
