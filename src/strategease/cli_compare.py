@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
-from strategease.cli_select import AggregateChoice, AggregateOption, BundleOption, MethodOption, SelectMethod
+from strategease.cli_select import AggregateChoice, AggregateOption, BundleOption, MethodOption, SelectMethod, emit
 
 
 class CompareFormat(StrEnum):
@@ -73,13 +73,7 @@ def compare_cmd(
         results.append(select(cat, loaded, method.value, top=0, bundle=bundle, ratings=team,
                               aggregate=aggregate.value))
     comparison = compare(results[0], results[1], top=top, labels=labels)
-    rendered = RENDERERS[fmt.value](comparison)
-    if isinstance(rendered, str):
-        sys.stdout.write(rendered)
-    else:
-        from strategease.console import out
-
-        out().print(rendered)
+    emit(RENDERERS[fmt.value](comparison))
     if fmt.value not in CARRIES_WARNINGS:
         sys.stdout.flush()
         for line in comparison.warnings:

@@ -130,9 +130,9 @@ def select_cmd(
     if explain is not None:
         strategy = find_strategy(result, cat, explain)
         citations = {key: src.citation for key, src in sorted(cat.sources.items())}
-        _emit(EXPLAINERS[fmt.value](result, strategy, citations))
+        emit(EXPLAINERS[fmt.value](result, strategy, citations))
         return
-    _emit(RENDERERS[fmt.value](result))
+    emit(RENDERERS[fmt.value](result))
     if fmt.value not in CARRIES_WARNINGS:
         sys.stdout.flush()
         for line in stderr_lines(result):
@@ -179,7 +179,8 @@ def progress_bar(runs: int, console: Console | None = None) -> Iterator[Callable
         yield advance
 
 
-def _emit(rendered: object) -> None:
+def emit(rendered: object) -> None:
+    """Write a renderer's output to stdout: text as it is, Rich renderables through the console."""
     if isinstance(rendered, str):
         sys.stdout.write(rendered)
         sys.stdout.flush()

@@ -27,13 +27,3 @@ def err() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, width=_width(), highlight=False, emoji=False)
-
-
-def write_stdout(text: str) -> None:
-    """Write machine-readable text to stdout verbatim (no Rich markup or wrapping)."""
-    import sys
-
-    sys.stdout.write(text)
-    if not text.endswith("\n"):
-        sys.stdout.write("\n")
-    sys.stdout.flush()
