@@ -129,3 +129,15 @@ def test_pre_commit_hook_declares_validate() -> None:
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert any(h["entry"].startswith("strategease validate") for h in hooks)
+
+
+def test_messages_name_yaml_kinds_and_the_right_pattern(cli, tmp_path) -> None:
+    keys = tmp_path / "keys.yaml"
+    keys.write_text("sources:\n  - id: Foo\n    citation: x\n", encoding="utf-8")
+    result = cli("validate", keys)
+    assert result.code == 1
+    assert f"{keys}:2:5:" in result.out and "'Foo' is not a valid key" in result.out and "valid id" not in result.out
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- 1\n", encoding="utf-8")
+    result = cli("validate", listed)
+    assert result.code == 1 and "not a list" in result.out and "PosList" not in result.out

@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from strategease import models as m
 from strategease.errors import UsageError
 from strategease.findings import Finding, Report, Severity
-from strategease.yamlio import PosDict, gc_paused, parse_yaml, position, read_text
+from strategease.yamlio import PosDict, gc_paused, kind_of, parse_yaml, position, read_text
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {
     "sources": m.Source,
@@ -203,9 +203,13 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
         return f"unknown key '{err['loc'][-1]}'", "remove it or check its spelling"
     if kind == "missing":
         return f"missing required key '{err['loc'][-1]}'", "add it"
-    if kind == "string_pattern_mismatch":
+    pattern = (err.get("ctx") or {}).get("pattern")
+    if kind == "string_pattern_mismatch" and pattern == m.ID_PATTERN:
         return (f"{loc}: {shorten(repr(err.get('input')))} is not a valid id",
                 "use lower-case words joined by hyphens after a namespace, e.g. 'tdf.knowledge'")
+    if kind == "string_pattern_mismatch" and pattern == m.KEY_PATTERN:
+        return (f"{loc}: {shorten(repr(err.get('input')))} is not a valid key",
+                "use lower-case words joined by '.', '-' or '_', e.g. 'waltz2019'")
     msg = err["msg"]
     return (f"{loc}: {msg}" if loc else msg), None
 
@@ -295,7 +299,7 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
         return
     if not isinstance(data, PosDict):
         _finding(report, raw.path, getattr(data, "start", (1, 1)), "schema",
-                 f"the file must be a mapping of sections, not a {type(data).__name__}",
+                 f"the file must be a mapping of sections, not a {kind_of(data)}",
                  hint="start with e.g. 'strategies:'")
         return
     for key, pos in data.key_positions():
@@ -326,7 +330,7 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
             continue
         if not isinstance(section, list):
             _finding(report, raw.path, data.pos_of(name) or (1, 1), "schema",
-                     f"'{name}' must be a list of entries, not {type(section).__name__}")
+                     f"'{name}' must be a list of entries, not {kind_of(section)}")
             continue
         if len(section) > MAX_ENTRIES:
             _finding(report, raw.path, data.pos_of(name) or (1, 1), "limit",
@@ -336,7 +340,7 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
         for index, entry in enumerate(section):
             if not isinstance(entry, dict):
                 _finding(report, raw.path, position(data, (name, index)), "schema",
-                         f"{name}[{index}] must be a mapping, not {type(entry).__name__}")
+                         f"{name}[{index}] must be a mapping, not {kind_of(entry)}")
                 continue
             items[name].append(_Item(entry, Origin(raw.path, *getattr(entry, "start", (1, 1))), raw.layer))
 

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from strategease.catalogue import Catalogue, did_you_mean, shorten
 from strategease.errors import InputInvalid, ManyErrors
 from strategease.models import Level
-from strategease.yamlio import PosDict, PosList, parse_yaml, position, read_text
+from strategease.yamlio import PosDict, PosList, kind_of, parse_yaml, position, read_text
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 NoteText = Annotated[str, StringConstraints(max_length=4000)]
@@ -151,9 +151,9 @@ def _describe(err: Any) -> tuple[str, str | None]:
     if kind == "too_short" and loc == ("determinants",):
         return "'determinants' is empty", "list at least one barrier or facilitator"
     if kind in ("model_type", "dict_type"):
-        return f"'{where}' must be a mapping, not {type(err.get('input')).__name__}", None
+        return f"'{where}' must be a mapping, not {kind_of(err.get('input'))}", None
     if kind == "list_type":
-        return f"'{where}' must be a list, not {type(err.get('input')).__name__}", None
+        return f"'{where}' must be a list, not {kind_of(err.get('input'))}", None
     got = err.get("input")
     shown = f" (got {shorten(repr(got))})" if isinstance(got, (int, float, str, bool)) else ""
     return f"{where}: {err['msg']}{shown}", _HINTS.get(last)
@@ -200,9 +200,8 @@ def parse_scope(data: Any, path: str, cat: Catalogue | None = None) -> Scope:
         raise ManyErrors([_error(path, (1, 1), "the scope file is empty",
                                  "run 'strategease init' for a commented example")])
     if not isinstance(data, dict):
-        kind = "list" if isinstance(data, list) else type(data).__name__
         raise ManyErrors([_error(path, getattr(data, "start", (1, 1)),
-                                 f"a scope must be a mapping (title, change, determinants, …), not a {kind}",
+                                 f"a scope must be a mapping (title, change, determinants, …), not a {kind_of(data)}",
                                  "run 'strategease init' for a commented example")])
     errors: list[InputInvalid] = []
     scope: Scope | None = None

@@ -374,6 +374,15 @@ def _usage_from_mark(exc: yaml.MarkedYAMLError, path: str, hint: str) -> UsageEr
     return UsageError(f"malformed YAML: {problem}", path=path, line=line, column=col, hint=hint)
 
 
+def kind_of(value: Any) -> str:
+    """What a parsed value is, in YAML's words for containers ('mapping', 'list', 'null')."""
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "null" if value is None else type(value).__name__
+
+
 def position(data: Any, loc: tuple[Any, ...]) -> tuple[int | None, int | None]:
     """Best (line, column) for a location path (keys and indexes) inside parsed data."""
     best: tuple[int | None, int | None] = getattr(data, "start", (None, None))
