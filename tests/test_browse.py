@@ -154,3 +154,9 @@ def test_search_text_that_looks_like_markup_is_shown_as_written(cli) -> None:
     result = cli("search", "[/x]")
     assert result.code == 0
     assert "[/x]" in result.out
+
+
+def test_unknown_tier_is_a_usage_error(cli) -> None:
+    result = cli("list", "determinants", "--tier", "nope")
+    assert result.code == 2 and "'nope' is not one of" in result.err
+    assert _json(cli, "list", "determinants", "--tier", "domain")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
+from strategease.vocab import Tier
 
 
 class ValidateFormat(StrEnum):
@@ -79,8 +80,7 @@ def list_cmd(
     kind: Annotated[ListKind, typer.Argument(help="What to list.")],
     framework: Annotated[str | None, typer.Option("--framework", help="Only this framework (e.g. tdf, cfir1, "
                                                   "cfir2, comb, partnering, eric, collab).")] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help="Only determinants of this tier (component, "
-                                             "domain, construct, subconstruct, challenge).")] = None,
+    tier: Annotated[Tier | None, typer.Option("--tier", help="Only determinants of this tier.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,
     base: BaseOpt = None,
@@ -92,7 +92,7 @@ def list_cmd(
     from strategease.browse import list_entries
 
     cat = load_valid(base, catalogue)
-    rows = list_entries(cat, kind.value, framework, tier)
+    rows = list_entries(cat, kind.value, framework, tier.value if tier else None)
     if fmt is TableFormat.json:
         import json
 
