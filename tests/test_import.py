@@ -357,3 +357,13 @@ def test_rendered_layer_is_deterministic_and_loads(tmp_path: Path) -> None:
     layer = _write(tmp_path, first, "layer.yaml")
     _, report = load_catalogue([BASE], [layer])
     assert not report.errors, [f.text() for f in report.errors]
+
+
+def test_written_layer_records_the_sha256_of_the_bytes_read(cli, tmp_path: Path) -> None:
+    import hashlib
+
+    source = tmp_path / "excel.csv"
+    source.write_bytes(b"\xef\xbb\xbf" + MATRIX.read_bytes())  # Excel's "CSV UTF-8" starts with a BOM
+    out = tmp_path / "overlay.yaml"
+    assert cli("import-links", source, "-o", out, "--source-citation", CITE, *FW).code == 0
+    assert hashlib.sha256(source.read_bytes()).hexdigest() in out.read_text(encoding="utf-8")

@@ -246,21 +246,19 @@ def _cached_shape() -> str:
 def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool) -> tuple[Catalogue, Report]:
     base_files = expand_paths(paths) if paths else shipped_paths()
     groups = [base_files] + [expand_paths([layer]) for layer in layers]
-    texts = [(index, path, read_text(path, what="catalogue file")) for index, files in enumerate(groups)
-             for path in files]
-    hashes = [hashlib.sha256(text.encode("utf-8")).hexdigest() for _, _, text in texts]
+    files = [(index, path, read_text(path, what="catalogue file")) for index, group in enumerate(groups)
+             for path in group]
     key = ""
     if use_cache:
         from strategease import cache
 
-        key = cache.cache_key([(index, f"{Path.cwd()}|{path}", sha)
-                               for (index, path, _), sha in zip(texts, hashes, strict=True)], _cached_shape())
+        key = cache.cache_key([(index, f"{Path.cwd()}|{path}", file.sha256) for index, path, file in files],
+                              _cached_shape())
         hit = cache.load(key)
         if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Catalogue):
             return hit  # type: ignore[return-value]
-    raws = [_Raw(str(path), parse_yaml(text, str(path)), sha, index)
-            for (index, path, text), sha in zip(texts, hashes, strict=True)]
-    del texts  # only the parsed documents are needed from here on
+    raws = [_Raw(str(path), parse_yaml(file.text, str(path)), file.sha256, index) for index, path, file in files]
+    del files  # only the parsed documents are needed from here on
     report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)
     cat.layers = [str(p) for p in layers]

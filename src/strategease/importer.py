@@ -79,7 +79,7 @@ class Table:
     header: list[Cell]
     rows: list[list[Cell]]
     delimiter: str = ","
-    sha256: str = ""  # of the text read (the same bytes for a UTF-8 file without a BOM)
+    sha256: str = ""  # of the file's bytes, as sha256sum prints it
 
     def error(self, cell: Cell, message: str, hint: str | None = None) -> InputInvalid:
         """An invalid-content error (exit 1) at CELL."""
@@ -102,12 +102,12 @@ def read_table(path: Path) -> Table:
     """
     from strategease.yamlio import read_text
 
-    text = read_text(path, what="CSV file", kind="CSV", max_bytes=MAX_BYTES,
+    text, sha256 = read_text(path, what="CSV file", kind="CSV", max_bytes=MAX_BYTES,
                      save_hint="export or save the file as 'CSV UTF-8'",
                      utf16_note=" (a spreadsheet's 'Unicode Text' export?)", binary_note=" (a spreadsheet?)",
                      binary_hint="export the sheet as CSV (UTF-8)")
     display = str(path)
-    return parse_table(text, display)
+    return parse_table(text, display, sha256)
 
 
 def _delimiter(text: str) -> str:
@@ -118,8 +118,10 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def parse_table(text: str, path: str) -> Table:
-    """Parse CSV text into a :class:`Table` (pure; see :func:`read_table` for the errors)."""
+def parse_table(text: str, path: str, sha256: str | None = None) -> Table:
+    """Parse CSV text into a :class:`Table` (pure; see :func:`read_table` for the errors).
+
+    SHA256 is that of the file's bytes (default: of the text as UTF-8)."""
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[Cell]] = []
@@ -154,7 +156,8 @@ def parse_table(text: str, path: str) -> Table:
                              hint="every row needs one cell per header column (leave cells blank, "
                                   "don't drop them)")
         rows.append(record[: len(header)])
-    return Table(path, header, rows, delimiter, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    digest = sha256 if sha256 is not None else hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Table(path, header, rows, delimiter, digest)
 
 
 # --------------------------------------------------------------------------- matching names

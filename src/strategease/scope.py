@@ -333,10 +333,10 @@ def load_scope(path: Path, cat: Catalogue | None = None) -> LoadedScope:
     Missing/unreadable file or malformed YAML: :class:`UsageError` (exit 2).
     Invalid content: :class:`ManyErrors` of :class:`InputInvalid` (exit 1).
     """
-    text = read_text(path, what="scope file")
+    text, sha256 = read_text(path, what="scope file")
     data = parse_yaml(text, str(path))
     scope = parse_scope(data, str(path), cat)
-    return LoadedScope(scope, str(path), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return LoadedScope(scope, str(path), sha256)
 
 
 def example_scope_text() -> str:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 from array import array
 from collections.abc import Callable, Iterator
 from operator import indexOf
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.events import (
@@ -262,10 +263,18 @@ def _scalar(loader: _Loader, ev: Any, tag: str, constructors: dict[Any, Any]) ->
     return ctor(loader, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style))
 
 
+class TextFile(NamedTuple):
+    """A text file's decoded content and the SHA-256 of its bytes."""
+
+    text: str
+    sha256: str
+
+
 def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: int | None = None,
               save_hint: str = "save the file as UTF-8", utf16_note: str = "", binary_note: str = "",
-              binary_hint: str | None = None) -> str:
-    """Read a UTF-8 text file (BOM allowed) with friendly errors for the usual I/O problems.
+              binary_hint: str | None = None) -> TextFile:
+    """Read a UTF-8 text file (BOM allowed) with friendly errors for the usual I/O problems; also
+    return the SHA-256 of its bytes as read (what ``sha256sum`` prints, a BOM included).
 
     Shared by YAML and CSV readers; KIND names the expected text, the notes and hints adapt the
     messages (e.g. a spreadsheet's UTF-16 or binary export instead of CSV).
@@ -298,7 +307,7 @@ def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: 
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise UsageError("is not valid UTF-8 text", path=display, line=line, hint=save_hint) from None
-    return text
+    return TextFile(text, hashlib.sha256(data).hexdigest())
 
 
 @contextlib.contextmanager
