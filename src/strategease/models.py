@@ -27,8 +27,6 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
 __all__ = ["Approach", "Evidence", "Level", "LinkKind", "Tier"]
 
-SECTIONS = ("sources", "frameworks", "determinants", "functions", "clusters", "strategies", "links")
-
 
 _SHARED_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}  # pickling: one copy per distinct set
 _LIVE_FIELD_SETS: dict[frozenset[str], set[str]] = {}  # loaded models: one shared set per distinct set

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from strategease.catalogue import Catalogue, did_you_mean, shorten
 from strategease.errors import InputInvalid, ManyErrors
 from strategease.models import Level
-from strategease.yamlio import PosDict, PosList, kind_of, parse_yaml, position, read_text
+from strategease.yamlio import kind_of, parse_yaml, position, read_text
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 NoteText = Annotated[str, StringConstraints(max_length=4000)]
@@ -126,7 +126,6 @@ class LoadedScope:
         return cls(scope, path, digest)
 
 
-TOP_KEYS = tuple(Scope.model_fields)
 _HINTS = {
     "importance": "importance is a whole number from 1 (low) to 5 (high)",
     "changeability": "changeability is a whole number from 1 (hard to change) to 5 (easy)",
@@ -348,4 +347,4 @@ def example_scope_text() -> str:
 
 __all__ = ["Change", "Constraints", "Involvement", "Kind", "LoadedScope", "PARTNER_TYPES", "Partner", "Scope",
            "ScopeDeterminant", "check_ids", "normalise_partner_type", "partner_types",
-           "example_scope_text", "load_scope", "parse_scope", "PosDict", "PosList", "TOP_KEYS"]
+           "example_scope_text", "load_scope", "parse_scope"]

@@ -205,10 +205,6 @@ class Resolution:
     has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
     functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
 
-    def best(self, strategy: str) -> Route | None:
-        routes = self.routes.get(strategy)
-        return min(routes, key=Route.key) if routes else None
-
 
 def link_strength(link: m.Link) -> tuple[float, str | None]:
     """Strength of a direct link, and a note when it is not an exact figure."""
