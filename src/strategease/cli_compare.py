@@ -66,12 +66,11 @@ def compare_cmd(
                          hint="e.g. 'strategease compare a.yaml b.yaml' or "
                               "'strategease compare scope.yaml --ratings a.csv --ratings b.csv'")
     cat = load_valid(base, catalogue)
-    results = []
-    for scope_path, ratings_path in pairs:
-        loaded = load_scope(scope_path, cat)
-        team = load_team_ratings(ratings_path, cat)
-        results.append(select(cat, loaded, method.value, top=0, bundle=bundle, ratings=team,
-                              aggregate=aggregate.value))
+    scopes_read = {path: load_scope(path, cat) for path in dict.fromkeys(s for s, _ in pairs)}  # each file once
+    teams_read = {path: load_team_ratings(path, cat) for path in dict.fromkeys(r for _, r in pairs)}
+    results = [select(cat, scopes_read[scope_path], method.value, top=0, bundle=bundle,
+                      ratings=teams_read[ratings_path], aggregate=aggregate.value)
+               for scope_path, ratings_path in pairs]
     comparison = compare(results[0], results[1], top=top, labels=labels)
     emit(RENDERERS[fmt.value](comparison))
     if fmt.value not in CARRIES_WARNINGS:
