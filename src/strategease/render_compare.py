@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from strategease.compare import Comparison, Row
-from strategease.render_select import _md, _md_table, _num
+from strategease.fmt import num
+from strategease.render_select import _md, _md_table
 
 ARROWS = {"enter": "↑ enters", "rise": "↑ rises", "same": "= same", "fall": "↓ falls", "leave": "↓ leaves",
           "outside": "outside top k"}
@@ -32,12 +33,8 @@ def _bundle(r: Row) -> str:
 
 
 def _cells(r: Row) -> list[str]:
-    return [f"{_rank(r.a_rank)} → {_rank(r.b_rank)}", _move(r), f"{_weight(r.a_score)} → {_weight(r.b_score)}",
+    return [f"{_rank(r.a_rank)} → {_rank(r.b_rank)}", _move(r), f"{num(r.a_score)} → {num(r.b_score)}",
             _bundle(r)]
-
-
-def _weight(value: float | None) -> str:
-    return "–" if value is None else _num(value)
 
 
 def _side_line(c: Comparison) -> tuple[str, str]:
@@ -71,7 +68,7 @@ def as_table(c: Comparison) -> Any:
         w.add_column("A", justify="right")
         w.add_column("B", justify="right")
         for x in c.weights:
-            w.add_row(f"{x.name} ({x.id})", _weight(x.a), _weight(x.b))
+            w.add_row(f"{x.name} ({x.id})", num(x.a), num(x.b))
         parts += [Text(""), w]
     return Group(*parts)
 
@@ -89,7 +86,7 @@ def as_markdown(c: Comparison) -> str:
     if c.weights:
         out += ["", "## Determinant weights that differ", ""]
         out += _md_table(["determinant", "A", "B"],
-                         [[f"{x.name} (`{x.id}`)", _weight(x.a), _weight(x.b)] for x in c.weights], right={1, 2})
+                         [[f"{x.name} (`{x.id}`)", num(x.a), num(x.b)] for x in c.weights], right={1, 2})
     if c.warnings:
         out += ["", "## Warnings of one side only", ""]
         out += [f"- {_md(w)}" for w in c.warnings]

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from strategease.fmt import num
 from strategease.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
 
 if TYPE_CHECKING:
@@ -28,11 +29,8 @@ Explainer = Callable[[SelectionResult, StrategyOut, Mapping[str, str]], Any]
 
 
 def _num(value: float | None, digits: int = 3) -> str:
-    """Compact number: up to DIGITS decimals, no trailing zeros."""
-    if value is None:
-        return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """Compact number (see :func:`strategease.fmt.num`); empty when missing, as tables leave the cell blank."""
+    return num(value, digits, missing="")
 
 
 def _pct(value: float | None) -> str:

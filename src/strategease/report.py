@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from strategease.errors import UsageError
+from strategease.fmt import num
 from strategease.result import Contribution, SelectionResult, StrategyOut
 
 if TYPE_CHECKING:
@@ -423,14 +424,6 @@ def report_date(epoch: int | None) -> str | None:
     if epoch is None:
         return None
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
-
-
-def num(value: float | None) -> str:
-    """A number for people: at most three decimals, no trailing zeros (stable across runs)."""
-    if value is None:
-        return "–"
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def join_names(words: Iterable[str], last: str | None = None) -> str:
