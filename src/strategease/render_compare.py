@@ -7,7 +7,7 @@ from typing import Any
 
 from strategease.compare import Comparison, Row
 from strategease.fmt import num
-from strategease.render_select import _md, _md_table
+from strategease.render_select import _md, _md_table, _table
 
 ARROWS = {"enter": "↑ enters", "rise": "↑ rises", "same": "= same", "fall": "↓ falls", "leave": "↓ leaves",
           "outside": "outside top k"}
@@ -43,15 +43,13 @@ def _side_line(c: Comparison) -> tuple[str, str]:
 
 
 def as_table(c: Comparison) -> Any:
-    from rich import box
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     a, b = _side_line(c)
     head = Text.assemble(("Scenario comparison", "bold"), f" · method {c.method}\n{a}\n{b}\n", (c.summary(), "bold"))
-    tbl = Table(title=f"Top {c.top_k} and bundle, A → B", title_justify="left", title_style="bold",
-                box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_lines=True)
+    tbl = _table(f"Top {c.top_k} and bundle, A → B")
+    tbl.show_lines = True
     tbl.add_column("strategy", overflow="fold", ratio=5, min_width=24)
     tbl.add_column("rank", no_wrap=True)
     tbl.add_column("move", no_wrap=True)
@@ -62,8 +60,7 @@ def as_table(c: Comparison) -> Any:
         tbl.add_row(Text.assemble((r.name, "bold"), "\n", (r.id, "dim")), *[Text(x, style=style) for x in _cells(r)])
     parts: list[Any] = [head, Text(""), tbl]
     if c.weights:
-        w = Table(title="Determinant weights that differ", title_justify="left", title_style="bold",
-                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        w = _table("Determinant weights that differ")
         w.add_column("determinant", overflow="fold")
         w.add_column("A", justify="right")
         w.add_column("B", justify="right")
