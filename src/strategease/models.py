@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from strategease.vocab import Approach, Evidence, Level, LinkKind, Tier
+from strategease.vocab import Actor, Approach, Evidence, Grade, Level, LinkKind, StrategyClass, Tier
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$"
 KEY_PATTERN = r"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$"
@@ -25,7 +25,7 @@ Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 
-__all__ = ["Approach", "Evidence", "Level", "LinkKind", "Tier"]
+__all__ = ["Actor", "Approach", "Evidence", "Grade", "Level", "LinkKind", "StrategyClass", "Tier"]
 
 
 _SHARED_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}  # pickling: one copy per distinct set
@@ -109,6 +109,9 @@ class Determinant(Strict):
     framework: Key
     tier: Tier
     domain: Name | None = None
+    aliases: list[Name] = Field(
+        default_factory=list, description="other spellings and published wordings, used for matching names"
+    )
     parents: list[Id] = Field(default_factory=list)
     description: Text | None = None
     examples: list[Name] = Field(default_factory=list)
@@ -149,17 +152,42 @@ class Ratings(Strict):
     source: Key | None = None
 
 
+class Effect(Strict):
+    """A published summary effect of a strategy (e.g. a Cochrane EPOC review), exactly as printed."""
+
+    review: Name = Field(description="short citation of the review, e.g. 'Ivers et al. 2012 (Cochrane)'")
+    source: Key
+    outcome: Text = Field(description="what was measured, e.g. 'compliance with desired practice'")
+    effect: Text | None = Field(default=None, description="the summary effect as published, with its spread")
+    studies: int | None = Field(default=None, ge=1, description="number of studies (or comparisons) pooled")
+    certainty: Text | None = Field(default=None, description="the review's certainty wording (e.g. GRADE)")
+    how_read: Text | None = Field(default=None, description="how the figure was read: the paper, a faithful copy")
+    note: Text | None = None
+
+
 class Strategy(Strict):
     id: Id
     name: Name
     framework: Key
+    aliases: list[Name] = Field(
+        default_factory=list, description="other spellings and published wordings, used for matching names"
+    )
     number: int | None = Field(default=None, ge=1)
     cluster: Id | None = None
     cluster_basis: Annotated[str, StringConstraints(pattern=r"^(sourced|inferred|curated)$")] | None = None
     description: Text | None = None
     levels: list[Level] = Field(default_factory=list)
     approach: list[Approach] = Field(default_factory=list)
+    targets: list[Actor] = Field(default_factory=list, description="whom the strategy acts on")
+    targets_source: Key | None = None
+    targets_rationale: Text | None = None
+    strategy_class: StrategyClass | None = Field(
+        default=None, alias="class", description="Leeman et al.'s class (implementation process, capacity-building…)"
+    )
+    class_source: Key | None = None
+    class_rationale: Text | None = None
     ratings: Ratings | None = None
+    effects: list[Effect] = Field(default_factory=list, description="published effectiveness; never part of the score")
     source: Key
     note: Text | None = None
     retired: bool = Field(default=False, description="retired entries are kept for the record but not used")
@@ -174,6 +202,11 @@ class Link(Strict):
     strength_lower: float | None = Field(
         default=None, ge=0, le=1, description="lower bound guaranteed by the source when the exact value is unknown"
     )
+    strength_upper: float | None = Field(
+        default=None, ge=0, le=1,
+        description="upper bound known from the source (e.g. below 20 % when absent from a complete Level 1/2 list)",
+    )
+    grade: Grade | None = Field(default=None, description="primary: among the strategies acting on it most directly")
     n_respondents: int | None = Field(default=None, ge=1)
     evidence: Evidence
     source: Key

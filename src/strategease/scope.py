@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from strategease.catalogue import Catalogue, did_you_mean, shorten
 from strategease.errors import InputInvalid, ManyErrors
-from strategease.models import Level
+from strategease.models import Actor, Level
 from strategease.yamlio import kind_of, parse_yaml, position, read_text
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
@@ -53,13 +53,22 @@ class Change(_Strict):
     """The change in behaviour or practice (AACTT: actor, action, context, target, time)."""
 
     actor: ShortText
+    actor_type: list[Actor] = Field(
+        default_factory=list,
+        description="who must change, in the catalogue's vocabulary of strategy targets (AACTT's actor)",
+    )
     action: ShortText
     context: ShortText | None = None
     target: ShortText | None = None
     time: ShortText | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        out: dict[str, str] = {}
+        for k, v in self.model_dump(mode="json").items():
+            if v is None or v == []:
+                continue
+            out[k] = ", ".join(v) if isinstance(v, list) else v
+        return out
 
 
 class ScopeDeterminant(_Strict):
@@ -101,6 +110,14 @@ class Constraints(_Strict):
     already_in_place: list[EntryId] = Field(default_factory=list)
 
 
+class Innovation(_Strict):
+    """What the change itself is: strategies that *are* the innovation are part of the change, not candidates."""
+
+    name: ShortText
+    description: NoteText | None = None
+    strategies: list[EntryId] = Field(default_factory=list)
+
+
 class Scope(_Strict):
     """A validated scope (ids not yet checked against a catalogue: see :func:`check_ids`)."""
 
@@ -108,6 +125,7 @@ class Scope(_Strict):
     change: Change
     level: list[Level] = Field(default_factory=list)
     determinants: Annotated[list[ScopeDeterminant], Field(min_length=1, max_length=500)]
+    innovation: Innovation | None = None
     constraints: Constraints = Field(default_factory=Constraints)
     partners: Annotated[list[Partner], Field(max_length=500)] | None = None
 

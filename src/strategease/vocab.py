@@ -29,6 +29,7 @@ class Evidence(StrEnum):
     survey_of_experts = "survey-of-experts"  # e.g. % of experts endorsing (Waltz et al. 2019)
     published_matrix = "published-matrix"  # a table in a peer-reviewed source (BCW guide, Michie 2011)
     secondary_report = "secondary-report"  # a later paper reporting the link without the number
+    systematic_review = "systematic-review"  # a systematic review (e.g. Cochrane EPOC) of the strategy for this kind of barrier
     seed_document = "seed-document"  # this project's seed documents (e.g. a mitigation table)
     curated = "curated"  # this project's own judgement, with a rationale
 
@@ -56,3 +57,32 @@ class Tier(StrEnum):
     construct = "construct"  # CFIR construct
     subconstruct = "subconstruct"  # CFIR subconstruct
     challenge = "challenge"  # partnering challenge
+
+
+class Actor(StrEnum):
+    """Whom a strategy acts on, and who must change in a scope (AACTT's *actor*); one vocabulary for both."""
+
+    deliverers = "deliverers"  # clinicians, teachers, caseworkers, frontline staff who deliver the practice
+    recipients = "recipients"  # patients, clients, families, students who receive it
+    leaders = "leaders"  # leaders and managers
+    implementation_team = "implementation-team"  # the people running the implementation effort
+    organisation = "organisation"  # the organisation and its infrastructure (records, equipment, roles, money)
+    partners = "partners"  # partner organisations (other agencies, community organisations)
+    policy_makers = "policy-makers"  # policy makers and payers
+
+
+class StrategyClass(StrEnum):
+    """Leeman et al.'s classes of implementation strategy (2017; ERIC assignments 2024)."""
+
+    implementation_process = "implementation-process"
+    capacity_building = "capacity-building"
+    integration = "integration"
+    scale_up = "scale-up"
+    dissemination = "dissemination"
+
+
+class Grade(StrEnum):
+    """How directly a link acts: ``primary`` = among the few strategies that act on it most directly."""
+
+    primary = "primary"
+    secondary = "secondary"
