@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
+from strategease.safetext import one_line
 from strategease.vocab import Tier
 
 
@@ -59,7 +60,7 @@ def schema(
         from strategease.outputs import write_atomic
 
         write_atomic(output, text.encode("utf-8"), force=force)
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(one_line(f"wrote {output}"), err=True)
 
 
 class ListKind(StrEnum):

@@ -11,6 +11,7 @@ import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
 from strategease.cli_select import AggregateChoice, AggregateOption, BundleOption, MethodOption, SelectMethod, emit
+from strategease.safetext import one_line
 
 
 class CompareFormat(StrEnum):
@@ -76,4 +77,4 @@ def compare_cmd(
     if fmt.value not in CARRIES_WARNINGS:
         sys.stdout.flush()
         for line in comparison.warnings:
-            sys.stderr.write(f"warning: {line}\n")
+            sys.stderr.write(f"warning: {one_line(line)}\n")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from strategease.errors import MAX_PRINTED, more_line
 from strategease.findings import Report
+from strategease.safetext import escape
 
 
 def _summary(report: Report) -> str:
@@ -15,9 +17,10 @@ def _summary(report: Report) -> str:
 
 
 def text(report: Report) -> str:
-    lines = [f.text() for f in report.sorted()]
-    lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    """One line per finding, the first MAX_PRINTED of them, then what was left out and the summary."""
+    findings = report.sorted()
+    lines = "".join(f.text() + "\n" for f in findings[:MAX_PRINTED])
+    return lines + more_line(len(findings)) + _summary(report) + "\n"
 
 
 def as_json(report: Report) -> str:
@@ -33,7 +36,7 @@ def as_json(report: Report) -> str:
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = escape(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
@@ -42,7 +45,8 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 def github(report: Report) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
     lines = []
-    for f in report.sorted():
+    findings = report.sorted()
+    for f in findings[:MAX_PRINTED]:
         level = "error" if f.severity.value == "error" else "warning"
         title = _gh_escape(f"strategease {f.rule}", prop=True)
         body = f"{f.entry}: {f.message}" if f.entry else f.message
@@ -50,8 +54,7 @@ def github(report: Report) -> str:
             body += f" ({f.hint})"
         lines.append(f"::{level} file={_gh_escape(f.path, True)},line={f.line},col={f.column},"
                      f"title={title}::{_gh_escape(body)}")
-    lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines) + more_line(len(findings)) + _summary(report) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "github": github}
