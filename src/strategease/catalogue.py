@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -277,6 +277,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     _resolve(cat, report)
     cat.build_indexes()
     _warn(cat, report)
+    _check_text(cat, report)
     report.counts = {name: len(cat.section(name)) for name in ENTRY_MODELS if name != "links"}
     report.counts["links"] = len(cat.links)
     if cat.retired:
@@ -519,8 +520,9 @@ def _resolve(cat: Catalogue, report: Report) -> None:
             if note.source:
                 _ref(cat, report, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
                      "sources", "source")
+    in_cycle = _check_replacement_cycles(cat, report)
     for entry_id, (section, replaced_by) in sorted(cat.retired.items()):
-        if replaced_by is not None:
+        if replaced_by is not None and entry_id not in in_cycle:
             origin = origin_of(cat, section, entry_id)
             _ref(cat, report, origin, entry_id, "replaced_by", replaced_by, section, section[:-1])
     kept: list[tuple[m.Link, Origin]] = []
@@ -547,6 +549,29 @@ def _resolve(cat: Catalogue, report: Report) -> None:
     cat.links = [link for link, _ in kept]
     cat.link_origins = [origin for _, origin in kept]
     _check_cycles(cat, report)
+
+
+def _check_replacement_cycles(cat: Catalogue, report: Report) -> set[str]:
+    """Retired entries whose ``replaced_by`` chain comes back to itself: an error naming the cycle,
+    reported once, at the cycle's first id. Returns the ids in cycles."""
+    in_cycle: set[str] = set()
+    for start in sorted(cat.retired):
+        chain = [start]
+        nxt = cat.retired[start][1]
+        while nxt is not None and nxt in cat.retired and nxt not in chain:
+            chain.append(nxt)
+            nxt = cat.retired[nxt][1]
+        if nxt is None or nxt not in chain or nxt in in_cycle:
+            continue
+        cycle = chain[chain.index(nxt):]
+        in_cycle.update(cycle)
+        first = min(cycle)
+        ordered = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
+        origin = origin_of(cat, cat.retired[first][0], first)
+        report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "replaced-by-cycle",
+                           "replaced_by forms a cycle: " + " -> ".join(ordered), first,
+                           "point one replaced_by at an entry that is not retired, or remove it"))
+    return in_cycle
 
 
 def _check_cycles(cat: Catalogue, report: Report) -> None:
@@ -595,6 +620,60 @@ def _warn(cat: Catalogue, report: Report) -> None:
                 report.add(Finding(origin.path, origin.line, origin.column, Severity.warning,
                                    "missing-description", "no description", entry_id,
                                    "add a short plain-language description"))
+
+
+ONE_LINE_FIELDS = frozenset({"name", "aliases", "domain", "examples", "partner_types", "review", "topic"})
+"""Fields that hold one line: a line break or tab in them is flagged like any control character."""
+
+
+def _strings(value: Any, field_name: str) -> Iterator[tuple[str, str]]:
+    """(field, text) for every string in VALUE: a model's fields, a list's items, nested models."""
+    if isinstance(value, str):
+        yield field_name, value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, field_name)
+    elif isinstance(value, BaseModel):
+        for key, item in value.__dict__.items():
+            if item is not None and not isinstance(item, (int, float)):
+                yield from _strings(item, key)
+
+
+def _check_text(cat: Catalogue, report: Report) -> None:
+    """Warn on characters a terminal or a reader is fooled by (``unsafe-character``: control and
+    BiDi/format characters, line breaks in one-line fields) and on look-alike names
+    (``confusable-name``: equal after NFKC, Cyrillic/Greek look-alike mapping and case-folding)."""
+    from strategease.safetext import lookalike_key, unsafe_characters
+
+    def check(origin: Origin, entry: str, model: BaseModel) -> None:
+        for field_name, text in _strings(model, ""):
+            found = unsafe_characters(text)
+            if field_name not in ONE_LINE_FIELDS:
+                found = [c for c in found if c not in ("\\n", "\\t")]
+            if found:
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "unsafe-character",
+                                   f"{field_name} holds {', '.join(found)} (control or invisible "
+                                   "formatting characters)", entry,
+                                   "remove them: terminals act on them and they hide or reorder text"))
+
+    for section in (*ENTITY_SECTIONS, "sources", "frameworks"):
+        seen: dict[str, tuple[str, str]] = {}  # look-alike key -> (id, name)
+        for entry_id, model in sorted(cat.section(section).items()):
+            origin = origin_of(cat, section, entry_id)
+            check(origin, entry_id, model)
+            name = getattr(model, "name", None)
+            if not isinstance(name, str):
+                continue
+            key = lookalike_key(name)
+            other = seen.setdefault(key, (entry_id, name))
+            if other[0] != entry_id and other[1].casefold() != name.casefold():
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "confusable-name",
+                                   f"name '{name}' looks like '{other[1]}' ({other[0]}) but is spelled with "
+                                   "other characters", entry_id,
+                                   "use the same letters (e.g. Latin, not Cyrillic or full-width), or rename one"))
+    for link, origin in zip(cat.links, cat.link_origins, strict=True):
+        if link.rationale is not None or link.note is not None:
+            check(origin, f"{link.from_} -> {link.to}", link)
 
 
 def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = ()) -> Catalogue:

@@ -80,6 +80,25 @@ def unsafe_characters(text: str) -> list[str]:
     return list(seen)
 
 
+# Letters of other scripts that look like Latin ones (from Unicode's confusables list, TR39: the
+# Cyrillic and Greek letters that share a glyph with a Latin letter in common fonts). Not the whole
+# list: enough for the names a catalogue holds, where the risk is a Cyrillic 'а' in a Latin name.
+_LOOKALIKES = str.maketrans(
+    "АВСЕНІЈКМОРЅТХУасеһіјорѕхуԁԛԝӏ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιρνκ",
+    "ABCEHIJKMOPSTXYacehijopsxydqwl" "ABEZHIKMNOPTXYoipvk",
+)
+
+
+def lookalike_key(text: str) -> str:
+    """What TEXT looks like: NFKC-normalised (full-width and compatibility forms folded), format
+    characters dropped, Cyrillic and Greek look-alikes of Latin letters mapped to them, case-folded.
+    Two names with the same key and different case-folded text are look-alikes."""
+    import unicodedata
+
+    text = _UNSAFE_TEXT.sub("", unicodedata.normalize("NFKC", text))
+    return text.translate(_LOOKALIKES).casefold()
+
+
 class SafeStream:
     """A text stream that escapes unsafe characters in everything written to it.
 
