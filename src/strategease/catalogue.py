@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from strategease import models as m
 from strategease.errors import UsageError
 from strategease.findings import Finding, Report, Severity
-from strategease.yamlio import PosDict, gc_paused, kind_of, parse_yaml, position, read_text
+from strategease.yamlio import PosDict, gc_paused, kind_of, parse_yaml, position, read_text, typed_text_error
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {
     "sources": m.Source,
@@ -117,8 +117,34 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def replacement_of(cat: Catalogue, entry_id: str) -> str | None:
+    """What replaces the retired ENTRY_ID: its ``replaced_by``, followed through replacements that
+    are retired themselves, or None (nothing replaces it, or the chain is a cycle)."""
+    seen = {entry_id}
+    current = cat.retired[entry_id][1]
+    while current is not None and current in cat.retired:
+        if current in seen:
+            return None
+        seen.add(current)
+        current = cat.retired[current][1]
+    return current
+
+
+def retired_message(cat: Catalogue, entry_id: str) -> str:
+    """``'tdf.x' is retired (replaced by 'tdf.y')``: for an id a scope, ratings or command names."""
+    replacement = replacement_of(cat, entry_id)
+    return f"'{entry_id}' is retired" + (f" (replaced by '{replacement}')" if replacement else "")
+
+
+def retired_hint(cat: Catalogue, entry_id: str) -> str:
+    replacement = replacement_of(cat, entry_id)
+    return f"use '{replacement}' instead" if replacement else "remove it: nothing replaces it"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for an unknown id, or None."""
+    if len(word) > 200:  # not a mistyped id: no near match worth the comparisons
+        return None
     pool = list(candidates)
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
     if not close:
@@ -210,6 +236,9 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
     if kind == "string_pattern_mismatch" and pattern == m.KEY_PATTERN:
         return (f"{loc}: {shorten(repr(err.get('input')))} is not a valid key",
                 "use lower-case words joined by '.', '-' or '_', e.g. 'waltz2019'")
+    typed = typed_text_error(loc, err.get("input")) if kind == "string_type" else None
+    if typed is not None:
+        return typed
     msg = err["msg"]
     return (f"{loc}: {msg}" if loc else msg), None
 
@@ -691,5 +720,5 @@ def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = 
     return cat
 
 
-__all__ = ["Catalogue", "Origin", "did_you_mean", "load_catalogue", "origin_of", "require_valid",
-           "shipped_paths"]
+__all__ = ["Catalogue", "Origin", "did_you_mean", "load_catalogue", "origin_of", "replacement_of", "require_valid",
+           "retired_hint", "retired_message", "shipped_paths"]
