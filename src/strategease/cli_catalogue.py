@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
-from strategease.safetext import one_line
+from strategease.safetext import one_line, write_commands
 from strategease.vocab import Tier
 
 
@@ -39,7 +39,11 @@ def validate(
     from strategease.render_validate import RENDERERS
 
     _, report = load_catalogue(paths or None, catalogue or ())
-    sys.stdout.write(RENDERERS[fmt.value](report))
+    rendered = RENDERERS[fmt.value](report)
+    if fmt.value == "github":  # the one output whose lines are meant as workflow commands
+        write_commands(sys.stdout, rendered)
+    else:
+        sys.stdout.write(rendered)
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 

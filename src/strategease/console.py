@@ -22,16 +22,17 @@ def _console(**options: Any) -> Console:
     from rich.console import Console
     from rich.segment import Segment
 
-    from strategease.safetext import escape
+    from strategease.safetext import defuse_commands, escape
 
     class SafeConsole(Console):
         """A Rich console whose rendered text is escaped: the text of every segment that is not one
-        of Rich's own control segments (cursor moves, styles come from ``Style``, never from text)."""
+        of Rich's own control segments (cursor moves, styles come from ``Style``, never from text); and
+        no line of its output can start with ``::`` (a CI workflow command)."""
 
         def _render_buffer(self, buffer: Any) -> str:
-            return super()._render_buffer(
+            return defuse_commands(super()._render_buffer(
                 seg if seg.control or not seg.text else Segment(escape(seg.text), seg.style, seg.control)
-                for seg in buffer)
+                for seg in buffer))
 
         def render_str(self, text: str, **options: Any) -> Any:
             # Escaped before Rich measures it, so that table columns fit the escaped text.

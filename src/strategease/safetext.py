@@ -99,8 +99,31 @@ def lookalike_key(text: str) -> str:
     return text.translate(_LOOKALIKES).casefold()
 
 
+# A line that starts with "::" (after blanks, or Rich's colour codes) is a workflow command to a
+# GitHub Actions runner, which reads both stdout and stderr: "::error file=…::", "::add-mask::".
+_COMMAND_START = re.compile(r"^((?:[ \t]|\x1b\[[0-9;]*m)*):", re.MULTILINE)
+
+
+def defuse_commands(text: str, at_line_start: bool = True) -> str:
+    """TEXT with the first colon of every line that would start with ``::`` written ``\\x3a``, so
+    that text from an input can never be read as a CI workflow command. AT_LINE_START says whether
+    TEXT begins a line (a stream's earlier write ended one)."""
+    if "::" not in text:
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        if not text.startswith("::", match.end() - 1):
+            return match.group()
+        if match.start() == 0 and not at_line_start:
+            return match.group()
+        return match.group(1) + "\\x3a"
+
+    return _COMMAND_START.sub(swap, text)
+
+
 class SafeStream:
-    """A text stream that escapes unsafe characters in everything written to it.
+    """A text stream that escapes unsafe characters in everything written to it, and defuses
+    lines that would start with ``::`` (see :func:`defuse_commands`).
 
     Rich consoles write to the stream behind it (``rich_proxied_file``), as they escape the text
     they render themselves and must keep their own styling sequences."""
@@ -108,10 +131,22 @@ class SafeStream:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self.rich_proxied_file = stream
+        self._at_line_start = True
 
     def write(self, text: str) -> int:
-        self._stream.write(escape(text))
+        self._write(defuse_commands(escape(text), self._at_line_start))
         return len(text)
+
+    def write_commands(self, text: str) -> None:
+        """Write TEXT, whose lines starting with ``::`` are meant as workflow commands (``validate
+        --format github``): unsafe characters are still escaped."""
+        self._write(escape(text))
+
+    def _write(self, text: str) -> None:
+        self._stream.write(text)
+        if text:
+            tail = text.rsplit("\n", 1)
+            self._at_line_start = (len(tail) == 2 or self._at_line_start) and not tail[-1].strip(" \t")
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
@@ -119,6 +154,14 @@ class SafeStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def write_commands(stream: Any, text: str) -> None:
+    """Write workflow-command TEXT to STREAM (``sys.stdout``), escaped but not defused."""
+    if isinstance(stream, SafeStream):
+        stream.write_commands(text)
+    else:
+        stream.write(escape(text))
 
 
 @contextmanager
