@@ -236,6 +236,8 @@ def test_sanitiser_escapes_every_format_character_of_this_python() -> None:
         ch = chr(code)
         if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs") and ch not in "\t\n":
             assert escape(ch) != ch, f"U+{code:04X} ({unicodedata.category(ch)}) is not escaped"
+        if escape(ch) != ch:  # validate's fast path skips printable text (str.isprintable)
+            assert not ch.isprintable(), f"U+{code:04X} is escaped but printable"
     assert one_line("a\nb\tc\rd") == "a\\nb\\tc\\rd"
     assert escape("a\tb\nc") == "a\tb\nc"
     assert escape("\x1b\x9b\u202e\U000e0041") == "\\x1b\\u009b\\u202e\\U000e0041"

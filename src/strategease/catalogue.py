@@ -672,10 +672,13 @@ def _check_text(cat: Catalogue, report: Report) -> None:
     """Warn on characters a terminal or a reader is fooled by (``unsafe-character``: control and
     BiDi/format characters, line breaks in one-line fields) and on look-alike names
     (``confusable-name``: equal after NFKC, Cyrillic/Greek look-alike mapping and case-folding)."""
-    from strategease.safetext import lookalike_key, unsafe_characters
+    from strategease.safetext import has_unsafe, lookalike_key, unsafe_characters
 
-    def check(origin: Origin, entry: str, model: BaseModel) -> None:
-        for field_name, text in _strings(model, ""):
+    def check(origin: Origin, entry: str, model: BaseModel, fields: Iterable[tuple[str, str]] | None = None) -> None:
+        strings = list(_strings(model, "") if fields is None else fields)
+        if not has_unsafe(" ".join(text for _, text in strings)):
+            return
+        for field_name, text in strings:
             found = unsafe_characters(text)
             if field_name not in ONE_LINE_FIELDS:
                 found = [c for c in found if c not in ("\\n", "\\t")]
@@ -700,9 +703,12 @@ def _check_text(cat: Catalogue, report: Report) -> None:
                                    f"name '{name}' looks like '{other[1]}' ({other[0]}) but is spelled with "
                                    "other characters", entry_id,
                                    "use the same letters (e.g. Latin, not Cyrillic or full-width), or rename one"))
-    for link, origin in zip(cat.links, cat.link_origins, strict=True):
-        if link.rationale is not None or link.note is not None:
-            check(origin, f"{link.from_} -> {link.to}", link)
+    for link, origin in zip(cat.links, cat.link_origins, strict=True):  # ids are pattern-checked: text only
+        rationale, note = link.rationale, link.note
+        if (rationale is None or rationale.isprintable()) and (note is None or note.isprintable()):
+            continue  # the fast path: nothing unsafe is printable (str.isprintable)
+        texts = [(key, text) for key, text in (("rationale", rationale), ("note", note)) if text]
+        check(origin, f"{link.from_} -> {link.to}", link, texts)
 
 
 def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = ()) -> Catalogue:

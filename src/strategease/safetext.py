@@ -72,6 +72,11 @@ def one_line(text: str) -> str:
     return _UNSAFE_LINE.sub(_visible_line_match, text)
 
 
+def has_unsafe(text: str) -> bool:
+    """Whether TEXT holds any character :func:`one_line` would escape (newline and tab included)."""
+    return not text.isprintable() and _UNSAFE_LINE.search(text) is not None
+
+
 def unsafe_characters(text: str) -> list[str]:
     """The distinct unsafe characters in TEXT (newline and tab included), as escapes, in order."""
     seen: dict[str, None] = {}
