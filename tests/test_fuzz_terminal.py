@@ -294,3 +294,13 @@ def test_validate_caps_printed_findings(tmp_path: Path, cli: Any) -> None:
     select = cli("select", ROOT / "examples" / "delirium-scope.yaml", "--catalogue", path)
     err = select.err.splitlines()
     assert select.code == 1 and err[50].startswith("… and ") and len(err) == 52
+
+
+def test_docs_state_the_terminal_guarantees_and_caps() -> None:
+    from strategease.errors import MAX_PRINTED
+    from strategease.importer import MAX_SUGGESTIONS
+
+    doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert f"At most {MAX_PRINTED} errors or findings (`errors.MAX_PRINTED`)" in doc
+    assert f"first {MAX_SUGGESTIONS} distinct such names" in doc
+    assert "## Terminals and CI logs" in doc and "`\\x3a`" in doc and "`--strict` fails on it" in doc

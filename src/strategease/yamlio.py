@@ -404,6 +404,8 @@ def yaml_typed(value: Any) -> str | None:
 
 def typed_text_error(where: str, value: Any) -> tuple[str, str] | None:
     """Message and hint for a YAML-typed VALUE given where text was expected (see :func:`yaml_typed`)."""
+    if value is None:
+        return f"{where}: expected text, but the value is empty (null)", "write the text after the colon"
     typed = yaml_typed(value)
     if typed is None:
         return None
