@@ -304,3 +304,23 @@ def test_docs_state_the_terminal_guarantees_and_caps() -> None:
     assert f"At most {MAX_PRINTED} errors or findings (`errors.MAX_PRINTED`)" in doc
     assert f"first {MAX_SUGGESTIONS} distinct such names" in doc
     assert "## Terminals and CI logs" in doc and "`\\x3a`" in doc and "`--strict` fails on it" in doc
+
+
+def test_rich_writes_its_own_codes_past_the_safe_stream_and_a_progress_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A progress display (Rich's FileProxy) in front of the SafeStream: Rich's cursor and colour codes
+    still reach the real stream unescaped, and the text it renders is escaped."""
+    import io
+
+    from rich.file_proxy import FileProxy
+
+    from strategease import console
+    from strategease.safetext import SafeStream
+
+    real = io.StringIO()
+    console.err.cache_clear()
+    con = console.err()
+    monkeypatch.setattr(sys, "stderr", FileProxy(con, SafeStream(real)))  # type: ignore[arg-type]
+    assert con.file is real
+    con.print("[bold]x[/bold]\x1b[2J\n::error y")
+    assert real.getvalue() == "x\\x1b[2J\n\\x3a:error y\n"
+    console.err.cache_clear()

@@ -34,6 +34,19 @@ def _console(**options: Any) -> Console:
                 seg if seg.control or not seg.text else Segment(escape(seg.text), seg.style, seg.control)
                 for seg in buffer))
 
+        @property
+        def file(self) -> Any:
+            # Rich unwraps one proxy (``rich_proxied_file``); a progress display's FileProxy in front
+            # of a SafeStream is two: write past both, to the real stream.
+            stream = super().file
+            while (inner := getattr(stream, "rich_proxied_file", None)) is not None and inner is not stream:
+                stream = inner
+            return stream
+
+        @file.setter
+        def file(self, new_file: Any) -> None:
+            self._file = new_file
+
         def render_str(self, text: str, **options: Any) -> Any:
             # Escaped before Rich measures it, so that table columns fit the escaped text.
             return super().render_str(escape(text), **options)
