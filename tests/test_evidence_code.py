@@ -124,7 +124,8 @@ def test_an_upper_bound_link_is_no_route(tmp_path: Path) -> None:
 
     layer = tmp_path / "bound.yaml"
     layer.write_text("determinants:\n"
-                     "  - {id: org.bounded, name: Bounded, framework: tdf, tier: domain, source: strategease-curation}\n"
+                     "  - {id: org.bounded, name: Bounded, framework: tdf, tier: domain,\n"
+                     "     source: strategease-curation}\n"
                      "links:\n"
                      "  - {from: org.bounded, to: eric.audit-and-provide-feedback, kind: addresses,\n"
                      "     strength_upper: 0.2, evidence: survey-of-experts, source: strategease-curation}\n",
