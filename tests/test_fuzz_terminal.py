@@ -324,3 +324,24 @@ def test_rich_writes_its_own_codes_past_the_safe_stream_and_a_progress_proxy(mon
     con.print("[bold]x[/bold]\x1b[2J\n::error y")
     assert real.getvalue() == "x\\x1b[2J\n\\x3a:error y\n"
     console.err.cache_clear()
+
+
+def test_validate_of_many_broken_references_is_fast(tmp_path: Path) -> None:
+    """30,000 links to distinct unknown strategies: did-you-mean for the first MAX_HINTS only (before: 30 s)."""
+    from strategease.catalogue import MAX_HINTS
+
+    links = [{"from": "tdf.knowledge", "to": f"eric.audit-and-provide-feedbak-{i}", "kind": "addresses",
+              "strength": 0.3, "source": "waltz2019", "evidence": "curated"} for i in range(30_000)]
+    layer = tmp_path / "broken.yaml"
+    layer.write_text(yaml.safe_dump({"links": links}), encoding="utf-8")
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "strategease", "validate", "--catalogue", str(layer), "--format",
+                           "json"], capture_output=True, text=True, timeout=120)
+    seconds = time.perf_counter() - started
+    findings = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "unknown-reference"]
+    assert proc.returncode == 1 and len(findings) == 30_000
+    hinted = [f for f in findings if f["hint"].startswith("did you mean")]
+    assert len(hinted) == MAX_HINTS
+    assert all(f["hint"] == "define the strategy or fix the reference" for f in findings
+               if not f["hint"].startswith("did you mean"))
+    assert seconds < 60, seconds

@@ -486,7 +486,7 @@ def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, _Item, list[_Ite
                 first_section, where = seen[key]
                 report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "duplicate-id",
                                    f"id '{model.id}' is already defined at {where.text()} "
-                                   f"(as a {first_section[:-1]})", model.id, "ids must be unique; rename one"))
+                                   f"(as a {_singular(first_section)})", model.id, "ids must be unique; rename one"))
                 continue
             seen[key] = (name, origin)
             cat.origins[key] = origin
@@ -508,8 +508,18 @@ def origin_of(cat: Catalogue, section: str, entry_id: str) -> Origin:
     return cat.origins.get(key, Origin(cat.files[0] if cat.files else "<catalogue>", 1, 1))
 
 
-def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name: str, value: str,
-         section: str, what: str) -> bool:
+def _singular(section: str) -> str:
+    """``strategies`` -> ``strategy``, ``determinants`` -> ``determinant``."""
+    return "strategy" if section == "strategies" else section[:-1]
+
+
+MAX_HINTS = 1000
+"""Distinct unknown references that get a did-you-mean (each compares the value with every id of its
+section); later ones get the generic hint, so 100,000 broken links are checked in seconds."""
+
+
+def _ref(cat: Catalogue, report: Report, hints: dict[tuple[str, str], str | None], origin: Origin, entry: str,
+         field_name: str, value: str, section: str, what: str) -> bool:
     pool = cat.section(section)
     if value in pool:
         return True
@@ -519,41 +529,45 @@ def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name:
                            f"{field_name} '{value}' is retired", entry,
                            f"use '{replacement}'" if replacement else "remove the reference"))
         return False
-    hint = did_you_mean(value, pool) or f"define the {what} or fix the reference"
+    key = (section, value)
+    if key not in hints:
+        hints[key] = did_you_mean(value, pool) if len(hints) < MAX_HINTS else None
+    hint = hints[key] or f"define the {what} or fix the reference"
     report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
                        f"{field_name} '{value}' is not a defined {what}", entry, hint))
     return False
 
 
 def _resolve(cat: Catalogue, report: Report) -> None:
+    hints: dict[tuple[str, str], str | None] = {}  # did-you-mean per unknown reference (see _ref)
     for section in ("determinants", "functions", "clusters", "strategies"):
         for entry_id, model in cat.section(section).items():
             origin = origin_of(cat, section, entry_id)
-            _ref(cat, report, origin, entry_id, "source", model.source, "sources", "source")
+            _ref(cat, report, hints, origin, entry_id, "source", model.source, "sources", "source")
             if hasattr(model, "framework"):
-                _ref(cat, report, origin, entry_id, "framework", model.framework, "frameworks", "framework")
+                _ref(cat, report, hints, origin, entry_id, "framework", model.framework, "frameworks", "framework")
     for fw_id, fw in cat.frameworks.items():
-        _ref(cat, report, origin_of(cat, "frameworks", fw_id), fw_id, "source", fw.source, "sources", "source")
+        _ref(cat, report, hints, origin_of(cat, "frameworks", fw_id), fw_id, "source", fw.source, "sources", "source")
     for det_id, det in cat.determinants.items():
         origin = origin_of(cat, "determinants", det_id)
         for parent in det.parents:
-            _ref(cat, report, origin, det_id, "parent", parent, "determinants", "determinant")
+            _ref(cat, report, hints, origin, det_id, "parent", parent, "determinants", "determinant")
     for st_id, st in cat.strategies.items():
         origin = origin_of(cat, "strategies", st_id)
         if st.cluster is not None:
-            _ref(cat, report, origin, st_id, "cluster", st.cluster, "clusters", "cluster")
+            _ref(cat, report, hints, origin, st_id, "cluster", st.cluster, "clusters", "cluster")
         if st.ratings is not None and st.ratings.source is not None:
-            _ref(cat, report, origin, st_id, "ratings.source", st.ratings.source, "sources", "source")
+            _ref(cat, report, hints, origin, st_id, "ratings.source", st.ratings.source, "sources", "source")
     if cat.meta:
         for note in cat.meta.coverage:
             if note.source:
-                _ref(cat, report, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
+                _ref(cat, report, hints, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
                      "sources", "source")
     in_cycle = _check_replacement_cycles(cat, report)
     for entry_id, (section, replaced_by) in sorted(cat.retired.items()):
         if replaced_by is not None and entry_id not in in_cycle:
             origin = origin_of(cat, section, entry_id)
-            _ref(cat, report, origin, entry_id, "replaced_by", replaced_by, section, section[:-1])
+            _ref(cat, report, hints, origin, entry_id, "replaced_by", replaced_by, section, _singular(section))
     kept: list[tuple[m.Link, Origin]] = []
     for link, origin in zip(cat.links, cat.link_origins, strict=True):
         label = f"{link.from_} -> {link.to}"
@@ -566,9 +580,9 @@ def _resolve(cat: Catalogue, report: Report) -> None:
             continue
         kept.append((link, origin))
         from_section, to_section = LINK_ENDPOINTS[link.kind]
-        _ref(cat, report, origin, label, "from", link.from_, from_section, from_section[:-1])
-        _ref(cat, report, origin, label, "to", link.to, to_section, to_section[:-1])
-        _ref(cat, report, origin, label, "source", link.source, "sources", "source")
+        _ref(cat, report, hints, origin, label, "from", link.from_, from_section, _singular(from_section))
+        _ref(cat, report, hints, origin, label, "to", link.to, to_section, _singular(to_section))
+        _ref(cat, report, hints, origin, label, "source", link.source, "sources", "source")
         if link.from_ == link.to:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "self-link",
                                "a link cannot point to itself", label))
