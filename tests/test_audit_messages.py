@@ -113,6 +113,7 @@ def test_replaced_by_cycles_are_errors_naming_the_cycle(tmp_path: Path, cli: Any
     assert run.code == 1
     cycles = [line for line in run.out.splitlines() if "[replaced-by-cycle]" in line]
     assert len(cycles) == 1, run.out
+    assert cycles[0].startswith(f"{layer}:8:5: error: tdf.goals:"), cycles[0]  # where the layer retires it
     assert "replaced_by forms a cycle: tdf.goals -> tdf.skills -> tdf.knowledge -> tdf.goals" in cycles[0]
 
 

@@ -291,6 +291,11 @@ def test_validate_caps_printed_findings(tmp_path: Path, cli: Any) -> None:
     assert len(total["findings"]) > 120  # JSON carries every finding
     github = cli("validate", "--catalogue", path, "--format", "github").out.splitlines()
     assert sum(line.startswith("::") for line in github) == 50 and github[50].startswith("… and ")
+    broken = tmp_path / "broken.yaml"  # one error among many warnings is printed, not hidden by the cap
+    layer["strategies"].append({"id": "x.zzz", "name": "Z", "framework": "eric", "source": "waltz2015",
+                                "cluster": "nowhere.cluster"})
+    broken.write_text(yaml.safe_dump(layer), encoding="utf-8")
+    assert "[unknown-reference]" in cli("validate", "--catalogue", broken).out
     select = cli("select", ROOT / "examples" / "delirium-scope.yaml", "--catalogue", path)
     err = select.err.splitlines()
     assert select.code == 1 and err[50].startswith("… and ") and len(err) == 52

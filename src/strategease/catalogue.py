@@ -611,6 +611,9 @@ def _check_replacement_cycles(cat: Catalogue, report: Report) -> set[str]:
         first = min(cycle)
         ordered = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
         origin = origin_of(cat, cat.retired[first][0], first)
+        if cat.overridden_by.get(first):  # retired by a layer: point at the last layer's entry
+            path, line, column = cat.overridden_by[first][-1].rsplit(":", 2)
+            origin = Origin(path, int(line), int(column))
         report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "replaced-by-cycle",
                            "replaced_by forms a cycle: " + " -> ".join(ordered), first,
                            "point one replaced_by at an entry that is not retired, or remove it"))

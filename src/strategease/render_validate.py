@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from strategease.errors import MAX_PRINTED, more_line
-from strategease.findings import Report
+from strategease.findings import Finding, Report
 from strategease.safetext import escape
 
 
@@ -16,11 +16,21 @@ def _summary(report: Report) -> str:
             + (f" [{counts}]" if counts else ""))
 
 
+def _shown(report: Report) -> list[Finding]:
+    """The findings printed one per line: all if there are at most MAX_PRINTED, else the first errors
+    (then warnings) up to MAX_PRINTED, so that no error hides behind warnings; in file order."""
+    findings = report.sorted()
+    if len(findings) <= MAX_PRINTED:
+        return findings
+    chosen = sorted(report.errors)[:MAX_PRINTED]
+    chosen += sorted(report.warnings)[: MAX_PRINTED - len(chosen)]
+    return sorted(chosen)
+
+
 def text(report: Report) -> str:
     """One line per finding, the first MAX_PRINTED of them, then what was left out and the summary."""
-    findings = report.sorted()
-    lines = "".join(f.text() + "\n" for f in findings[:MAX_PRINTED])
-    return lines + more_line(len(findings)) + _summary(report) + "\n"
+    lines = "".join(f.text() + "\n" for f in _shown(report))
+    return lines + more_line(len(report.findings)) + _summary(report) + "\n"
 
 
 def as_json(report: Report) -> str:
@@ -45,8 +55,7 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 def github(report: Report) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
     lines = []
-    findings = report.sorted()
-    for f in findings[:MAX_PRINTED]:
+    for f in _shown(report):
         level = "error" if f.severity.value == "error" else "warning"
         title = _gh_escape(f"strategease {f.rule}", prop=True)
         body = f"{f.entry}: {f.message}" if f.entry else f.message
@@ -54,7 +63,7 @@ def github(report: Report) -> str:
             body += f" ({f.hint})"
         lines.append(f"::{level} file={_gh_escape(f.path, True)},line={f.line},col={f.column},"
                      f"title={title}::{_gh_escape(body)}")
-    return "".join(line + "\n" for line in lines) + more_line(len(findings)) + _summary(report) + "\n"
+    return "".join(line + "\n" for line in lines) + more_line(len(report.findings)) + _summary(report) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "github": github}
