@@ -206,6 +206,11 @@ class Resolution:
     functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
 
 
+def upper_bound_only(link: m.Link) -> bool:
+    """A link known only to lie below a bound (e.g. absent from a complete Level 1/2 list): not a route."""
+    return link.strength is None and link.strength_lower is None and link.strength_upper is not None
+
+
 def link_strength(link: m.Link) -> tuple[float, str | None]:
     """Strength of a direct link, and a note when it is not an exact figure."""
     if link.strength is not None:
@@ -266,6 +271,8 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
         pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
         if direct_ok:
             for link in links(base, m.LinkKind.addresses):
+                if upper_bound_only(link):  # "below 20 %": known to be weak, never scored as a route
+                    continue
                 survey = link.evidence is m.Evidence.survey_of_experts
                 if survey and link.strength is not None:
                     has_endorsement = True
