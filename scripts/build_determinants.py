@@ -1328,6 +1328,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     doc["links"] += cx.crosswalk_links(ref, doc["links"], doc["determinants"])
     cx.apply_aliases(doc["determinants"])
+    cx.table5_notes(ref, doc["determinants"])
     doc["sources"] = [{k: v for k, v in s.items() if v is not None} for s in doc["sources"]]
     check(doc)
 

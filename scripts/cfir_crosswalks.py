@@ -153,6 +153,27 @@ def apply_aliases(determinants: list[dict]) -> None:
     for d in determinants:
         if d["framework"] not in ("cfir1", "cfir2", "partnering"):
             continue
-        aliases = dedupe_aliases(d["name"], [*d.get("aliases", []), *spelling_variants(d["name"])])
+        variants = spelling_variants(d["name"])
+        if d["framework"] != "partnering":  # the matching tool and CFIR guide write '&' for 'and'
+            variants += [v.replace(" and ", " & ") for v in [d["name"], *variants] if " and " in v]
+        aliases = dedupe_aliases(d["name"], [*d.get("aliases", []), *variants])
         if aliases:
             d["aliases"] = aliases
+
+
+def table5_notes(ref: Path, determinants: list[dict]) -> None:
+    """Add the Level 1 / Level 2 counts of Waltz et al. 2019 Table 5 to the barriers whose list is complete."""
+    with (ref / "cfir_eric_level_lists_waltz2019_table5.csv").open(newline="", encoding="utf-8") as fh:
+        rows = {r["cfir_construct"].strip(): r for r in csv.DictReader(fh)}
+    for d in determinants:
+        r = rows.get(d["name"]) if d["framework"] == "cfir1" else None
+        if r is None:
+            continue
+        if r["list_complete"].strip() == "yes":
+            extra = (f"Waltz et al. 2019 Table 5: {r['n_level1_from_table5']} Level 1 and "
+                     f"{r['n_level2_from_table5']} Level 2 ERIC strategies (a complete list; every other strategy "
+                     "was endorsed by under 20 % of experts, exact value unknown).")
+        else:
+            extra = ("Waltz et al. 2019 Table 5 gives percentages for this barrier, but part of its column could "
+                     "not be read: strategies without a value are unknown, not zero.")
+        d["note"] = " ".join(filter(None, [d.get("note"), extra]))

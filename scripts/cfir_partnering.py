@@ -276,6 +276,8 @@ def apply_targets(b: Any, strategies: list[dict]) -> None:
     by_id = {s["id"]: s for s in strategies}
     for sid, t in _partnering_doc()["targets"].items():
         s = by_id[sid]
+        if t.get("note"):  # replaces the earlier "known only via a bulletin summary" note
+            s["note"] = " ".join(t["note"].split())
         if s.get("targets"):
             continue
         s["targets"], s["targets_source"] = list(t["targets"]), t["source"]
@@ -349,9 +351,10 @@ def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
     new = {
         "CFIR-ERIC endorsement percentages":
             f"Percentages known for {n_pct_barriers} of {b.n_barriers} CFIR 1.0 barriers ({n_exact} "
-            f"strategy-barrier pairs): 6 from Waltz et al. 2019 Table 1 and a secondary report, 7 from Table 5 "
-            f"({b.n_t5_links + b.n_t5_replaced} values; {b.n_t5_uncertain} flagged uncertain-alignment in their "
-            "notes; Key stakeholders lacks 22 of 37 values). Level 1/2 lists are complete for "
+            f"strategy-barrier pairs): 6 from Waltz et al. 2019 Table 1 and a secondary report, 7 from Table 5, "
+            f"Compatibility in both ({b.n_t5_links + b.n_t5_replaced} Table 5 values; {b.n_t5_uncertain} values "
+            "in two strategy rows flagged uncertain-alignment in their notes; Key stakeholders lacks 22 of 37 "
+            "values). Level 1/2 lists are complete for "
             f"{len(b.upper_barriers)} barriers ({', '.join(b.upper_barriers)}): there a strategy not on the list "
             f"is recorded as below 20 % ({b.n_upper} upper-bound links, strength_upper 0.2), an upper bound and "
             "never a zero. Elsewhere a strategy without a percentage is unknown, not zero. The paper's text counts "
@@ -381,6 +384,9 @@ def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
         if c["topic"] == "CFIR-ERIC pairs without a percentage":
             c["note"] += (" They are labelled partial and carry only a lower bound (at least 20 %); "
                           "--method cfir-eric does not count them.")
+        elif c["topic"] == "Rounded percentages from a secondary report":
+            c["note"] += (" Compatibility's values now come from Waltz et al. 2019 Table 5 itself, which agrees with "
+                          "the secondary report on all 15 values both give.")
         elif c["topic"] == "Cluster membership":
             c["note"] += (f" A weak secondary source whose numbering follows the cluster blocks agrees with every "
                           f"membership it covers, including {b.n_inferred_corroborated} of the {b.n_inferred} "

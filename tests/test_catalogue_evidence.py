@@ -31,7 +31,8 @@ def _reach(cat: Any, det_id: str) -> set[str]:
     from strategease.scope import ScopeDeterminant
     from strategease.scoring import resolve
 
-    return set(resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"})).routes)
+    routes = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"})).routes
+    return {sid for sid, rs in routes.items() if max(r.strength for r in rs) > 0}  # a known 0 % is no route
 
 
 def _select(cat: Any, dets: list[str], method: str) -> dict[str, Any]:
