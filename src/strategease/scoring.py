@@ -112,12 +112,14 @@ from strategease import models as m
 from strategease.bundle import greedy_bundle
 from strategease.catalogue import Catalogue, did_you_mean
 from strategease.errors import UsageError
+from strategease.reach import gives_points
 from strategease.result import (
     Bundle,
     BundleItem,
     CatalogueInfo,
     Contribution,
     DeterminantOut,
+    EvidenceBasisOut,
     FunctionOut,
     ScopeInfo,
     SelectionResult,
@@ -206,11 +208,6 @@ class Resolution:
     functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
 
 
-def upper_bound_only(link: m.Link) -> bool:
-    """A link known only to lie below a bound (e.g. absent from a complete Level 1/2 list): not a route."""
-    return link.strength is None and link.strength_lower is None and link.strength_upper is not None
-
-
 def link_strength(link: m.Link) -> tuple[float, str | None]:
     """Strength of a direct link, and a note when it is not an exact figure."""
     if link.strength is not None:
@@ -271,7 +268,7 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
         pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
         if direct_ok:
             for link in links(base, m.LinkKind.addresses):
-                if upper_bound_only(link):  # "below 20 %": known to be weak, never scored as a route
+                if not gives_points(link):  # "below 20 %": an upper bound, never scored as a route
                     continue
                 survey = link.evidence is m.Evidence.survey_of_experts
                 if survey and link.strength is not None:
@@ -521,7 +518,16 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
         result.partners, partner_warnings = analyse(cat, loaded.scope, result)
         result.warnings.extend(partner_warnings)
     result.coverage_notes = coverage_notes(cat, result)
+    result.evidence_basis = scope_evidence(cat, [d.id for d in result.determinants])
     return result
+
+
+def scope_evidence(cat: Catalogue, det_ids: list[str]) -> EvidenceBasisOut:
+    """What each of the scope's determinants rests on (one line for the terminal, a table for the report)."""
+    from strategease.reach import basis_counts, basis_sentence, evidence_basis
+
+    basis = evidence_basis(cat, det_ids)
+    return EvidenceBasisOut(summary=basis_sentence(basis), counts=dict(basis_counts(basis)), determinants=basis)
 
 
 @dataclass
