@@ -229,6 +229,10 @@ def load_expected(path: Path) -> dict[str, Any]:
     for key in ("expected", "implausible"):
         if not isinstance(data.get(key), list):
             raise InputError(f"{path}: '{key}' must be a list")
+        for item in data[key]:
+            extra = sorted(set(item) - {"id", "primary", "reason", "source"}) if isinstance(item, dict) else ["?"]
+            if extra or "id" not in item:
+                raise InputError(f"{path}: {key} entry {item!r} has unknown keys {extra} (quote text with commas)")
     return data
 
 
