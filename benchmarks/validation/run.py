@@ -105,6 +105,12 @@ def load_cases(directory: Path = CASES) -> list[Case]:
         ex = data["extraction"]
         if ex.get("completeness") not in ("full", "partial") or ex.get("certainty") not in ("high", "medium", "low"):
             raise InputError(f"{path}: extraction needs completeness full|partial and certainty high|medium|low")
+        entry_keys = {"determinants": {"id", "kind", "label"}, "strategies": {"id", "as_reported", "mapping"}}
+        for key, allowed in entry_keys.items():
+            for item in data[key]:
+                extra = sorted(set(item) - allowed) if isinstance(item, dict) else ["?"]
+                if extra or "id" not in item:
+                    raise InputError(f"{path}: {key} entry {item!r} has unknown keys {extra} (quote text with commas)")
         if path.stem != data["id"]:
             raise InputError(f"{path}: id {data['id']!r} must equal the file name")
         cases.append(Case(path, data))
