@@ -224,6 +224,8 @@ def evaluate_cases(cases: list[Case], tmp: Path) -> dict[str, Any]:
 
     return {"meta": meta, "cases": rows, "mean_all": means(rows),
             "mean_without_leakage": means([r for r in rows if not r["leakage"]]),
+            "mean_cfir_without_leakage": means([r for r in rows if not r["leakage"]
+                                                and r["framework"].startswith("cfir")]),
             "n_cases": len(rows), "n_leakage": sum(1 for r in rows if r["leakage"])}
 
 
@@ -297,14 +299,16 @@ def figures_md(res: dict[str, Any]) -> str:
         rec = r["recall"]
         lines.append(f"| {r['id']}{' ‡' if r['leakage'] else ''} | {r['n_chosen']} | "
                      + " | ".join(_f(rec[m][f'@{k}']) for m in (*METHODS, "baseline") for k in KS) + " |")
-    for label, key in (("**Mean, all cases**", "mean_all"), ("**Mean, without ‡**", "mean_without_leakage")):
+    for label, key in (("**Mean, all cases**", "mean_all"), ("**Mean, without ‡**", "mean_without_leakage"),
+                       ("**Mean, CFIR cases without ‡**", "mean_cfir_without_leakage")):
         if res[key]:
             lines.append(f"| {label} | | " + " | ".join(_f(res[key][m][f'@{k}']) for m in (*METHODS, "baseline")
                                                        for k in KS) + " |")
     lines.append("")
     meta = res["meta"]
+    n_cfir = sum(1 for r in res["cases"] if r["framework"].startswith("cfir") and not r["leakage"])
     lines.append(f"‡ leakage: the case's strategies are a source of the catalogue's CFIR-ERIC data. "
-                 f"{res['n_cases']} cases, {res['n_leakage']} with leakage. "
+                 f"{res['n_cases']} cases, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
                  f"strategease {meta.get('tool_version', '')}, catalogue {meta.get('catalogue_hash', '')[:12]}.")
     return "\n".join(lines)
 
@@ -344,7 +348,8 @@ def text_report(res: dict[str, Any], worked: list[dict[str, Any]]) -> str:
     for r in res["cases"]:
         out.append(f"{(r['id'] + (' ‡' if r['leakage'] else '')):34} {r['n_chosen']:>3} "
                    + " ".join(f"{r['recall'][m][f'@{k}']:>12.2f}" for m in (*METHODS, "baseline") for k in KS))
-    for label, key in (("mean (all)", "mean_all"), ("mean (without ‡)", "mean_without_leakage")):
+    for label, key in (("mean (all)", "mean_all"), ("mean (without ‡)", "mean_without_leakage"),
+                       ("mean (CFIR cases, without ‡)", "mean_cfir_without_leakage")):
         if res[key]:
             out.append(f"{label:34} {'':>3} " + " ".join(f"{res[key][m][f'@{k}']:>12.2f}"
                                                        for m in (*METHODS, "baseline") for k in KS))
