@@ -52,7 +52,7 @@ BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
 METHODS = ("default", "cfir-eric")
 KS = (10, 20)
-CASE_KEYS = {"id", "citation", "doi", "framework", "setting", "change", "level", "method_used", "determinants",
+CASE_KEYS = {"id", "citation", "short", "doi", "framework", "setting", "change", "level", "method_used", "determinants",
              "strategies", "how_read", "extraction", "leakage"}
 
 
@@ -284,7 +284,7 @@ def cases_table_md(cases: list[Case]) -> str:
              "| --- | --- | --- | --- | ---: | ---: | --- | --- | --- |"]
     for c in cases:
         d = c.data
-        cit = d["citation"].split(". ")[0] if d["citation"][0].isupper() else d["citation"]
+        cit = d.get("short") or d["citation"]
         lines.append(f"| {c.id}{' (leakage)' if c.leakage else ''} | {cit} | [{d['doi']}](https://doi.org/{d['doi']})"
                      f" | {d['framework']} | {len(d['determinants'])} | {len(c.chosen)} | "
                      f"{d['extraction']['completeness']} | {d['extraction']['certainty']} | "
