@@ -36,7 +36,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,7 @@ def scope_text(case: Case) -> str:
 # --------------------------------------------------------------------------------------------- running
 
 
-def run_cli(args: list[str]) -> dict[str, Any]:
+def run_cli(args: list[str]) -> Any:
     proc = subprocess.run([STRATEGEASE, *args], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise InputError(f"strategease {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
@@ -150,7 +150,6 @@ def run_cli(args: list[str]) -> dict[str, Any]:
 class Selection:
     ranked: list[str]
     bundle: list[str]
-    other_actors: list[str] = field(default_factory=list)
     catalogue_hash: str = ""
     tool_version: str = ""
 
@@ -160,8 +159,7 @@ def select(scope_path: Path, method: str) -> Selection:
     ranked = [s["id"] for s in sorted(out.get("strategies", []), key=lambda s: (s["rank"], s["id"]))]
     bundle_block = out.get("bundle") or {}
     bundle = [s["id"] if isinstance(s, dict) else str(s) for s in bundle_block.get("strategies", [])]
-    other = [s["id"] if isinstance(s, dict) else str(s) for s in out.get("other_actors", []) or []]
-    return Selection(ranked, bundle, other, (out.get("catalogue") or {}).get("content_hash", ""),
+    return Selection(ranked, bundle, (out.get("catalogue") or {}).get("content_hash", ""),
                      str(out.get("tool_version", "")))
 
 
