@@ -403,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         spec = importlib.util.spec_from_file_location("validation_run", HERE / "validation" / "run.py")
         assert spec is not None and spec.loader is not None
         validation = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = validation  # dataclasses look their module up while the class is built
         spec.loader.exec_module(validation)
         return int(validation.main([a for a in argv if a != "--validation"]))
     ap = argparse.ArgumentParser(description="strategease benchmarks (see the module docstring).")
