@@ -4,7 +4,9 @@
 Usage:  python scripts/build_strategies.py [REFERENCE_DIR] [--out PATH] [--check]
 
 REFERENCE_DIR defaults to <repo>/../shared/reference. Curated content (descriptions, levels, approach tags,
-function -> strategy rationales, partnering strategies and links) lives in scripts/curated_strategies.yaml.
+partnering strategies and links) lives in scripts/curated_strategies.yaml; the strategy model (targets, classes,
+graded function -> strategy links, direct TDF/COM-B links, published effects) in scripts/strategy_model.py with
+scripts/curated_strategy_model.yaml and scripts/curated_direct_links.yaml.
 Output is deterministic: same inputs, same bytes. Consistency problems found in the reference data are
 printed as "DISCREPANCY:" lines on stderr (they do not stop the build); broken invariants stop it.
 

@@ -54,7 +54,7 @@ SOURCES = [
     {"id": "leeman2024", "kind": "primary",
      "citation": "Leeman J, Rohweder C, Lafata JE, Wangen M, et al. A streamlined approach to classifying and "
                  "tailoring implementation strategies: recommendations to speed the translation of research to "
-                 "practice. Implement Sci Commun. 2024;5:65.",
+                 "practice. Implement Sci Commun. 2024 (doi 10.1186/s43058-024-00606-8).",
      "url": "https://implementationsciencecomms.biomedcentral.com/articles/10.1186/s43058-024-00606-8",
      "note": "Sorts the 73 ERIC strategies into implementation processes (25), capacity-building strategies (20) "
              "and integration strategies (28). Only the abstract was read: it names Conduct local needs "
@@ -63,8 +63,8 @@ SOURCES = [
              "class definitions."},
     {"id": "mchugh2022", "kind": "primary",
      "citation": "McHugh S, Presseau J, Luecking CT, Powell BJ. Examining the complementarity between the ERIC "
-                 "compilation of implementation strategies and the behaviour change technique taxonomy: a "
-                 "qualitative analysis. Implement Sci. 2022;17:56.",
+                 "compilation of implementation strategies and the behaviour change technique taxonomy. "
+                 "Implement Sci. 2022 (doi 10.1186/s13012-022-01227-2).",
      "url": "https://implementationscience.biomedcentral.com/articles/10.1186/s13012-022-01227-2",
      "note": "Codes ERIC strategies to behaviour change techniques (BCT Taxonomy v1). Only the first rows of its "
              "Table 4 were read (Audit and provide feedback, Develop a formal implementation blueprint, Change "
