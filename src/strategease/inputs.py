@@ -31,7 +31,8 @@ def os_error(exc: OSError, path: str | os.PathLike[str], action: str = "cannot r
     if code == errno.ENOENT:
         return UsageError(f"{what} not found", path=display, hint="check the path")
     if code in (errno.EACCES, errno.EPERM):
-        return UsageError(f"{action}: permission denied", path=display,
+        return UsageError("permission denied" if action == "cannot read" else f"{action}: permission denied",
+                          path=display,
                           hint="check the permissions of the file and of the directories above it")
     if code == errno.ENAMETOOLONG:
         return UsageError(f"{action}: the file name is too long (over 255 bytes a name, or 4096 a path)",
