@@ -56,6 +56,25 @@ def infer_format(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
+def check_extension(path: Path, fmt: str) -> None:
+    """Refuse an output name whose extension says another format (``-o plan.pdf --format html``);
+    no extension, standard output (``-``), and ``.txt`` for Markdown are fine. A Word document is
+    not streamed to standard output."""
+    from strategease.outputs import is_stdout
+
+    if is_stdout(path):
+        if fmt == "docx":
+            raise UsageError("a Word document cannot be streamed to standard output", path=str(path),
+                             hint="give a file name ending in .docx")
+        return
+    suffix = path.suffix.lower()
+    if not suffix or EXTENSIONS.get(suffix) == fmt or (fmt == "markdown" and suffix == ".txt"):
+        return
+    wanted = ", ".join(ext for ext, name in EXTENSIONS.items() if name == fmt)
+    raise UsageError(f"the extension '{path.suffix}' does not match --format {fmt}", path=str(path),
+                     hint=f"name the file with {wanted}, or choose the --format its extension says")
+
+
 # --------------------------------------------------------------------------- text safety
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
