@@ -540,7 +540,8 @@ def test_ctrl_c_in_a_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1", "STRATEGEASE_NO_CACHE": "1"}
     out = tmp_path / "scope.yaml"
     waiting = subprocess.Popen([sys.executable, "-m", "strategease", "init", str(out), "--interactive"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
     assert waiting.stderr is not None
     waiting.stderr.read(1)  # it has started asking its questions (on stderr)
     time.sleep(0.5)

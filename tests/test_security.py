@@ -322,3 +322,16 @@ def test_format_contradicting_the_extension_is_refused(cli, tmp_path: Path) -> N
     assert r.code == 2 and "does not match" in r.err
     assert not list(tmp_path.iterdir())
     assert cli("report", SCOPE, "--base", CATALOGUE, "-o", tmp_path / "plan.txt", "--format", "markdown").code == 0
+
+
+def test_docs_state_these_limits() -> None:
+    from strategease import cache, template_sandbox
+
+    doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert f"integers over {template_sandbox.MAX_INT_BITS:,} bits" in doc
+    assert f"over {template_sandbox.MAX_WIDTH:,} (`MAX_WIDTH`)" in doc
+    assert f"({template_sandbox.MAX_OUTPUT:,} characters, `template_sandbox.MAX_OUTPUT`)" in doc
+    assert f"at most {template_sandbox.MAX_SECONDS:g} seconds of rendering" in doc
+    assert f"unused for {cache.MAX_AGE_DAYS} days" in doc
+    assert f"at most {cache.MAX_TOTAL_BYTES // 2**20} MiB (`cache.MAX_TOTAL_BYTES`)" in doc
+    assert f"at most {cache.MAX_ENTRY_BYTES // 2**30} GiB" in doc
