@@ -57,10 +57,17 @@ def infer_format(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
+OTHER_FORMATS = frozenset({".pdf", ".doc", ".odt", ".rtf", ".txt", ".csv", ".tsv", ".xls", ".xlsx", ".ods", ".ppt",
+                           ".pptx", ".odp", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip", ".yaml", ".yml", ".xml",
+                           ".tex", ".epub"})
+"""Extensions of well-known formats no report is written in: naming the output so contradicts --format."""
+
+
 def check_extension(path: Path, fmt: str) -> None:
-    """Refuse an output name whose extension says another format (``-o plan.pdf --format html``);
-    no extension, standard output (``-``), and ``.txt`` for Markdown are fine. A Word document is
-    not streamed to standard output."""
+    """Refuse an output name whose extension says another format (``-o plan.pdf --format html``,
+    ``-o plan.json --format markdown``); no extension or one of no known format (``.out``),
+    standard output (``-``), and ``.txt`` for Markdown are fine. A Word document is not streamed
+    to standard output."""
     from strategease.outputs import is_stdout
 
     if is_stdout(path):
@@ -69,7 +76,8 @@ def check_extension(path: Path, fmt: str) -> None:
                              hint="give a file name ending in .docx")
         return
     suffix = path.suffix.lower()
-    if not suffix or EXTENSIONS.get(suffix) == fmt or (fmt == "markdown" and suffix == ".txt"):
+    if suffix not in EXTENSIONS and suffix not in OTHER_FORMATS or EXTENSIONS.get(suffix) == fmt \
+            or (fmt == "markdown" and suffix == ".txt"):
         return
     wanted = ", ".join(ext for ext, name in EXTENSIONS.items() if name == fmt)
     raise UsageError(f"the extension '{path.suffix}' does not match --format {fmt}", path=str(path),
