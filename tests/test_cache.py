@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -30,7 +32,7 @@ def test_second_load_comes_from_the_cache(tmp_path: Path, private_cache: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = _catalogue(tmp_path)
     first, _ = load_catalogue([path], use_cache=True)
-    assert len(list(private_cache.glob("catalogue-*.pickle"))) == 1
+    assert len(list(private_cache.glob("catalogue-*.json"))) == 1
     from strategease import catalogue as module
 
     monkeypatch.setattr(module, "parse_yaml", lambda *a: pytest.fail("parsed again despite the cache"))
@@ -53,7 +55,7 @@ def test_edited_file_is_not_served_stale(tmp_path: Path, private_cache: Path) ->
 def test_corrupt_cache_is_rebuilt(tmp_path: Path, private_cache: Path, damage: str) -> None:
     path = _catalogue(tmp_path)
     expected, _ = load_catalogue([path], use_cache=True)
-    entry = next(private_cache.glob("catalogue-*.pickle"))
+    entry = next(private_cache.glob("catalogue-*.json"))
     blob = entry.read_bytes()
     if damage == "truncate":
         entry.write_bytes(blob[: len(blob) // 2])
@@ -67,15 +69,16 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, private_cache: Path, damage: s
 
 
 def _key_of(entry: Path) -> str:
+    import json
+
     blob = entry.read_bytes()
-    start = len(b"strategease-cache\x00")
-    return blob[start:start + 64].decode()
+    return str(json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])["key"])
 
 
 def test_world_writable_cache_file_is_ignored(tmp_path: Path, private_cache: Path) -> None:
     path = _catalogue(tmp_path)
     load_catalogue([path], use_cache=True)
-    entry = next(private_cache.glob("catalogue-*.pickle"))
+    entry = next(private_cache.glob("catalogue-*.json"))
     entry.chmod(0o666)
     assert cache.load(_key_of(entry)) is None
 
@@ -84,7 +87,7 @@ def test_invalid_catalogue_is_never_cached(tmp_path: Path, private_cache: Path) 
     path = _catalogue(tmp_path, MINIMAL.replace("from: tdf.knowledge", "from: tdf.knowlege"))
     _, report = load_catalogue([path], use_cache=True)
     assert report.errors
-    assert not list(private_cache.glob("catalogue-*.pickle"))
+    assert not list(private_cache.glob("catalogue-*.json"))
 
 
 def test_cache_can_be_turned_off(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,12 +107,12 @@ def test_unwritable_cache_dir_is_harmless(tmp_path: Path, monkeypatch: pytest.Mo
 def test_validate_never_uses_the_cache(cli, tmp_path: Path, private_cache: Path) -> None:
     path = _catalogue(tmp_path)
     assert cli("validate", path).code == 0
-    assert not list(private_cache.glob("*.pickle"))
+    assert not list(private_cache.glob("catalogue-*"))
 
 
 def test_entry_of_an_older_model_shape_is_not_used(tmp_path: Path, private_cache: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A development build whose models gained a field (same version number) must not unpickle old entries."""
+    """A development build whose models gained a field (same version number) must not read old entries."""
     from strategease import catalogue as module
 
     path = _catalogue(tmp_path)
@@ -122,4 +125,220 @@ def test_entry_of_an_older_model_shape_is_not_used(tmp_path: Path, private_cache
     monkeypatch.setattr(module, "parse_yaml", lambda *a: parsed.append(a[1]) or real_parse(*a))
     load_catalogue([path], use_cache=True)
     assert parsed == [str(path)]
-    assert len(list(private_cache.glob("catalogue-*.pickle"))) == 2
+    assert len(list(private_cache.glob("catalogue-*.json"))) == 2
+
+
+# --------------------------------------------------------------------------- a cache that cannot carry code (#14)
+
+
+def _entry(directory: Path) -> Path:
+    return next(directory.glob("catalogue-*.json"))
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from strategease import catalogue as module
+
+    parsed: list[str] = []
+    real_parse = module.parse_yaml
+    monkeypatch.setattr(module, "parse_yaml", lambda *a: parsed.append(a[1]) or real_parse(*a))
+    return parsed
+
+
+@pytest.mark.parametrize("which", ["shipped", "golden"])
+def test_cached_catalogue_equals_the_loaded_one(tmp_path: Path, private_cache: Path, which: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import ROOT
+
+    paths = None if which == "shipped" else [ROOT / "tests" / "golden" / "report" / "catalogue.yaml"]
+    fresh, fresh_report = load_catalogue(paths, use_cache=True)
+    parsed = _parses(monkeypatch)
+    cached, cached_report = load_catalogue(paths, use_cache=True)
+    assert parsed == []
+    for name in ("meta", "sources", "frameworks", "determinants", "functions", "clusters", "strategies", "links",
+                 "origins", "link_origins", "files", "content_hash", "layers", "layer_names", "retired",
+                 "overridden_by", "links_from", "links_to"):
+        assert getattr(cached, name) == getattr(fresh, name), name
+    for new, old in zip(cached.links, fresh.links, strict=True):
+        assert new.model_fields_set == old.model_fields_set and type(new) is type(old)
+    assert cached_report == fresh_report
+
+
+def test_planted_entry_runs_nothing(cli, tmp_path: Path, private_cache: Path) -> None:
+    """An entry with the right name, magic, key and even a valid MAC, holding a pickle: ignored."""
+    import hashlib
+    import hmac
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (Path.touch, (marker,))
+
+    path = _catalogue(tmp_path)
+    expected = cli("list", "strategies", "--base", path)
+    entry = _entry(private_cache)
+    key = _key_of(entry)
+    secret = (private_cache / "key").read_bytes()
+    evil = pickle.dumps(Payload())
+    mac = hmac.new(secret, key.encode() + evil, hashlib.sha256).hexdigest().encode()
+    entry.write_bytes(cache.MAGIC + mac + b"\n" + evil)
+    # the old format's file, magic, key and checksum, beside it
+    old = private_cache / f"catalogue-{key[:32]}.pickle"
+    old.write_bytes(b"strategease-cache\x00" + key.encode() + hashlib.sha256(evil).digest() + evil)
+    again = cli("list", "strategies", "--base", path)
+    assert (again.code, again.out) == (expected.code, expected.out)
+    assert not marker.exists()
+    assert not old.exists()  # pruned: entries of the pickle format are never read, only removed
+
+
+def test_forged_entry_without_the_secret_is_ignored(tmp_path: Path, private_cache: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import hmac
+
+    path = _catalogue(tmp_path)
+    load_catalogue([path], use_cache=True)
+    entry = _entry(private_cache)
+    key = _key_of(entry)
+    blob = entry.read_bytes()
+    payload = blob[blob.index(b"\n", len(cache.MAGIC)) + 1:]
+    forged = payload.replace(b"Conduct educational meetings", b"Wire money to the attacker!!")
+    mac = hmac.new(b"\0" * 32, key.encode() + forged, hashlib.sha256).hexdigest().encode()
+    entry.write_bytes(cache.MAGIC + mac + b"\n" + forged)
+    parsed = _parses(monkeypatch)
+    cat, _ = load_catalogue([path], use_cache=True)
+    assert parsed == [str(path)]
+    assert cat.strategies["eric.conduct-educational-meetings"].name == "Conduct educational meetings"
+
+
+def test_type_confused_entry_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even with the secret, content of the wrong types decodes to nothing, never to odd objects."""
+    import hashlib
+    import hmac
+    import json
+
+    path = _catalogue(tmp_path)
+    load_catalogue([path], use_cache=True)
+    entry = _entry(private_cache)
+    key = _key_of(entry)
+    blob = entry.read_bytes()
+    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
+    doc["tables"]["Link"]["columns"][3] = ["__import__('os').system('id')"] * doc["tables"]["Link"]["n"]
+    forged = json.dumps(doc).encode()
+    secret = (private_cache / "key").read_bytes()
+    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
+                      + b"\n" + forged)
+    parsed = _parses(monkeypatch)
+    cat, report = load_catalogue([path], use_cache=True)
+    assert parsed == [str(path)] and cat.links and not report.errors
+
+
+def _foreign(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.geteuid() == 0:
+        os.chown(directory, 12345, 12345)
+    else:
+        monkeypatch.setattr(cache, "_uid", lambda: os.getuid() + 1)
+
+
+@pytest.mark.parametrize("problem", ["foreign", "group-writable", "world-writable"])
+def test_cache_dir_that_is_not_private_is_not_used(cli, tmp_path: Path, private_cache: Path, problem: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _catalogue(tmp_path)
+    assert cli("list", "strategies", "--base", path).code == 0  # fills the cache
+    if problem == "foreign":
+        _foreign(private_cache, monkeypatch)
+        words = "owned by another user"
+    else:
+        private_cache.chmod(0o770 if problem == "group-writable" else 0o707)
+        words = "writable by group or others"
+    monkeypatch.setattr(cache, "_warned", set())
+    parsed = _parses(monkeypatch)
+    entries = sorted(p.name for p in private_cache.iterdir())
+    r = cli("list", "strategies", "--base", path)
+    assert r.code == 0 and parsed == [str(path)]
+    warnings = [line for line in r.err.splitlines() if "cache directory" in line]
+    assert len(warnings) == 1 and words in warnings[0] and "running without the cache" in warnings[0]
+    assert sorted(p.name for p in private_cache.iterdir()) == entries  # nothing written either
+
+
+def test_new_cache_dir_is_private(tmp_path: Path, private_cache: Path) -> None:
+    load_catalogue([_catalogue(tmp_path)], use_cache=True)
+    assert stat.S_IMODE(private_cache.stat().st_mode) & 0o077 == 0
+    assert stat.S_IMODE((private_cache / "key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(_entry(private_cache).stat().st_mode) & 0o077 == 0
+
+
+def test_symlink_at_an_entry_is_not_followed(tmp_path: Path, private_cache: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _catalogue(tmp_path)
+    load_catalogue([path], use_cache=True)
+    entry = _entry(private_cache)
+    elsewhere = tmp_path / "elsewhere.json"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere)
+    parsed = _parses(monkeypatch)
+    load_catalogue([path], use_cache=True)
+    assert parsed == [str(path)]
+
+
+def test_fifo_at_an_entry_does_not_block(tmp_path: Path, private_cache: Path) -> None:
+    import subprocess
+    import sys
+
+    path = _catalogue(tmp_path)
+    load_catalogue([path], use_cache=True)
+    entry = _entry(private_cache)
+    entry.unlink()
+    os.mkfifo(entry)
+    env = {**os.environ, "STRATEGEASE_CACHE_DIR": str(private_cache)}
+    done = subprocess.run([sys.executable, "-m", "strategease", "list", "strategies", "--base", str(path)],
+                          capture_output=True, text=True, timeout=60, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISREG(entry.lstat().st_mode)  # replaced by a real entry
+
+
+def test_key_does_not_depend_on_the_working_directory(tmp_path: Path, private_cache: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _catalogue(tmp_path).resolve()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    load_catalogue([path], use_cache=True)
+    monkeypatch.chdir(tmp_path / "b")
+    parsed = _parses(monkeypatch)
+    load_catalogue([path], use_cache=True)
+    assert parsed == []
+    monkeypatch.chdir(tmp_path)
+    load_catalogue([Path("cat.yaml")], use_cache=True)  # a relative path is another key (messages name it so)
+    assert parsed == ["cat.yaml"]
+
+
+def test_old_and_excess_entries_are_pruned(tmp_path: Path, private_cache: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    load_catalogue([_catalogue(tmp_path)], use_cache=True)
+    stale = private_cache / ("catalogue-" + "0" * 32 + ".json")
+    stale.write_bytes(b"x" * 100)
+    month_ago = time.time() - (cache.MAX_AGE_DAYS + 1) * 86400
+    os.utime(stale, (month_ago, month_ago))
+    recent = [private_cache / f"catalogue-{str(i) * 32}.json" for i in range(1, 4)]
+    for age, entry in enumerate(recent):
+        entry.write_bytes(b"y" * 1000)
+        os.utime(entry, (time.time() - 100 * (age + 1),) * 2)
+    temp = private_cache / ".catalogue-0123.tmp"
+    temp.write_bytes(b"z")
+    os.utime(temp, (month_ago, month_ago))
+    monkeypatch.setattr(cache, "MAX_TOTAL_BYTES", 2 * _entry_size(private_cache) + 1500)
+    other = tmp_path / "other"
+    other.mkdir()
+    load_catalogue([_catalogue(other, MINIMAL.replace("Conduct educational meetings", "Teach"))], use_cache=True)
+    left = sorted(p.name for p in private_cache.iterdir())
+    assert stale.name not in left and temp.name not in left
+    assert recent[0].name in left and recent[2].name not in left  # least recently used go first
+    assert len([n for n in left if n.startswith("catalogue-") and n.endswith(".json")]) >= 2
+
+
+def _entry_size(directory: Path) -> int:
+    return max(p.stat().st_size for p in directory.glob("catalogue-*.json") if p.stat().st_size > 1000)

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -150,14 +149,14 @@ def test_missing_and_directory_ratings(cli, tmp_path: Path) -> None:
 def test_permission_denied(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     """Root ignores file modes, so the refusal is simulated here (a real one runs as 'nobody' below)."""
     target = {"catalogue": CAT, "scope": SCOPE, "csv": LONG_CSV}[kind]
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self: Path) -> bytes:
-        if self == target:
+    def denied(path: object, *args: object, **kwargs: object) -> int:
+        if path == target:
             raise PermissionError(errno.EACCES, "Permission denied")
-        return real(self)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     monkeypatch.setenv("STRATEGEASE_NO_CACHE", "1")
     if kind == "csv":
         result = cli("import-links", LONG_CSV, "-o", tmp_path / "l.yaml", *IMPORT, "--base", IMPORT_BASE)
@@ -508,60 +507,59 @@ def test_interrupt_is_not_swallowed_by_broad_handlers(cli, tmp_path: Path, monke
         signal.raise_signal(signal.SIGINT)
         return ""
 
-    monkeypatch.setattr(jinja2.Template, "render", interrupted)
+    monkeypatch.setattr(jinja2.Template, "generate", interrupted)
     result = cli("report", SCOPE, "--base", CAT, "-o", tmp_path / "r.md", "--template", template)
     assert (result.code, result.err) == (130, "error: interrupted\n")
 
 
-def _sigint_while_reading(args: list[str], fifo: Path, feed: bytes, delay: float) -> subprocess.CompletedProcess[str]:
-    """Start strategease reading FIFO; once it is reading, feed it and send SIGINT after DELAY."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by process PID (Linux /proc), robust to a busy machine unlike wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sigint_while_busy(args: list[str], after_cpu: float) -> subprocess.CompletedProcess[str]:
+    """Start strategease and send SIGINT once it has used AFTER_CPU seconds of CPU (well past start-up,
+    when its handler is installed: the command is then reading, parsing or computing)."""
     env = {**os.environ, "NO_COLOR": "1", "STRATEGEASE_NO_CACHE": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "strategease", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
-    opened = threading.Event()
-
-    def writer() -> None:
-        with open(fifo, "wb") as pipe:  # returns once the command has opened the FIFO to read it
-            opened.set()
-            pipe.write(feed)
-
-    thread = threading.Thread(target=writer, daemon=True)
-    thread.start()
-    assert opened.wait(30), "the command never opened its input"
-    thread.join(30)
-    time.sleep(delay)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and _cpu_seconds(proc.pid) < after_cpu:
+        assert time.monotonic() < deadline, "the command never got busy"
+        time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_ctrl_c_in_a_subprocess(tmp_path: Path) -> None:
-    """SIGINT to a real process, while it waits for input and while it parses a large catalogue."""
-    fifo = tmp_path / "input.yaml"
-    out = tmp_path / "report.md"
-    out.write_bytes(b"old report\n")
-    os.mkfifo(fifo)
-    # 1. blocked reading its scope (the signal arrives while it waits): report over an existing file
+    """SIGINT to a real process while it waits for input, parses a large catalogue, computes."""
+    # 1. waiting for input: init --interactive reading its answers from a pipe that stays silent
     env = {**os.environ, "NO_COLOR": "1", "STRATEGEASE_NO_CACHE": "1"}
-    waiting = subprocess.Popen([sys.executable, "-m", "strategease", "report", str(fifo), "--base", str(CAT),
-                                "-o", str(out), "--force"], stderr=subprocess.PIPE, text=True, env=env)
-    with open(fifo, "wb"):  # returns once the command is reading the scope
-        waiting.send_signal(signal.SIGINT)
-        _, err = waiting.communicate(timeout=60)
-    assert (waiting.returncode, err) == (130, "error: interrupted\n")
-    assert out.read_bytes() == b"old report\n" and sorted(p.name for p in tmp_path.iterdir()) == [
-        "input.yaml", "report.md"]
+    out = tmp_path / "scope.yaml"
+    waiting = subprocess.Popen([sys.executable, "-m", "strategease", "init", str(out), "--interactive"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    assert waiting.stderr is not None
+    waiting.stderr.read(1)  # it has started asking its questions (on stderr)
+    time.sleep(0.5)
+    waiting.send_signal(signal.SIGINT)
+    _, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 130 and err.endswith("error: interrupted\n"), err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
     # 2. busy parsing a large catalogue (several seconds of work): validate
-    entries = "".join(f"  - {{id: s{i}, citation: Source number {i}, kind: curated}}\n" for i in range(60_000))
-    result = _sigint_while_reading(["validate", str(fifo)], fifo, f"sources:\n{entries}".encode(), 0.3)
+    big = tmp_path / "big.yaml"
+    entries = "".join(f"  - {{id: s{i}, citation: Source number {i}, kind: curated}}\n" for i in range(120_000))
+    big.write_text(f"sources:\n{entries}")
+    result = _sigint_while_busy(["validate", str(big)], 1.0)
     assert (result.returncode, result.stderr) == (130, "error: interrupted\n"), result.stderr[-2000:]
     # 3. busy in a long computation: select --stability 100000 (tens of seconds), at a random moment
     import random
 
-    delay = random.Random().uniform(0.2, 1.5)
-    result = _sigint_while_reading(["select", str(fifo), "--stability", "100000", "--format", "json"], fifo,
-                                   (ROOT / "examples" / "delirium-scope.yaml").read_bytes(), delay)
+    result = _sigint_while_busy(["select", str(ROOT / "examples" / "delirium-scope.yaml"), "--stability", "100000",
+                                 "--format", "json"], random.Random().uniform(1.0, 2.5))
     assert (result.returncode, result.stderr, result.stdout) == (130, "error: interrupted\n", ""), result.stderr
 
 

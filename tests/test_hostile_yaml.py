@@ -101,10 +101,16 @@ def test_unreadable_file(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     target = tmp_path / "secret.yaml"
     target.write_text(MINIMAL)
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    import os
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root ignores chmod, so simulate it
+    real = os.open
+
+    def denied(path: object, *args: object, **kwargs: object) -> int:
+        if path == target:
+            raise PermissionError(13, "Permission denied")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)  # root ignores chmod, so simulate it
     result = cli("validate", target)
     assert result.code == 2
     assert "permission denied" in result.err

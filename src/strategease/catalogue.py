@@ -281,11 +281,10 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     if use_cache:
         from strategease import cache
 
-        key = cache.cache_key([(index, f"{Path.cwd()}|{path}", file.sha256) for index, path, file in files],
-                              _cached_shape())
-        hit = cache.load(key)
-        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], Catalogue):
-            return hit  # type: ignore[return-value]
+        key = cache.cache_key([(index, str(path), file.sha256) for index, path, file in files], _cached_shape())
+        hit = _from_cache(key)
+        if hit is not None:
+            return hit
     raws = [_Raw(str(path), parse_yaml(file.text, str(path)), file.sha256, index) for index, path, file in files]
     del files  # only the parsed documents are needed from here on
     report = Report(files=[raw.path for raw in raws])
@@ -312,10 +311,31 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     if cat.retired:
         report.counts["retired"] = len(cat.retired)
     if use_cache and not report.errors:
-        from strategease import cache
-
-        cache.store(key, (cat, report))
+        _to_cache(key, cat, report)
     return cat, report
+
+
+def _from_cache(key: str) -> tuple[Catalogue, Report] | None:
+    """The cached catalogue for KEY, if there is a sound entry (see :mod:`strategease.cache`)."""
+    from strategease import cache, cache_codec
+
+    payload = cache.load(key)
+    if payload is None:
+        return None
+    try:
+        return cache_codec.decode(payload, key)
+    except cache_codec.DecodeError:
+        return None
+
+
+def _to_cache(key: str, cat: Catalogue, report: Report) -> None:
+    from strategease import cache, cache_codec
+
+    try:
+        payload = cache_codec.encode(key, cat, report)
+    except (TypeError, ValueError, RecursionError):
+        return  # a shape the format does not know: run uncached rather than store a partial entry
+    cache.store(key, payload)
 
 
 def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: Report) -> None:

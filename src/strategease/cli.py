@@ -11,6 +11,7 @@ to overwrite); 3 internal error (a bug); 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from strategease import __version__
 from strategease.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_USAGE,
     MAX_PRINTED,
     ManyErrors,
     StrategeaseError,
@@ -162,6 +164,44 @@ def _interrupted() -> int:
     return EXIT_INTERRUPTED
 
 
+def _click_saw_broken_pipe() -> bool:
+    """Whether Click met EPIPE on stdout: it then wraps stdout in its PacifyFlushWrapper and exits 1
+    (Typer vendors Click, so the wrapper is recognised by name)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
+
+
+def _say(text: str) -> None:
+    """Write TEXT to stderr if it can be written at all (stderr may be closed or a full device)."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _os_failure(exc: OSError) -> int:
+    """One line for an OS error that reached the boundary: the file it names, or standard output."""
+    import errno
+    import os
+
+    from strategease.inputs import os_error
+
+    if exc.filename is not None:
+        _say(f"error: {os_error(exc, exc.filename, action='cannot use the file')}\n")
+        return EXIT_USAGE
+    reason = {errno.EPIPE: "broken pipe (the reader closed it)", errno.ENOSPC: "no space left on the device",
+              errno.EBADF: "bad file descriptor (is it closed?)", errno.EIO: "input/output error"}.get(
+        exc.errno or 0, (exc.strerror or type(exc).__name__).lower())
+    _say(f"error: standard output: cannot write: {reason}\n")
+    # Whatever is still buffered for stdout cannot be written either: drop it, so that the
+    # interpreter's own flush at exit does not print a second, raw error.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_USAGE
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI with the error boundary; return the exit code (used by tests and ``main``).
 
@@ -180,7 +220,17 @@ def run(argv: list[str] | None = None) -> int:
         previous = None
     try:
         with guarded_streams():  # what any command prints reaches the terminal escaped (safetext)
-            app(args=args, prog_name="strategease")
+            try:
+                app(args=args, prog_name="strategease")
+            except SystemExit:
+                if _click_saw_broken_pipe():  # seen here, before guarded_streams puts the streams back
+                    import errno
+
+                    raise BrokenPipeError(errno.EPIPE, "Broken pipe") from None
+                raise
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()  # inside the boundary: a full disk or a closed pipe is reported here
     except SystemExit as exc:
         code = exc.code
         if code == EXIT_INTERRUPTED:  # Typer turns a KeyboardInterrupt into a silent exit 130
@@ -195,8 +245,15 @@ def run(argv: list[str] | None = None) -> int:
             raise
         _print_error(exc)
         return exc.exit_code
-    except BrokenPipeError:
-        return 0
+    except OSError as exc:  # the OS refused something no file name explains: often stdout (EPIPE, ENOSPC, EBADF)
+        if debug:
+            raise
+        return _os_failure(exc)
+    except MemoryError:
+        if debug:
+            raise
+        _say("error: out of memory (the input is too large for this machine, or memory is limited)\n")
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the boundary: never show a raw traceback to users
         if debug:
             raise
@@ -221,9 +278,48 @@ def main() -> None:
     import os
 
     gc.disable()
+    _guard_closed_streams()
     # Pydantic would scan every installed package's entry points for plugins when it builds our first
     # validator (~7 ms a run); the CLI uses none. A value set by the user is respected.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     code = run()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        code = code or EXIT_USAGE
     sys.exit(code)
+
+
+class _ClosedStream:
+    """Stands in for a standard stream that was closed when the process started (``>&-``): writing
+    to it is an EBADF error, reported by the boundary as one line, instead of a crash on None."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: object) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+
+def _guard_closed_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("<stdout>")  # type: ignore[assignment]
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream("<stderr>")  # type: ignore[assignment]

@@ -73,8 +73,8 @@ def report_cmd(
     from strategease.cli_options import load_valid
     from strategease.cli_select import load_team_ratings, progress_bar
     from strategease.errors import UsageError
-    from strategease.outputs import write_atomic
-    from strategease.render_report import FORMATS, RenderOptions, infer_format, render
+    from strategease.outputs import is_stdout, write_atomic
+    from strategease.render_report import FORMATS, RenderOptions, check_extension, infer_format, render
     from strategease.report import build_report, parse_source_date_epoch, report_date
     from strategease.scope import load_scope
     from strategease.scoring import select
@@ -83,6 +83,7 @@ def report_cmd(
     if chosen is None:
         raise UsageError(f"cannot tell the report format from the file name '{output.name}'",
                          hint="pass --format " + "|".join(FORMATS) + " or use .md, .html, .docx or .json")
+    check_extension(output, chosen)
     epoch = parse_source_date_epoch(os.environ.get("SOURCE_DATE_EPOCH"))
     options = RenderOptions(template=template, source_date_epoch=epoch)
     if template is not None and chosen not in ("markdown", "html"):
@@ -97,4 +98,5 @@ def report_cmd(
     doc = build_report(result, cat, date=report_date(epoch))
     data = render(chosen, doc, result, options)
     write_atomic(output, data, force=force)
-    typer.echo(one_line(f"wrote {output} ({chosen}, {len(data)} bytes)"), err=True)
+    if not is_stdout(output):
+        typer.echo(one_line(f"wrote {output} ({chosen}, {len(data)} bytes)"), err=True)

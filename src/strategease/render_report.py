@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from strategease.effects import EFFECTS_CAVEAT_LOWER
 from strategease.errors import UsageError
 from strategease.report import APEASE_CRITERIA, SECTION_TITLES, TO_DECIDE, ReportDoc, join_names, num
-from strategease.result import SelectionResult
+from strategease.result import OPTIONAL_SECTIONS, SelectionResult
 
 if TYPE_CHECKING:
     import jinja2
@@ -55,6 +55,33 @@ class RenderOptions:
 def infer_format(path: Path) -> str | None:
     """The output format implied by PATH's extension, or None when it implies none."""
     return EXTENSIONS.get(path.suffix.lower())
+
+
+OTHER_FORMATS = frozenset({".pdf", ".doc", ".odt", ".rtf", ".txt", ".csv", ".tsv", ".xls", ".xlsx", ".ods", ".ppt",
+                           ".pptx", ".odp", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip", ".yaml", ".yml", ".xml",
+                           ".tex", ".epub"})
+"""Extensions of well-known formats no report is written in: naming the output so contradicts --format."""
+
+
+def check_extension(path: Path, fmt: str) -> None:
+    """Refuse an output name whose extension says another format (``-o plan.pdf --format html``,
+    ``-o plan.json --format markdown``); no extension or one of no known format (``.out``),
+    standard output (``-``), and ``.txt`` for Markdown are fine. A Word document is not streamed
+    to standard output."""
+    from strategease.outputs import is_stdout
+
+    if is_stdout(path):
+        if fmt == "docx":
+            raise UsageError("a Word document cannot be streamed to standard output", path=str(path),
+                             hint="give a file name ending in .docx")
+        return
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS and suffix not in OTHER_FORMATS or EXTENSIONS.get(suffix) == fmt \
+            or (fmt == "markdown" and suffix == ".txt"):
+        return
+    wanted = ", ".join(ext for ext, name in EXTENSIONS.items() if name == fmt)
+    raise UsageError(f"the extension '{path.suffix}' does not match --format {fmt}", path=str(path),
+                     hint=f"name the file with {wanted}, or choose the --format its extension says")
 
 
 # --------------------------------------------------------------------------- text safety
@@ -133,18 +160,19 @@ def _percent(value: float) -> str:
 
 def _environment(fmt: str, custom: Path | None) -> jinja2.Environment:
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from strategease.template_sandbox import DirectoryLoader, ReportEnvironment
 
     shipped = jinja2.PackageLoader("strategease", "templates")
     loader: jinja2.BaseLoader = shipped
     if custom is not None:
         loader = jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader(str(custom.parent)),
+            DirectoryLoader(custom.parent, custom.name),
             shipped,
             jinja2.PrefixLoader({"strategease": shipped}),
         ])
     html = fmt == "html"
-    env = ImmutableSandboxedEnvironment(
+    env = ReportEnvironment(
         loader=loader,
         autoescape=html,
         undefined=jinja2.StrictUndefined,
@@ -188,26 +216,28 @@ def _template_error(exc: BaseException, custom: Path) -> UsageError:
 def _render_template(fmt: str, doc: ReportDoc, result: SelectionResult, options: RenderOptions) -> bytes:
     import jinja2
 
+    from strategease.template_sandbox import TemplateBudget, plain, read_template, render
+
     custom = options.template
     if custom is not None:
-        if not custom.is_file():
-            raise UsageError("template file not found", path=str(custom), hint="check the --template path")
-        try:
-            custom.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read template: {exc}", path=str(custom)) from None
+        read_template(custom)  # a missing, unreadable, oversized or non-regular file: one line, exit 2
     env = _environment(fmt, custom)
-    context: dict[str, Any] = {
-        "report": doc,
-        "selection": result,
+    selection = plain(result)
+    for key in OPTIONAL_SECTIONS:  # absent sections are null in templates, as on the model
+        selection.setdefault(key, None)
+    context: dict[str, Any] = {  # data only: no model, class or method is reachable from a template
+        "report": plain(doc),
+        "selection": selection,
         "titles": dict(SECTION_TITLES),
-        "to_decide": TO_DECIDE,
-        "effects_caveat": EFFECTS_CAVEAT_LOWER,
+        "to_decide": plain(TO_DECIDE),
+        "effects_caveat": plain(EFFECTS_CAVEAT_LOWER),
         "csp": CSP,
     }
     name = custom.name if custom is not None else SHIPPED_TEMPLATES[fmt]
     try:
-        text = env.get_template(name).render(context)
+        text = render(env.get_template(name), context)
+    except TemplateBudget:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure inside a consultant's template is a usage error
         if custom is None:
             raise

@@ -276,27 +276,15 @@ def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: 
     """Read a UTF-8 text file (BOM allowed) with friendly errors for the usual I/O problems; also
     return the SHA-256 of its bytes as read (what ``sha256sum`` prints, a BOM included).
 
-    Shared by YAML and CSV readers; KIND names the expected text, the notes and hints adapt the
+    The file is read by :func:`strategease.inputs.read_bytes`: a regular file only, never more
+    than the byte budget (``MAX_BYTES`` unless ``max_bytes`` is given). Shared by YAML and CSV
+    readers; KIND names the expected text, the notes and hints adapt the
     messages (e.g. a spreadsheet's UTF-16 or binary export instead of CSV).
     """
+    from strategease.inputs import read_bytes
+
     display = str(path)
-    limit = MAX_BYTES if max_bytes is None else max_bytes
-    try:
-        if path.is_dir():
-            raise UsageError(f"is a directory, expected a {what}", path=display)
-        size = path.stat().st_size
-        if size > limit:
-            raise UsageError(f"file is {size} bytes, over the {limit}-byte limit", path=display,
-                             hint="split it into smaller files")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{what} not found", path=display, hint="check the path") from None
-    except PermissionError:
-        raise UsageError("permission denied", path=display, hint="check the file's permissions") from None
-    except IsADirectoryError:
-        raise UsageError(f"is a directory, expected a {what}", path=display) from None
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", path=display) from None
+    data = read_bytes(path, what=what, limit=MAX_BYTES if max_bytes is None else max_bytes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UsageError(f"is UTF-16 text{utf16_note}, expected UTF-8", path=display, hint=save_hint)
     if b"\x00" in data[:8192]:
