@@ -36,7 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "select": ("strategease.cli_select:select_cmd", "Rank strategies for a scope, explain scores, suggest a bundle."),
     "init": ("strategease.cli_select:init_cmd", "Write an example scope, or your own with --interactive."),
     "compare": ("strategease.cli_compare:compare_cmd", "Compare two scenarios: who rises, falls, enters, leaves."),
-    "report": ("strategease.cli_report:report_cmd", "Write a client report: Markdown, HTML, Word or JSON."),
+    "report": ("strategease.cli_report:report_cmd",
+               "Write a client report: Markdown, HTML, PDF, Word, a workbook or JSON."),
+    "ratings-sheet": ("strategease.cli_report:ratings_sheet_cmd",
+                      "Write a workshop sheet (.xlsx or .csv) to rate the scope's determinants."),
     "import-links": ("strategease.cli_evidence:import_links", "Turn a CSV table of links into a catalogue layer."),
     "diff": ("strategease.cli_evidence:diff", "Compare two catalogues, and what changes for a scope."),
 }
