@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from strategease.report import SECTION_TITLES, ReportDoc, build_report
 from strategease.result import SelectionResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
 CATALOGUE = GOLDEN / "catalogue.yaml"
 SCOPE = GOLDEN / "scope.yaml"
-DELIRIUM = ROOT / "examples" / "delirium-scope.yaml"
+DELIRIUM = Path(__file__).resolve().parent.parent / "examples" / "delirium-scope.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -387,7 +386,8 @@ def test_ratings_sheet_csv_round_trip_and_refusals(cli, tmp_path: Path) -> None:
     sheet = tmp_path / "sheet.csv"
     assert cli("ratings-sheet", SCOPE, "--base", CATALOGUE, "-o", sheet).code == 0
     lines = sheet.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "rater,role,organisation,determinant,determinant name,kind,scope note,importance,changeability,note"
+    assert lines[0] == ("rater,role,organisation,determinant,determinant name,kind,scope note,importance,"
+                        "changeability,note")
     assert len(lines) == 4 and lines[1].startswith("R1,,,tdf.knowledge,Knowledge,barrier,")
     filled = [lines[0]] + [_fill_csv(line) for line in lines[1:]]
     sheet.write_text("\n".join(filled) + "\n", encoding="utf-8")

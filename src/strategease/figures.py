@@ -107,7 +107,7 @@ def to_svg(scene: Scene, element_id: str) -> str:
                      f'fill="{item.fill}"')
             attrs += f' stroke="{item.stroke}" stroke-width="{_n(item.width)}"' if item.stroke else ""
             attrs += ' stroke-dasharray="4 3"' if item.dash else ""
-            tip = f"<title>{escape(item.title)}</title>" if item.title else ""
+            tip = f"<title>{escape(_clean(item.title))}</title>" if item.title else ""
             parts.append(f"<rect {attrs}>{tip}</rect>" if tip else f"<rect {attrs}/>")
         elif isinstance(item, Line):
             attrs = (f'x1="{_n(item.x1)}" y1="{_n(item.y1)}" x2="{_n(item.x2)}" y2="{_n(item.y2)}" '
@@ -120,9 +120,16 @@ def to_svg(scene: Scene, element_id: str) -> str:
             attrs += f' text-anchor="{item.anchor}"' if item.anchor != "start" else ""
             attrs += ' font-weight="bold"' if item.bold else ""
             attrs += f' transform="rotate({_n(item.rotate)} {_n(item.x)} {_n(item.y)})"' if item.rotate else ""
-            parts.append(f"<text {attrs}>{escape(item.text)}</text>")
+            parts.append(f"<text {attrs}>{escape(_clean(item.text))}</text>")
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _clean(text: str) -> str:
+    """Text a figure can hold: no characters XML forbids (controls, lone surrogates), no line breaks."""
+    from strategease.render_report import strip_xml_invalid
+
+    return " ".join(strip_xml_invalid(text).split())
 
 
 def _n(value: float) -> str:
@@ -138,7 +145,7 @@ def _font(size: int, bold: bool):  # type: ignore[no-untyped-def]
 
     for name in (("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), ("Arial Bold.ttf" if bold else "Arial.ttf")):
         try:
-            return ImageFont.truetype(name, size)
+            return ImageFont.truetype(name, size, layout_engine=ImageFont.Layout.BASIC)
         except OSError:
             continue
     return ImageFont.load_default(size)
@@ -161,7 +168,8 @@ def to_png(scene: Scene, scale: float = 2.0) -> bytes:
                 width = max(1, s(item.width))
                 if item.dash:
                     x1, y1, x2, y2 = box
-                    for a, b in (((x1, y1), (x2, y1)), ((x2, y1), (x2, y2)), ((x2, y2), (x1, y2)), ((x1, y2), (x1, y1))):
+                    corners = [(x1, y1), (x2, y1), (x2, y2), (x1, y2)]
+                    for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
                         _dashed(draw, a, b, item.stroke, width, s(4), s(3))
                 else:
                     draw.rectangle(box, outline=item.stroke, width=width)
@@ -176,13 +184,14 @@ def to_png(scene: Scene, scale: float = 2.0) -> bytes:
                 _arrow_head(draw, a, b, item.stroke, s(7))
         else:
             font = _font(max(6, s(item.size)), item.bold)
+            text = _clean(item.text)
             anchor = {"start": "ls", "middle": "ms", "end": "rs"}[item.anchor]
             if not item.rotate:
-                draw.text((s(item.x), s(item.y)), item.text, fill=item.fill, font=font, anchor=anchor)
+                draw.text((s(item.x), s(item.y)), text, fill=item.fill, font=font, anchor=anchor)
                 continue
-            left, top, right, bottom = draw.textbbox((0, 0), item.text, font=font, anchor="ls")
-            label = Image.new("RGBA", (right - left + 4, bottom - top + 4), (255, 255, 255, 0))
-            ImageDraw.Draw(label).text((2 - left, 2 - top), item.text, fill=item.fill, font=font, anchor="ls")
+            left, top, right, bottom = draw.textbbox((0, 0), text, font=font, anchor="ls")
+            label = Image.new("RGBA", (int(right - left) + 4, int(bottom - top) + 4), (255, 255, 255, 0))
+            ImageDraw.Draw(label).text((2 - left, 2 - top), text, fill=item.fill, font=font, anchor="ls")
             turned = label.rotate(-item.rotate, expand=True, resample=Image.Resampling.BICUBIC)
             # the text's start (its baseline's left end) sits at (x, y); for an upward slant that is the
             # bottom-left corner of the rotated label
@@ -239,7 +248,8 @@ def matrix_scene(m: Matrix) -> Scene | None:
         return None
     cell, left, top = 26, 290, 215
     grid_w, grid_h = cell * len(m.columns), cell * len(m.rows)
-    scene = Scene(left + max(grid_w + 170, 330), top + grid_h + 60, "Contribution of each determinant to each strategy's score")
+    scene = Scene(left + max(grid_w + 170, 330), top + grid_h + 60,
+                  "Contribution of each determinant to each strategy's score")
     items = scene.items
     for i, col in enumerate(m.columns):
         x = left + cell * i + cell / 2
@@ -278,11 +288,11 @@ def logic_model_scene(lm: LogicModel) -> Scene | None:
     laid: list[list[tuple[str, float, float, list[str], str | None]]] = []  # id, y, h, lines, kind
     heights = []
     for _, nodes in columns:
-        col = []
+        col: list[tuple[str, float, float, list[str], str | None]] = []
         y = 0.0
         for node in nodes:
             lines = wrap(node.label, size, COLUMN_W - 2 * PAD)
-            h = len(lines) * LINE_H + 2 * PAD
+            h = float(len(lines) * LINE_H + 2 * PAD)
             col.append((node.id, y, h, lines, node.kind))
             y += h + NODE_GAP
         laid.append(col)

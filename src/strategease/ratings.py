@@ -211,8 +211,10 @@ def parse_ratings(table: Table, cat: Catalogue) -> list[RatingRow]:
     if errors:
         raise one_or_many(errors)
     if not rows:
-        raise one_or_many([table.error(Cell("", 1, 1), "the ratings file has a header but no ratings",
-                                       "add one row per rater and determinant")])
+        message, hint = "the ratings file has a header but no ratings", "add one row per rater and determinant"
+        problem = (table.error(Cell("", 1, 1), message, hint) if getattr(table, "sheet", None)
+                   else InputInvalid(message, path=table.path, line=1, hint=hint))
+        raise one_or_many([problem])
     return rows
 
 

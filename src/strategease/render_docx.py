@@ -19,6 +19,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from strategease.render_report import strip_xml_invalid as t
 from strategease.report import (
     BRIEF_SECTIONS,
     PART_BREAKS,
@@ -87,14 +88,14 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
     from docx.shared import Pt, Twips
 
     from strategease import figures
-    from strategease.render_report import FIXED_EPOCH, deterministic_zip, strip_xml_invalid
+    from strategease.render_report import FIXED_EPOCH, deterministic_zip
 
     word = docx.Document()
-    t = strip_xml_invalid
     brief = options.brief
     width_mm, height_mm, margin_mm = PAPERS[options.paper]
     section = word.sections[0]
-    section.page_width, section.page_height = Twips(round(width_mm * TWIPS_PER_MM)), Twips(round(height_mm * TWIPS_PER_MM))
+    section.page_width = Twips(round(width_mm * TWIPS_PER_MM))
+    section.page_height = Twips(round(height_mm * TWIPS_PER_MM))
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Twips(round(margin_mm * TWIPS_PER_MM)))
     text_twips = round((width_mm - 2 * margin_mm) * TWIPS_PER_MM)
@@ -170,7 +171,7 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
     heading("summary")
     for text in (doc.summary.change, doc.summary.determinants, doc.summary.bundle):
         para(text)
-    word.add_heading("Proposed bundle", level=2)
+    word.add_heading(t("Proposed bundle"), level=2)
     if doc.bundle and doc.bundle.strategies:
         para(f"{len(doc.bundle.strategies)} strategies reach {num(doc.bundle.covered_percent)}% of the "
              f"determinant weight ({num(doc.bundle.covered_weight)} of {num(doc.bundle.total_weight)}).")
@@ -184,7 +185,7 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
     if brief:
         _brief_rest(doc, heading, para, table, word)
     else:
-        _contents(word, qn, OxmlElement, t)
+        _contents(word, qn, OxmlElement)
         _full_rest(doc, heading, para, table, picture, word, figures)
 
     p = doc.provenance
@@ -219,7 +220,7 @@ def _brief_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, word: Any) 
                                                            for d in dets])
     if doc.team is not None and doc.team.disagreements:
         para(f"The team disagreed about {join_names(doc.team.disagreements)}: discuss before relying on the weights.")
-    word.add_heading("Next steps", level=2)
+    word.add_heading(t("Next steps"), level=2)
     for text in ("Specify each bundle strategy with the people who will deliver it: who, what, with whom, when, how "
                  "often, which implementation outcome it should move, and why (Proctor et al. 2013).",
                  "Check the bundle against affordability, practicability, effectiveness, acceptability, "
@@ -238,7 +239,7 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
     table(["", ""], [[r.label, r.value] for r in doc.scope.change]
           + [["Levels", ", ".join(doc.scope.levels) or "not given"]], header_row=False)
     if doc.partners is not None:
-        word.add_heading("Who is at the table", level=2)
+        word.add_heading(t("Who is at the table"), level=2)
         if doc.partners.partners:
             table(["Partner", "Type", "Role", "Involvement"],
                   [[p.name, p.type, p.role, p.involvement] for p in doc.partners.partners])
@@ -256,11 +257,11 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
     para("Weight = importance × changeability as rated "
          + ("by the team (see the team ratings below)" if doc.team else "in the scope") + " (higher matters more).")
     for group in doc.determinant_groups:
-        word.add_heading(f"{group.family}: {join_names(group.frameworks)}", level=2)
+        word.add_heading(t(f"{group.family}: {join_names(group.frameworks)}"), level=2)
         table(["Determinant", "Kind", "Weight", "Notes"],
               [[d.name, d.kind, num(d.weight), _det_notes(d.note, d.found_via)] for d in group.determinants])
     if doc.team is not None:
-        word.add_heading("Team ratings and agreement", level=2)
+        word.add_heading(t("Team ratings and agreement"), level=2)
         para(f"The weights use the {doc.team.aggregate} of the ratings given by {join_names(doc.team.raters)}. "
              f"Importance and changeability are shown as {doc.team.aggregate} (lowest–highest).")
         table(["Determinant", "Raters", "Importance", "Changeability", "Agreement", "Who said what"],
@@ -278,7 +279,7 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
     else:
         para("No intervention functions were reached from the determinants in scope.")
     if doc.logic_model.rows:
-        word.add_heading("Logic model", level=2)
+        word.add_heading(t("Logic model"), level=2)
         picture(figures.logic_model_png(doc.logic_model), "Figure 1. Logic model. " + doc.logic_model.note)
 
     heading("strategies")
@@ -296,7 +297,7 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
         para("No strategy in the catalogue is linked to the determinants in scope.")
     if doc.stability is not None:
         st = doc.stability
-        word.add_heading("How stable is the ranking?", level=2)
+        word.add_heading(t("How stable is the ranking?"), level=2)
         para(f"The selection was repeated {st.runs} times with small changes to the weights and link strengths "
              f"(seed {st.seed}): {st.model}. A strategy in the top {st.top_k} or the bundle that stays there in "
              f"fewer than {st.threshold} of the runs is marked unstable.")
@@ -309,7 +310,7 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
     if not doc.specifications:
         para("There is no bundle to specify.")
     for spec in doc.specifications:
-        word.add_heading(f"{spec.code}. {spec.name}", level=2)
+        word.add_heading(t(f"{spec.code}. {spec.name}"), level=2)
         table(["Dimension", "Specification", "Status"],
               [[d.label, d.value if d.value else f"To decide: {d.prompt}", d.status] for d in spec.dimensions])
 
@@ -336,19 +337,19 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
 
     heading("sources")
     if doc.caveats.evidence:
-        word.add_heading("Evidence behind the links", level=2)
+        word.add_heading(t("Evidence behind the links"), level=2)
         table(["Kind of evidence", "Times used", "What it means"],
               [[e.kind, str(e.count), e.explanation] for e in doc.caveats.evidence])
     if doc.caveats.coverage or doc.caveats.warnings:
-        word.add_heading("Notes on the catalogue and this scope", level=2)
+        word.add_heading(t("Notes on the catalogue and this scope"), level=2)
         for text in [*doc.caveats.warnings, *doc.caveats.coverage]:
             para(text, style="List Bullet")
     if doc.sources:
-        word.add_heading("Sources", level=2)
+        word.add_heading(t("Sources"), level=2)
         table(["Key", "Citation", "Kind"],
               [[s.id, s.citation + (f" {s.url}" if s.url else ""), s.kind or ""] for s in doc.sources])
     p = doc.provenance
-    word.add_heading("Provenance", level=2)
+    word.add_heading(t("Provenance"), level=2)
     table(["", ""], [
         ["Catalogue", f"{p.catalogue_name} {p.catalogue_version}"],
         ["Catalogue content hash", p.catalogue_hash],
@@ -415,7 +416,7 @@ def _footer_page_numbers(section: Any, qn: Any, element: Any) -> None:
     _field_runs(footer, "NUMPAGES", "1", qn, element)
 
 
-def _contents(word: Any, qn: Any, element: Any, t: Any) -> None:
+def _contents(word: Any, qn: Any, element: Any) -> None:
     """A table of contents: a TOC field over headings 1–2, its cached result the section headings (Word
     refreshes it, with page numbers, when the document opens: see :func:`_update_fields_on_open`)."""
     title = word.add_paragraph(style="TOC Heading") if "TOC Heading" in [s.name for s in word.styles] else None
