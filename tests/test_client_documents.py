@@ -441,3 +441,62 @@ def test_every_section_has_a_number() -> None:
     from strategease.report import SECTION_NUMBERS
 
     assert list(SECTION_NUMBERS) == list(SECTION_TITLES)
+
+
+# --------------------------------------------------------------------------- the README's examples
+
+
+def _readme_commands(heading: str) -> list[list[str]]:
+    import shlex
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"## {heading}\n")
+    section = text[start:text.index("\n## ", start + 5)]
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", section, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.strip().startswith("strategease "):
+                commands.append(shlex.split(line)[1:])
+    return commands
+
+
+def test_readme_client_document_commands_run(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    commands = _readme_commands("Client documents")
+    assert [c[c.index("-o") + 1] for c in commands] == ["plan.html", "plan.docx", "plan.xlsx", "plan.pdf",
+                                                         "summary.pdf"]
+    try:
+        import weasyprint  # noqa: F401
+        has_pdf = True
+    except (ImportError, OSError):
+        has_pdf = False
+    for args in commands:
+        got = cli(*args)
+        output = args[args.index("-o") + 1]
+        if output.endswith(".pdf") and not has_pdf:
+            assert got.code == 2 and "strategease[pdf]" in got.err
+            continue
+        assert got.code == 0, f"{args}: {got.err}"
+        assert (tmp_path / output).stat().st_size > 0
+
+
+def test_readme_workshop_sheet_commands_run(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from openpyxl import load_workbook
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    make, use = _readme_commands("Workshop sheets")
+    assert make[0] == "ratings-sheet" and use[0] == "select" and "ratings.xlsx" in use
+    assert cli(*make).code == 0
+    wb = load_workbook(tmp_path / "ratings.xlsx")
+    for i, row in enumerate(wb["Ratings"].iter_rows(min_row=2)):
+        row[7].value, row[8].value = 1 + i % 5, 3
+    wb.save(tmp_path / "ratings.xlsx")
+    got = cli(*use, "--format", "json")
+    assert got.code == 0, got.err
+    assert [r["name"] for r in json.loads(got.out)["team_ratings"]["raters"]] == ["Ana", "Ben", "Chi"]
