@@ -19,6 +19,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from strategease.effects import EFFECTS_CAVEAT_LOWER
 from strategease.render_report import strip_xml_invalid as t
 from strategease.report import (
     BRIEF_SECTIONS,
@@ -313,6 +314,10 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
         word.add_heading(t(f"{spec.code}. {spec.name}"), level=2)
         table(["Dimension", "Specification", "Status"],
               [[d.label, d.value if d.value else f"To decide: {d.prompt}", d.status] for d in spec.dimensions])
+        if spec.effects:
+            para(f"Published effectiveness ({EFFECTS_CAVEAT_LOWER}):")
+            for line in spec.effects:
+                para(line, style="List Bullet")
 
     heading("apease")
     para("Complete with the client: for each strategy in the bundle, judge each criterion "
@@ -326,6 +331,11 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
     heading("caveats")
     for text in doc.caveats.points:
         para(text, style="List Bullet")
+    if doc.caveats.basis:
+        word.add_heading("What this scope rests on", level=2)
+        para(doc.caveats.basis_summary or "")
+        table(["Determinant", "Strongest evidence behind its links"],
+              [[b.determinant, b.basis] for b in doc.caveats.basis])
 
     heading("scores")
     if not doc.strategies:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from strategease.effects import EFFECTS_CAVEAT_LOWER
 from strategease.errors import UsageError
 from strategease.report import (
     APEASE_CRITERIA,
@@ -234,6 +235,7 @@ def _render_template(fmt: str, doc: ReportDoc, result: SelectionResult, options:
         "language": LANGUAGE,
         "figures": {"logic_model": Markup(logic_model_svg(doc.logic_model)) if fmt == "html" else ""},
         "to_decide": TO_DECIDE,
+        "effects_caveat": EFFECTS_CAVEAT_LOWER,
         "csp": CSP,
     }
     name = custom.name if custom is not None else SHIPPED_TEMPLATES[fmt]

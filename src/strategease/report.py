@@ -32,8 +32,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from strategease.effects import effect_lines
 from strategease.errors import UsageError
 from strategease.fmt import num
+from strategease.reach import BASIS_LABELS
 from strategease.result import Contribution, SelectionResult, StrategyOut
 
 if TYPE_CHECKING:
@@ -277,6 +279,7 @@ class Specification(_Out):
     name: str
     description: str | None
     dimensions: list[SpecDimension]
+    effects: list[str] = []  # published effectiveness (reviews), one line each; never part of the score
 
 
 class ApeaseCriterion(_Out):
@@ -296,8 +299,17 @@ class EvidenceCount(_Out):
     explanation: str
 
 
+class BasisRow(_Out):
+    """One scope determinant and the strongest kind of evidence behind any of its links to strategies."""
+
+    determinant: str
+    basis: str
+
+
 class CaveatSection(_Out):
     points: list[str]  # the client-facing caveats, in plain words (the body of the report)
+    basis_summary: str | None = None
+    basis: list[BasisRow] = []
     evidence: list[EvidenceCount]
     general: list[str]
     coverage: list[str]
@@ -853,7 +865,10 @@ def _specification(row: BundleRow, strategy: StrategyOut | None, result: Selecti
         values["justification"] = text + " The itemised score is in Appendix A."
     dims = [SpecDimension(key=key, label=label, status=PRE_FILLED if values[key] else TO_DECIDE,
                           value=values[key], prompt=prompts[key]) for key, label, _ in PROCTOR_DIMENSIONS]
-    return Specification(code=row.code, strategy=row.id, name=row.name, description=desc, dimensions=dims)
+    effects = effect_lines(e.model_dump(mode="json", exclude_none=True) for e in cat.strategies[row.id].effects) \
+        if cat is not None and row.id in cat.strategies else []
+    return Specification(code=row.code, strategy=row.id, name=row.name, description=desc, dimensions=dims,
+                         effects=effects)
 
 
 def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -> CaveatSection:
@@ -875,7 +890,11 @@ def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -
     if notes:
         points.append(f"Where the underlying evidence is incomplete or a determinant is reached only indirectly, "
                       f"this is recorded in Appendix B ({notes} note{'s' if notes != 1 else ''}).")
-    return CaveatSection(points=points, evidence=evidence, general=list(GENERAL_CAVEATS), coverage=coverage,
+    eb = result.evidence_basis
+    basis = [BasisRow(determinant=names(d), basis=BASIS_LABELS.get(b, b)) for d, b in eb.determinants.items()] \
+        if eb is not None else []
+    return CaveatSection(points=points, basis_summary=eb.summary if eb is not None else None, basis=basis,
+                         evidence=evidence, general=list(GENERAL_CAVEATS), coverage=coverage,
                          warnings=list(result.warnings), uncovered=uncovered)
 
 
