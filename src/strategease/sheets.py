@@ -107,11 +107,15 @@ def sheet_rows(scope: Scope, cat: Catalogue, raters: Sequence[str]) -> list[Shee
 
 
 def ratings_csv(rows: Sequence[SheetRow]) -> bytes:
+    """The workshop table as CSV; free text that a spreadsheet would run as a formula gets an apostrophe,
+    as in ``select --format csv``."""
+    from strategease.render_select import _text_cell as text
+
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RATING_COLUMNS)
     for r in rows:
-        writer.writerow([r.rater, "", "", r.determinant, r.name, r.kind, r.scope_note, "", "", ""])
+        writer.writerow([text(r.rater), "", "", r.determinant, text(r.name), r.kind, text(r.scope_note), "", "", ""])
     return out.getvalue().encode("utf-8")
 
 
