@@ -4,7 +4,9 @@
 Usage:  python scripts/build_strategies.py [REFERENCE_DIR] [--out PATH] [--check]
 
 REFERENCE_DIR defaults to <repo>/../shared/reference. Curated content (descriptions, levels, approach tags,
-function -> strategy rationales, partnering strategies and links) lives in scripts/curated_strategies.yaml.
+partnering strategies and links) lives in scripts/curated_strategies.yaml; the strategy model (targets, classes,
+graded function -> strategy links, direct TDF/COM-B links, published effects) in scripts/strategy_model.py with
+scripts/curated_strategy_model.yaml and scripts/curated_direct_links.yaml.
 Output is deterministic: same inputs, same bytes. Consistency problems found in the reference data are
 printed as "DISCREPANCY:" lines on stderr (they do not stop the build); broken invariants stop it.
 
@@ -23,6 +25,10 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cfir_partnering as cp  # noqa: E402  (CFIR evidence and partnering layer)
+import strategy_model as sm  # noqa: E402  (targets, classes, graded function links, direct TDF/COM-B links, effects)
+
 REPO = Path(__file__).resolve().parent.parent
 CURATED = Path(__file__).resolve().parent / "curated_strategies.yaml"
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
@@ -34,7 +40,7 @@ HEADER = (
 )
 
 # Ids defined in data/determinants.yaml (the other catalogue file) that this file may reference.
-EXTERNAL_SOURCES = {"strategease-curation", "pcori-network-deck", "khan-partnering"}
+EXTERNAL_SOURCES = {"strategease-curation", "pcori-network-deck", "khan-partnering", "va-partnering-column"}
 EXTERNAL_FRAMEWORKS = {"comb", "tdf", "cfir1", "cfir2", "partnering", "bcw"}
 BCW_FUNCTIONS = {f"bcw.{s}" for s in (
     "education", "persuasion", "incentivisation", "coercion", "training", "restriction",
@@ -42,7 +48,8 @@ BCW_FUNCTIONS = {f"bcw.{s}" for s in (
 PARTNERING = {f"partnering.{s}" for s in (
     "accountability", "management-complexity", "power-imbalance", "lack-of-collaborative-capacity",
     "sustainability", "culture-clash", "loss-of-autonomy", "coordination-fatigue", "trust",
-    "unclear-shared-goals", "missing-partners", "weak-communication", "no-shared-language")}
+    "unclear-shared-goals", "missing-partners", "weak-communication", "no-shared-language",
+    "mismatched-timelines")}
 
 GO_ZONE = {"I": "I", "II": "II", "III": "III", "IV": "IV"}
 W2019_URL = "https://implementationscience.biomedcentral.com/articles/10.1186/s13012-019-0892-4"
@@ -115,13 +122,17 @@ SOURCES = [
      "note": "Codes ten intervention components (educational meetings, reminders, audit and feedback, ...) to "
              "intervention functions for that review only. Used for orientation in curated function links; it is "
              "not a general ERIC-to-function mapping."},
-    {"id": "bunger2024", "codes": [], "kind": "secondary",
-     "citation": "Bunger AC, Chuang E, Ebersole C, et al. Collaboration strategies are implementation strategies "
-                 "(project spotlight). 2024.",
-     "note": "Known to this project only through The Center for Implementation bulletin that also carried the "
-             "partnering article in seed document 000, and the strategy names listed in the reference README "
-             "(contract for expertise, joint supervision, co-located staff). The original work was not read; "
-             "descriptions are this project's reading of the names."},
+    {"id": "bunger2024", "codes": ["B2024ABS", "B2024T2"], "kind": "primary",
+     "citation": "Bunger AC, Chuang E, Girth AM, Lancaster KE, Smith R, Phillips RJ, et al. Specifying cross-system "
+                 "collaboration strategies for implementation: a multi-site qualitative study with child welfare "
+                 "and behavioral health organizations. Implement Sci. 2024;19:13.",
+     "url": "https://implementationscience.biomedcentral.com/articles/10.1186/s13012-024-01335-1",
+     "note": "Seven cross-system collaboration strategies used to implement Ohio START, specified with an expert "
+             "panel. Read in part (abstract and part of Table 2): four strategies named (contract for expertise, "
+             "provide joint supervision, co-locate staff to staff the program; referral protocols to promote "
+             "service access), their actors (agency leaders incl. HR and procurement, supervisors), and for three "
+             "the mechanisms and determinants addressed. Strategies 5-7 were not read. Descriptions in this "
+             "catalogue are this project's own wording."},
 ]
 
 
@@ -409,25 +420,9 @@ class Build:
                 "evidence": "secondary-report", "source": src, "note": " ".join(note)})
             self.n_unspec_links += ok
 
-    def function_links(self) -> None:
-        for n, r in sorted(self.eric_by_num.items()):
-            funcs = self.cur["eric"][slug(r["name"])]["functions"]
-            if not 1 <= len(funcs) <= 3:
-                sys.exit(f"ERIC {n}: need 1-3 functions, got {len(funcs)}")
-            for f, why in funcs.items():
-                self.add_link({"from": f, "to": self.eric_id[n], "kind": "delivers", "evidence": "curated",
-                               "source": "strategease-curation", "rationale": " ".join(why.split())})
-        for x in self.cur["eric_extra"]:
-            for f, why in x.get("functions", {}).items():
-                self.add_link({"from": f, "to": f"eric.{x['slug']}", "kind": "delivers", "evidence": "curated",
-                               "source": "strategease-curation", "rationale": " ".join(why.split())})
-        for s in self.cur["collab"]:
-            funcs = s.get("functions", {}) or {}
-            if len(funcs) > 2:
-                sys.exit(f"collab {s['slug']}: at most 2 functions")
-            for f, why in funcs.items():
-                self.add_link({"from": f, "to": f"collab.{s['slug']}", "kind": "delivers", "evidence": "curated",
-                               "source": "strategease-curation", "rationale": " ".join(why.split())})
+    def function_links(self, strategy_ids: set[str]) -> None:
+        """Graded function -> strategy links, from scripts/curated_strategy_model.yaml."""
+        self.model.delivers(strategy_ids)
 
     def partnering_links(self) -> None:
         for challenge, items in self.cur["partnering_links"].items():
@@ -445,7 +440,6 @@ class Build:
         complete = ", ".join(self.complete_barriers)
         cl_known = sum(1 for r in self.cluster_rows if r["mean_importance"])
         pct_rows = self.n_pct_links
-        n_curated_fn = sum(1 for lk in self.links if lk["kind"] == "delivers")
         return [
             {"topic": "CFIR-ERIC endorsement percentages",
              "note": f"Percentages known for {len(self.complete_barriers) + len(self.partial_barriers)} of "
@@ -491,12 +485,6 @@ class Build:
                      f"{len(self.perry_new_confirmed)} confirmed new strategy is added without number, cluster or "
                      f"ratings; {len(self.perry_unverified)} further new strategies are unverified and not added.",
              "source": "perry2019"},
-            {"topic": "Function to strategy links",
-             "note": f"All {n_curated_fn} function -> strategy links are this project's curated judgement, each "
-                     "with a one-line rationale; no published mapping from ERIC strategies to intervention "
-                     "functions, COM-B or TDF was found. A Cochrane review's coding of ten intervention components "
-                     "was used for orientation only.",
-             "source": "strategease-curation"},
             {"topic": "Policy categories",
              "note": "The intervention function x policy category matrix (Behaviour Change Wheel) is not "
                      "available, so the catalogue has no policy-category links."},
@@ -514,11 +502,27 @@ class Build:
         ]
 
     def build(self) -> dict:
+        self.model = sm.StrategyModel(self)
         clusters = self.clusters()
-        strategies = self.eric() + self.collab()
+        strategies = self.eric() + self.collab() + cp.collab_extra(self)
+        strategy_ids = {s["id"] for s in strategies}
         self.cfir_links()
-        self.function_links()
+        cp.table5_links(self)
+        cp.upper_bound_links(self)
+        cp.relabel_unspecified(self)
+        self.extra_origin_ids = cp.det_ids(REPO)
+        cp.curated_cfir_links(self, self.extra_origin_ids)
+        self.function_links(strategy_ids)
         self.partnering_links()
+        cp.partnering_extra_links(self)
+        cp.annotate_eric(self, strategies)
+        cp.apply_aliases(self, strategies)
+        cp.apply_targets(self, strategies)
+        cp.count_cluster_sizes(clusters, strategies)
+        self.direct_origin_ids = self.model.direct_links(sm.det_ids(REPO), strategy_ids)
+        self.model.apply(strategies)
+        self.model.effects(strategies, self.eric_id)
+        self.model.check_delivers()
         frameworks = [
             {"id": "eric", "name": "Expert Recommendations for Implementing Change (ERIC)",
              "description": "A compilation of 73 named implementation strategies agreed by an expert panel, grouped "
@@ -540,13 +544,14 @@ class Build:
         for s in SOURCES:
             e = {k: s[k] for k in ("id", "citation", "url", "kind", "note") if s.get(k)}
             sources.append(e)
+        sources += self.model.sources()
         doc = {
             "catalogue": {
                 "name": "strategease shipped catalogue", "version": "2026.11.0",
                 "description": "Implementation strategies (the 73 ERIC strategies plus partnering and collaboration "
                                "strategies), their clusters, and the links that connect determinants and intervention "
                                "functions to them, each labelled with the kind of evidence behind it.",
-                "coverage": self.coverage(),
+                "coverage": cp.revise_coverage(self, self.coverage()) + self.model.coverage(),
             },
             "sources": sources,
             "frameworks": frameworks,
@@ -580,7 +585,7 @@ class Build:
         ids = [c["id"] for c in doc["clusters"]] + list(strategies)
         if len(ids) != len(set(ids)):
             errors.append("duplicate entity ids")
-        dets = set(self.cfir_ids.values()) | PARTNERING
+        dets = set(self.cfir_ids.values()) | PARTNERING | self.extra_origin_ids | self.direct_origin_ids
         targets = set()
         for lk in doc["links"]:
             for end in (lk["from"], lk["to"]):
