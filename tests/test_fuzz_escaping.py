@@ -75,11 +75,13 @@ class _Html(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: set[str] = set()
         self.attrs: set[str] = set()
+        self.links: set[str] = set()  # href values
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         self.attrs.update(name for name, _ in attrs)
+        self.links.update(value or "" for name, value in attrs if name == "href")
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
@@ -96,7 +98,9 @@ def assert_html_inert(data: bytes, baseline: _Html) -> _Html:
     shape = html_shape(data)
     assert shape.tags <= baseline.tags, f"new tags: {shape.tags - baseline.tags}"
     assert shape.attrs <= baseline.attrs, f"new attributes: {shape.attrs - baseline.attrs}"
-    assert not any(a.startswith("on") for a in shape.attrs) and not {"src", "href"} & shape.attrs
+    assert not any(a.startswith("on") for a in shape.attrs) and "src" not in shape.attrs
+    assert all(link.startswith("#") for link in shape.links)  # only the contents' links within the document
+    assert shape.links <= baseline.links
     assert b"<script" not in data.lower()
     return shape
 

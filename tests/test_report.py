@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from strategease.report import SECTION_TITLES, TO_DECIDE, ReportDoc, build_report
+from strategease.report import SECTION_NUMBERS, SECTION_TITLES, TO_DECIDE, ReportDoc, build_report, section_heading
 from strategease.result import SelectionResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
@@ -70,7 +70,7 @@ def _golden(name: str, actual: bytes) -> None:
 
 def test_sections_follow_the_issue_order(doc: ReportDoc) -> None:
     assert list(SECTION_TITLES) == ["summary", "scope", "determinants", "functions", "strategies",
-                                    "specifications", "apease", "caveats", "sources"]
+                                    "specifications", "apease", "caveats", "scores", "sources"]
     assert doc.summary.change and doc.summary.determinants and doc.summary.bundle
     assert [r.key for r in doc.scope.change] == ["actor", "action", "context", "target", "time"]
     assert [g.family for g in doc.determinant_groups] == ["COM-B / TDF", "CFIR", "Partnering"]
@@ -91,7 +91,9 @@ def test_specification_prefills_what_the_data_supports(doc: ReportDoc) -> None:
     assert list(dims) == ["actor", "action", "action_target", "temporality", "dose", "outcome", "justification"]
     assert dims["actor"].status == "pre-filled" and "Ward nurses" in (dims["actor"].value or "")
     assert dims["action_target"].value and "Knowledge" in dims["action_target"].value
-    assert dims["justification"].value and "Source: test-src" in dims["justification"].value
+    justification = dims["justification"].value or ""
+    assert justification.startswith("Chosen because it acts on Knowledge") and "Appendix A" in justification
+    assert "Source:" not in justification  # the machine breakdown lives in Appendix A, not in every table
     for key in ("action", "temporality", "dose", "outcome"):
         assert dims[key].status == TO_DECIDE and dims[key].value is None
     assert "Meetings that teach" in dims["action"].prompt  # the catalogue description as a starting point
@@ -172,7 +174,8 @@ def test_markdown_golden(doc: ReportDoc, result: SelectionResult) -> None:
     _golden("report.md", data)
     text = data.decode("utf-8")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert [h.split(".", 1)[0] for h in headings[:9]] == [f"## {i}" for i in range(1, 10)]  # the issue's order
+    numbered = [h.split(".", 1)[0] for h in headings if h != "## Contents"]
+    assert numbered == [f"## {n}" for n in SECTION_NUMBERS.values()]  # the issue's order, appendices last
     assert result.catalogue.content_hash in text  # reproducible: the catalogue hash is printed
 
 
@@ -182,7 +185,7 @@ def test_json_golden(doc: ReportDoc, result: SelectionResult) -> None:
     parsed = json.loads(data)
     assert list(parsed) == ["selection", "report"]
     assert parsed["selection"] == json.loads(result.model_dump_json())  # the same object as select
-    assert list(parsed["report"])[:3] == ["title", "summary", "scope"]
+    assert list(parsed["report"])[:4] == ["title", "cover", "summary", "scope"]
 
 
 # --------------------------------------------------------------------------- escaping
@@ -224,7 +227,7 @@ def test_markdown_is_inert_when_rendered(doc: ReportDoc, result: SelectionResult
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # a pipe in a name does not break its table row: every strategy row keeps its 4 cells
     rows = re.findall(r"<tr>\s*<td[^>]*>\d+</td>(.*?)</tr>", html, flags=re.S)
-    assert rows and all(r.count("<td") == 3 for r in rows)
+    assert rows and all(r.count("<td") == 4 for r in rows)
 
 
 class _Tags(HTMLParser):
@@ -248,13 +251,14 @@ def test_html_escapes_and_is_self_contained(doc: ReportDoc, result: SelectionRes
     parser.feed(html)
     assert "script" not in parser.tags and "img" not in parser.tags and "link" not in parser.tags
     assert not any(name.startswith("on") for name, _ in parser.attrs)
-    assert not any(name in ("src", "href") for name, _ in parser.attrs)
+    assert not any(name == "src" or (name == "href" and not (value or "").startswith("#"))
+                   for name, value in parser.attrs)  # only links within the document (the contents)
     text = "".join(parser.text)
     assert HOSTILE in text  # shown as text
     assert ("content", "default-src 'none'; style-src 'unsafe-inline'; img-src data:") in parser.attrs
     assert "<svg" in html and "@media print" in html
     for key in SECTION_TITLES:
-        assert f'<section id="{key}">' in html
+        assert f'<section id="{key}"' in html
 
 
 def test_docx_structure(doc: ReportDoc, result: SelectionResult) -> None:
@@ -263,12 +267,12 @@ def test_docx_structure(doc: ReportDoc, result: SelectionResult) -> None:
     data = _render("docx", doc, result)
     word = docx.Document(io.BytesIO(data))
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
-    assert headings == [f"{i}. {title}" for i, title in enumerate(SECTION_TITLES.values(), 1)]
+    assert headings == [section_heading(key) for key in SECTION_TITLES]
     assert word.paragraphs[0].style.name == "Title" and word.paragraphs[0].text == doc.title
     cells = {(t_i, r_i): [c.text for c in row.cells] for t_i, t in enumerate(word.tables)
              for r_i, row in enumerate(t.rows)}
     assert ["Actor (who)", "Ward nurses | night shift"] in cells.values()
-    assert ["2", HOSTILE, "0.16", "yes"] in cells.values()
+    assert ["2", HOSTILE, "0.16", "Available resources | *bold* [link](javascript:alert(1))", "yes"] in cells.values()
     assert any(row[0] == "Dose" and row[1].startswith("To decide:") and row[2] == TO_DECIDE
                for row in cells.values())
     assert any(row[0] == "Equity" and row[2:] == ["☐", "☐"] for row in cells.values())
@@ -465,4 +469,4 @@ def test_custom_template_missing_or_for_the_wrong_format(cli, tmp_path: Path) ->
     tpl = tmp_path / "t.j2"
     tpl.write_text("x")
     r = _report(cli, tmp_path / "r.docx", "--template", tpl)
-    assert r.code == 2 and "markdown and html" in r.err
+    assert r.code == 2 and "markdown, html and pdf" in r.err

@@ -43,10 +43,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("strategease.cli_catalogue:list_cmd", "List catalogue entries."),
     "show": ("strategease.cli_catalogue:show", "Show one entry with its links and their sources."),
     "search": ("strategease.cli_catalogue:search_cmd", "Search the catalogue by text."),
-    "select": ("strategease.cli_select:select_cmd", "Rank strategies for a scope, explain scores, suggest a bundle."),
+    "select": ("strategease.cli_select:select_cmd", "Rank a scope's strategies, explain scores, suggest a bundle."),
     "init": ("strategease.cli_select:init_cmd", "Write an example scope, or your own with --interactive."),
     "compare": ("strategease.cli_compare:compare_cmd", "Compare two scenarios: who rises, falls, enters, leaves."),
-    "report": ("strategease.cli_report:report_cmd", "Write a client report: Markdown, HTML, Word or JSON."),
+    "report": ("strategease.cli_report:report_cmd", "Write a report: Markdown, HTML, PDF, Word, Excel or JSON."),
+    "ratings-sheet": ("strategease.cli_report:ratings_sheet_cmd", "Write a workshop sheet to rate determinants."),
     "import-links": ("strategease.cli_evidence:import_links", "Turn a CSV table of links into a catalogue layer."),
     "diff": ("strategease.cli_evidence:diff", "Compare two catalogues, and what changes for a scope."),
 }

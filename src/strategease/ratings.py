@@ -1,7 +1,8 @@
 """Team ratings: several people rate the scope's determinants; their ratings become the weights.
 
-A ratings file is a CSV table (UTF-8; ``,``, ``;`` or tab separated), one row per rater and
-determinant::
+A ratings file is a CSV table (UTF-8; ``,``, ``;`` or tab separated) or an ``.xlsx`` workbook (its
+*Ratings* sheet, else its first; ``strategease ratings-sheet`` writes one to fill in), one row per
+rater and determinant::
 
     rater,role,organisation,determinant,importance,changeability
     Ana,ward sister,City Hospital,tdf.knowledge,4,3
@@ -10,7 +11,8 @@ determinant::
 Columns (header names ignore case, spaces and ``_``): ``rater``, ``determinant`` (an id, or a
 catalogue name when it names exactly one determinant), ``importance`` and ``changeability``
 (whole numbers 1–5; a blank cell means "no opinion" on that question) are required; ``role``,
-``organisation`` (or ``organization``) and ``note`` are optional.
+``organisation`` (or ``organization``) and ``note`` are optional; the workshop sheet's reference
+columns ``determinant name``, ``kind`` and ``scope note`` are ignored.
 
 Aggregation (:func:`aggregate`): per determinant and question, the **median** of the raters'
 values (``--aggregate mean`` for the mean) replaces the scope's rating, so the weight
@@ -30,7 +32,7 @@ one); a scope determinant nobody rated keeps the scope's own ratings, with a war
 Errors: an unreadable or malformed file (missing, not UTF-8, ragged rows, broken quoting) is a
 :class:`UsageError` (exit 2); content problems (missing or unknown columns, unknown
 determinants, values out of range, a rater rating the same determinant twice) are collected
-and raised together, each naming ``file:line:column`` (exit 1).
+and raised together, each naming ``file:line:column`` — ``file:sheet:cell`` in a workbook (exit 1).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ DECIMALS = 6
 
 REQUIRED = ("rater", "determinant", "importance", "changeability")
 OPTIONAL = ("role", "organisation", "note")
+REFERENCE = ("determinant name", "kind", "scope note")
+"""Columns of the workshop sheet (``strategease ratings-sheet``) that are there to read, not rated: ignored."""
 _ALIASES = {"organization": "organisation", "org": "organisation", "comment": "note", "notes": "note",
             "name": "rater", "determinant id": "determinant", "id": "determinant"}
 QUESTIONS = ("importance", "changeability")
@@ -86,6 +90,11 @@ class TeamRatings:
     path: str
     content_hash: str
     rows: tuple[RatingRow, ...]
+    sheet: str | None = None  # the workbook sheet the ratings came from (None for CSV)
+
+    def where(self, line: int) -> str:
+        """Where a row is: ``file:line``, or ``file:sheet:A<row>`` in a workbook."""
+        return f"{self.path}:{self.sheet}:A{line}" if self.sheet else f"{self.path}:{line}"
 
 
 # --------------------------------------------------------------------------- reading
@@ -102,6 +111,8 @@ def _columns(table: Table) -> tuple[dict[str, int], list[InputInvalid]]:
     known = (*REQUIRED, *OPTIONAL)
     for index, cell in enumerate(table.header):
         key = _column_key(cell.text)
+        if key in REFERENCE:
+            continue
         if key in found:
             errors.append(table.error(cell, f"column '{cell.text}' appears twice", "keep one"))
         elif key in known:
@@ -112,9 +123,9 @@ def _columns(table: Table) -> tuple[dict[str, int], list[InputInvalid]]:
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         first = table.header[0] if table.header else Cell("", 1, 1)
-        errors.append(InputInvalid(f"missing column(s): {', '.join(missing)}", path=table.path, line=first.line,
-                                   column=1, hint="the header needs rater, determinant, importance and "
-                                                  "changeability (role, organisation and note are optional)"))
+        errors.append(table.error(Cell(first.text, first.line, 1), f"missing column(s): {', '.join(missing)}",
+                                  "the header needs rater, determinant, importance and changeability (role, "
+                                  "organisation and note are optional)"))
     return found, errors
 
 
@@ -202,16 +213,27 @@ def parse_ratings(table: Table, cat: Catalogue) -> list[RatingRow]:
     if errors:
         raise one_or_many(errors)
     if not rows:
-        raise one_or_many([InputInvalid("the ratings file has a header but no ratings", path=table.path, line=1,
-                                  hint="add one row per rater and determinant")])
+        message, hint = "the ratings file has a header but no ratings", "add one row per rater and determinant"
+        problem = (table.error(Cell("", 1, 1), message, hint) if getattr(table, "sheet", None)
+                   else InputInvalid(message, path=table.path, line=1, hint=hint))
+        raise one_or_many([problem])
     return rows
 
 
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
 def load_ratings(path: Path, cat: Catalogue) -> TeamRatings:
-    """Read and check a ratings CSV (see the module docstring for the columns and the errors)."""
-    table = read_table(path)
+    """Read and check a ratings CSV, or the *Ratings* sheet of an ``.xlsx`` workbook (see the module
+    docstring for the columns and the errors; a workbook's errors name file:sheet:cell)."""
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        from strategease.sheets import read_xlsx_table
+
+        table = read_xlsx_table(path)
+    else:
+        table = read_table(path)
     rows = parse_ratings(table, cat)
-    return TeamRatings(str(path), table.sha256, tuple(rows))
+    return TeamRatings(str(path), table.sha256, tuple(rows), getattr(table, "sheet", None))
 
 
 # --------------------------------------------------------------------------- aggregating
@@ -312,7 +334,7 @@ def aggregate(ratings: TeamRatings, loaded: LoadedScope, cat: Catalogue,
                     for r in rows]))
     for det_id in added:
         first = by_det[det_id][0]
-        warnings.append(f"'{name(det_id)}' ({det_id}) is rated in {ratings.path}:{first.line} but not listed in "
+        warnings.append(f"'{name(det_id)}' ({det_id}) is rated in {ratings.where(first.line)} but not listed in "
                         "the scope; added as a barrier (add it to the scope file to make it a facilitator or "
                         "to keep it)")
     flagged = [r for r in rated if r.disagreement]

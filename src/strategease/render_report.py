@@ -5,7 +5,11 @@
   HTML autoescapes; Markdown escapes every printed value with :func:`md_escape` (through the
   environment's ``finalize``), so catalogue or scope text can never become markup in either —
   a template opts out only by marking a value with the ``md_raw`` filter.
-* ``docx`` builds a Word document with python-docx, then rewrites the zip deterministically.
+* ``pdf`` prints the HTML (and its print stylesheet) with WeasyPrint, an optional extra.
+* ``docx`` builds a Word document with python-docx (:mod:`strategease.render_docx`), then rewrites
+  the zip deterministically.
+* ``xlsx`` is a workbook to fill in: strategies, bundle, specification and APEASE sheets
+  (:mod:`strategease.sheets`).
 * ``json`` is ``{"selection": <the select result>, "report": <the sections>}``.
 
 Every renderer is deterministic: the same inputs give the same bytes.
@@ -25,23 +29,39 @@ from typing import TYPE_CHECKING, Any
 
 from strategease.effects import EFFECTS_CAVEAT_LOWER
 from strategease.errors import UsageError
-from strategease.report import APEASE_CRITERIA, SECTION_TITLES, TO_DECIDE, ReportDoc, join_names, num
+from strategease.report import (
+    APEASE_CRITERIA,
+    PART_BREAKS,
+    SECTION_NUMBERS,
+    SECTION_TITLES,
+    TO_DECIDE,
+    ReportDoc,
+    join_names,
+    num,
+)
 from strategease.result import OPTIONAL_SECTIONS, SelectionResult
 
 if TYPE_CHECKING:
     import jinja2
 
-FORMATS = ("markdown", "html", "docx", "json")
+FORMATS = ("markdown", "html", "docx", "pdf", "xlsx", "json")
 EXTENSIONS: dict[str, str] = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".html": "html",
     ".htm": "html",
     ".docx": "docx",
+    ".pdf": "pdf",
+    ".xlsx": "xlsx",
     ".json": "json",
 }
-TEMPLATE_FORMATS = ("markdown", "html")
-SHIPPED_TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
+BRIEF_FORMATS = ("markdown", "html", "docx", "pdf")
+PAPERS = {"a4": "A4", "letter": "letter"}
+"""--paper values and their CSS page size; A4 is the default (ISO 216, used outside North America)."""
+LANGUAGE = "en-GB"
+"""The reports' language (British English spelling), set in HTML ``lang`` and Word's ``w:lang``."""
+TEMPLATE_FORMATS = ("markdown", "html", "pdf")
+SHIPPED_TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2", "pdf": "report.html.j2"}
 FIXED_EPOCH = 315532800  # 1980-01-01T00:00:00Z: the earliest time a zip entry can carry
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -50,6 +70,8 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 class RenderOptions:
     template: Path | None = None
     source_date_epoch: int | None = None
+    brief: bool = False  # the two-page executive version (markdown, html, docx, pdf)
+    paper: str = "a4"  # a4 | letter (html print stylesheet, pdf, docx)
 
 
 def infer_format(path: Path) -> str | None:
@@ -71,9 +93,11 @@ def check_extension(path: Path, fmt: str) -> None:
     from strategease.outputs import is_stdout
 
     if is_stdout(path):
-        if fmt == "docx":
-            raise UsageError("a Word document cannot be streamed to standard output", path=str(path),
-                             hint="give a file name ending in .docx")
+        binary = {"docx": ("a Word document", ".docx"), "pdf": ("a PDF", ".pdf"), "xlsx": ("a workbook", ".xlsx")}
+        if fmt in binary:
+            what, ext = binary[fmt]
+            raise UsageError(f"{what} cannot be streamed to standard output", path=str(path),
+                             hint=f"give a file name ending in {ext}")
         return
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS and suffix not in OTHER_FORMATS or EXTENSIONS.get(suffix) == fmt \
@@ -221,7 +245,12 @@ def _render_template(fmt: str, doc: ReportDoc, result: SelectionResult, options:
     custom = options.template
     if custom is not None:
         read_template(custom)  # a missing, unreadable, oversized or non-regular file: one line, exit 2
+    fmt = "html" if fmt == "pdf" else fmt
     env = _environment(fmt, custom)
+    from markupsafe import Markup
+
+    from strategease.figures import logic_model_svg
+
     selection = plain(result)
     for key in OPTIONAL_SECTIONS:  # absent sections are null in templates, as on the model
         selection.setdefault(key, None)
@@ -229,6 +258,12 @@ def _render_template(fmt: str, doc: ReportDoc, result: SelectionResult, options:
         "report": plain(doc),
         "selection": selection,
         "titles": dict(SECTION_TITLES),
+        "numbers": dict(SECTION_NUMBERS),
+        "breaks": list(PART_BREAKS),
+        "brief": options.brief,
+        "paper": plain(PAPERS[options.paper]),
+        "language": LANGUAGE,
+        "figures": {"logic_model": Markup(logic_model_svg(doc.logic_model)) if fmt == "html" else ""},
         "to_decide": plain(TO_DECIDE),
         "effects_caveat": plain(EFFECTS_CAVEAT_LOWER),
         "csp": CSP,
@@ -269,201 +304,45 @@ def render_json(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
     return (json.dumps(report_json(doc, result), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-# --------------------------------------------------------------------------- Word
+# --------------------------------------------------------------------------- PDF
+
+
+def render_pdf(doc: ReportDoc, result: SelectionResult, options: RenderOptions) -> bytes:
+    """The HTML report (shipped or ``--template``) printed to PDF by WeasyPrint, with its print stylesheet.
+
+    WeasyPrint is an optional extra (``pip install 'strategease[pdf]'``); without it this is a usage
+    error (exit 2) saying so. The PDF's metadata (title, author, dates) come from the HTML's head.
+    """
+    html = _render_template("html", doc, result, options)
+    try:
+        import weasyprint  # type: ignore[import-untyped]
+    except (ImportError, OSError) as exc:  # OSError: the Python package is there but Pango is not
+        detail = "" if isinstance(exc, ImportError) else f" ({exc})"
+        raise UsageError("writing PDF needs WeasyPrint, an optional extra" + detail,
+                         hint="pip install 'strategease[pdf]' (on Debian/Ubuntu also: apt-get install "
+                              "libpango-1.0-0 libpangoft2-1.0-0), or write .html and print it to PDF") from None
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html.decode("utf-8"), base_url=None)
+    data: bytes = document.write_pdf(uncompressed_pdf=False)
+    return data
+
+
+# --------------------------------------------------------------------------- Word and spreadsheets
 
 
 def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions) -> bytes:
-    """A Word document with the same sections, headings and tables; deterministic bytes."""
-    import datetime as dt
+    from strategease.render_docx import render_docx as word
 
-    import docx
-
-    word = docx.Document()
-    t = strip_xml_invalid
-
-    def para(text: str, style: str | None = None, bold_lead: str | None = None) -> None:
-        p = word.add_paragraph(style=style)
-        if bold_lead:
-            p.add_run(t(bold_lead)).bold = True
-        p.add_run(t(text))
-
-    def table(header: list[str], rows: list[list[str]]) -> None:
-        tbl = word.add_table(rows=1, cols=len(header))
-        tbl.style = "Table Grid"
-        for cell, text in zip(tbl.rows[0].cells, header, strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(t(text)).bold = True
-        for row in rows:
-            cells = tbl.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                cell.text = t(text)
-
-    def heading(key: str, number: int) -> None:
-        word.add_heading(t(f"{number}. {SECTION_TITLES[key]}"), level=1)
-
-    word.add_heading(t(doc.title), level=0)
-    if doc.provenance.date:
-        para(f"Date: {doc.provenance.date}")
-
-    heading("summary", 1)
-    for text in (doc.summary.change, doc.summary.determinants, doc.summary.bundle):
-        para(text)
-
-    heading("scope", 2)
-    table(["", ""], [[r.label, r.value] for r in doc.scope.change]
-          + [["Levels", ", ".join(doc.scope.levels) or "not given"]])
-    if doc.partners is not None:
-        word.add_heading("Who is at the table", level=2)
-        if doc.partners.partners:
-            table(["Partner", "Type", "Role", "Involvement"],
-                  [[p.name, p.type, p.role, p.involvement] for p in doc.partners.partners])
-        else:
-            para("No partners are listed.")
-        if doc.partners.needs:
-            para("Partner types the chosen determinants concern:")
-            table(["Partner type", "Status", "Partners", "For"],
-                  [[n.type, n.status, join_names(n.partners), join_names(n.determinants)]
-                   for n in doc.partners.needs])
-        for text in doc.partners.notes:
-            para(text, style="List Bullet")
-
-    heading("determinants", 3)
-    for group in doc.determinant_groups:
-        word.add_heading(t(f"{group.family}: {join_names(group.frameworks)}"), level=2)
-        table(["Determinant", "Kind", "Weight", "Notes"],
-              [[d.name, d.kind, num(d.weight), _det_notes(d.note, d.found_via)] for d in group.determinants])
-
-    if doc.team is not None:
-        word.add_heading("Team ratings and agreement", level=2)
-        para(f"The weights use the {doc.team.aggregate} of the ratings given by {join_names(doc.team.raters)}. "
-             f"Importance and changeability are shown as {doc.team.aggregate} (lowest–highest).")
-        table(["Determinant", "Raters", "Importance", "Changeability", "Agreement", "Who said what"],
-              [[r.name + (" (added from the ratings)" if r.added else ""), str(r.raters), r.importance,
-                r.changeability, r.agreement, r.scores] for r in doc.team.rows])
-        if doc.team.disagreements:
-            para(f"To discuss before relying on the weights: {join_names(doc.team.disagreements)}. "
-                 f"Rule: {doc.team.rule}.")
-
-    heading("functions", 4)
-    if doc.functions:
-        table(["Type of HOW", "Score", "Called for by", "What it means"],
-              [[f.name, num(f.score), join_names(f.determinants), f.description or ""] for f in doc.functions])
-    else:
-        para("No intervention functions were reached from the determinants in scope.")
-
-    heading("strategies", 5)
-    if doc.strategies:
-        table(["Rank", "Strategy", "Score", "In bundle"],
-              [[str(s.rank), s.name, num(s.score), "yes" if s.in_bundle else ""] for s in doc.strategies])
-        word.add_heading("Why each strategy scored as it did", level=2)
-        for s in doc.strategies:
-            para(f" (score {num(s.score)})", bold_lead=f"{s.rank}. {s.name}")
-            for r in s.reasons:
-                para(r.text, style="List Bullet")
-    else:
-        para("No strategy in the catalogue is linked to the determinants in scope.")
-    word.add_heading("Proposed bundle", level=2)
-    if doc.bundle and doc.bundle.strategies:
-        para(f"{len(doc.bundle.strategies)} strategies reach {num(doc.bundle.covered_percent)}% of the "
-             f"determinant weight ({num(doc.bundle.covered_weight)} of {num(doc.bundle.total_weight)}).")
-        table(["", "Strategy", "Adds", "Covers"],
-              [[b.code, b.name, num(b.gain), join_names(b.covers)] for b in doc.bundle.strategies])
-        if doc.bundle.uncovered:
-            para("Not yet addressed: " + join_names(doc.bundle.uncovered) + ".")
-    else:
-        para("No bundle was computed.")
-    if doc.stability is not None:
-        st = doc.stability
-        word.add_heading("How stable is the ranking?", level=2)
-        para(f"The selection was repeated {st.runs} times with small changes to the weights and link strengths "
-             f"(seed {st.seed}): {st.model}. A strategy in the top {st.top_k} or the bundle that stays there in "
-             f"fewer than {st.threshold} of the runs is marked unstable.")
-        table(["Rank", "Strategy", f"In top {st.top_k}", "In bundle", "Rank in runs", "Verdict"],
-              [[r.baseline, r.name, r.in_top, r.in_bundle, r.ranks, r.verdict] for r in st.rows])
-
-    heading("specifications", 6)
-    if not doc.specifications:
-        para("There is no bundle to specify.")
-    for spec in doc.specifications:
-        word.add_heading(t(f"{spec.code}. {spec.name}"), level=2)
-        table(["Dimension", "Specification", "Status"],
-              [[d.label, d.value if d.value else f"To decide: {d.prompt}", d.status] for d in spec.dimensions])
-        if spec.effects:
-            para(f"Published effectiveness ({EFFECTS_CAVEAT_LOWER}):")
-            for line in spec.effects:
-                para(line, style="List Bullet")
-
-    heading("apease", 7)
-    para("Complete with the client: for each strategy in the bundle, judge each criterion "
-         "(yes / no / unsure) and note why.")
-    codes = [b.code for b in doc.apease.strategies]
-    table(["Criterion", "Question", *codes],
-          [[c.label, c.question, *["☐" for _ in codes]] for c in doc.apease.criteria])
-    for b in doc.apease.strategies:
-        para(f"{b.code}: {b.name}")
-
-    heading("caveats", 8)
-    if doc.caveats.basis:
-        word.add_heading("What this scope rests on", level=2)
-        para(doc.caveats.basis_summary or "")
-        table(["Determinant", "Strongest evidence behind its links"],
-              [[b.determinant, b.basis] for b in doc.caveats.basis])
-    if doc.caveats.evidence:
-        word.add_heading("Evidence behind the links", level=2)
-        table(["Kind of evidence", "Times used", "What it means"],
-              [[e.kind, str(e.count), e.explanation] for e in doc.caveats.evidence])
-    word.add_heading("Reading the scores", level=2)
-    for text in doc.caveats.general:
-        para(text, style="List Bullet")
-    if doc.caveats.uncovered:
-        word.add_heading("Determinants no strategy addresses", level=2)
-        for text in doc.caveats.uncovered:
-            para(text, style="List Bullet")
-    if doc.caveats.coverage or doc.caveats.warnings:
-        word.add_heading("Coverage and warnings", level=2)
-        for text in [*doc.caveats.coverage, *doc.caveats.warnings]:
-            para(text, style="List Bullet")
-
-    heading("sources", 9)
-    if doc.sources:
-        table(["Key", "Citation", "Kind"],
-              [[s.id, s.citation + (f" {s.url}" if s.url else ""), s.kind or ""] for s in doc.sources])
-    p = doc.provenance
-    word.add_heading("Provenance", level=2)
-    table(["", ""], [
-        ["Catalogue", f"{p.catalogue_name} {p.catalogue_version}"],
-        ["Catalogue content hash", p.catalogue_hash],
-        ["Scope file", p.scope_path],
-        ["Scope file hash", p.scope_hash],
-        ["Selection method", p.method],
-        ["Tool", f"strategease {p.tool_version}"],
-        *([["Team ratings", f"{p.ratings_path} ({p.ratings_hash})"]] if p.ratings_path else []),
-        *([["Stability seed", str(p.stability_seed)]] if p.stability_seed is not None else []),
-        *([["Date", p.date]] if p.date else []),
-    ])
-
-    epoch = options.source_date_epoch if options.source_date_epoch is not None else FIXED_EPOCH
-    stamp = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).replace(tzinfo=None)
-    core = word.core_properties
-    core.title = t(doc.title)[:255]
-    core.subject = "Implementation strategy report"
-    core.author = "strategease"
-    core.last_modified_by = "strategease"
-    core.comments = f"strategease {p.tool_version}; catalogue {p.catalogue_version} {p.catalogue_hash[:12]}"
-    core.revision = 1
-    core.created = stamp
-    core.modified = stamp
-    core.last_printed = stamp
-    buf = io.BytesIO()
-    word.save(buf)
-    return deterministic_zip(buf.getvalue(), epoch)
+    return word(doc, result, options)
 
 
-def _det_notes(note: str | None, via: list[str]) -> str:
-    parts = [note] if note else []
-    if via:
-        parts.append("found via " + join_names(via))
-    return "; ".join(parts)
+def render_xlsx(doc: ReportDoc, result: SelectionResult, options: RenderOptions) -> bytes:
+    from strategease.sheets import report_workbook
+
+    return report_workbook(doc, options.source_date_epoch)
 
 
 def deterministic_zip(data: bytes, epoch: int = FIXED_EPOCH) -> bytes:
@@ -491,6 +370,8 @@ RENDERERS: dict[str, Renderer] = {
     "markdown": render_markdown,
     "html": render_html,
     "docx": render_docx,
+    "pdf": render_pdf,
+    "xlsx": render_xlsx,
     "json": render_json,
 }
 
@@ -501,8 +382,13 @@ def render(fmt: str, doc: ReportDoc, result: SelectionResult, options: RenderOpt
     if fmt not in RENDERERS:
         raise UsageError(f"unknown report format '{fmt}'", hint="use one of: " + ", ".join(FORMATS))
     if opts.template is not None and fmt not in TEMPLATE_FORMATS:
-        raise UsageError(f"--template applies to markdown and html reports, not {fmt}",
-                         hint="drop --template or choose --format markdown|html")
+        raise UsageError(f"--template applies to markdown, html and pdf reports, not {fmt}",
+                         hint="drop --template or choose --format markdown|html|pdf")
+    if opts.brief and fmt not in BRIEF_FORMATS:
+        raise UsageError(f"--brief applies to {', '.join(BRIEF_FORMATS)} reports, not {fmt}",
+                         hint="drop --brief, or choose one of those formats")
+    if opts.paper not in PAPERS:
+        raise UsageError(f"unknown paper size '{opts.paper}'", hint="use a4 or letter")
     return RENDERERS[fmt](doc, result, opts)
 
 

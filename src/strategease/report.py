@@ -25,6 +25,7 @@ argument (see :func:`report_date`), so the same inputs always give the same repo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -41,17 +42,37 @@ if TYPE_CHECKING:
     from strategease.catalogue import Catalogue
 
 SECTION_TITLES: dict[str, str] = {
-    "summary": "Summary",
+    "summary": "Summary and proposed bundle",
     "scope": "The change in scope",
     "determinants": "Determinants: what helps and what hinders",
     "functions": "Types of HOW the determinants call for",
-    "strategies": "Ranked strategies and the proposed bundle",
+    "strategies": "Ranked strategies",
     "specifications": "Specifying the bundle strategies",
     "apease": "APEASE checklist for the bundle",
-    "caveats": "Caveats",
-    "sources": "Sources and provenance",
+    "caveats": "Caveats and limits",
+    "scores": "Itemised scores",
+    "sources": "Evidence, sources and provenance",
 }
 """Section keys (also the HTML element ids) and headings, in report order."""
+
+SECTION_NUMBERS: dict[str, str] = {
+    "summary": "1", "scope": "2", "determinants": "3", "functions": "4", "strategies": "5",
+    "specifications": "6", "apease": "7", "caveats": "8", "scores": "Appendix A", "sources": "Appendix B",
+}
+"""How each section is numbered in every format (appendices hold the machine detail)."""
+
+PART_BREAKS: tuple[str, ...] = ("scope", "specifications", "scores")
+"""Sections that start a new page in print and Word: the analysis, the plan, the appendices."""
+
+BRIEF_SECTIONS: tuple[str, ...] = ("summary", "determinants", "caveats")
+"""What ``--brief`` (a two-page executive version) keeps: the summary and bundle, the determinants and
+the caveats."""
+
+
+def section_heading(key: str) -> str:
+    """'1. Summary and proposed bundle', 'Appendix A. Itemised scores'."""
+    return f"{SECTION_NUMBERS[key]}. {SECTION_TITLES[key]}"
+
 
 TO_DECIDE = "to decide"
 PRE_FILLED = "pre-filled"
@@ -80,6 +101,10 @@ EVIDENCE_LABELS: dict[str, str] = {
     "curated": "Curated: the catalogue authors' own judgement, with a written rationale. Check it "
                "against your setting.",
 }
+
+# Implementation outcomes (Proctor et al. 2011), which the specification's "outcome" dimension names.
+IMPLEMENTATION_OUTCOMES: tuple[str, ...] = ("acceptability", "adoption", "appropriateness", "feasibility",
+                                            "fidelity", "implementation cost", "penetration", "sustainability")
 
 # Proctor, Powell & McMillen (2013): seven dimensions for specifying a strategy.
 PROCTOR_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
@@ -139,6 +164,16 @@ class _OmitAbsent(_Out):
                 if data.get(key) is None:
                     data.pop(key, None)
         return data
+
+
+class Cover(_Out):
+    """The cover block: what the report is, for whom, by whom, when, which version."""
+
+    title: str
+    client: str | None = None
+    prepared_by: str | None = None
+    date: str | None = None
+    version: str | None = None
 
 
 class LabelValue(_Out):
@@ -209,6 +244,7 @@ class StrategyRow(_Out):
     cluster: str | None
     score: float
     in_bundle: bool
+    addresses: list[str]  # names of the determinants it acts on, largest contribution first
     reasons: list[Reason]
 
 
@@ -271,6 +307,7 @@ class BasisRow(_Out):
 
 
 class CaveatSection(_Out):
+    points: list[str]  # the client-facing caveats, in plain words (the body of the report)
     basis_summary: str | None = None
     basis: list[BasisRow] = []
     evidence: list[EvidenceCount]
@@ -324,6 +361,39 @@ class Matrix(_Out):
     columns: list[MatrixColumn]
     rows: list[MatrixRow]
     max_value: float
+
+
+class LogicNode(_Out):
+    id: str
+    label: str
+    kind: str | None = None  # barrier | facilitator for determinants
+
+
+class LogicEdge(_Out):
+    source: str
+    target: str
+    route: str  # "calls for" (determinant -> type of HOW), "delivered by" (-> strategy), "direct", "outcome"
+
+
+class LogicRow(_Out):
+    """The logic model read along one strategy (for text formats)."""
+
+    strategy: str
+    functions: list[str]  # names of the types of HOW it delivers that the determinants call for
+    determinants: list[str]  # names of the determinants it acts on through them, or directly
+    outcomes: list[str]
+
+
+class LogicModel(_Out):
+    """Determinants -> types of HOW (intervention functions) -> strategies -> implementation outcomes."""
+
+    rows: list[LogicRow]
+    determinants: list[LogicNode]
+    functions: list[LogicNode]
+    strategies: list[LogicNode]
+    outcomes: list[LogicNode]
+    edges: list[LogicEdge]
+    note: str
 
 
 class TeamRow(_Out):
@@ -394,12 +464,14 @@ class ReportDoc(_OmitAbsent):
     OMIT: ClassVar[tuple[str, ...]] = ("team", "partners", "stability")
 
     title: str
+    cover: Cover
     summary: Summary
     scope: ScopeSection
     determinant_groups: list[DeterminantGroup]
     functions: list[FunctionRow]
     strategies: list[StrategyRow]
     matrix: Matrix
+    logic_model: LogicModel
     bundle: BundleSection | None
     specifications: list[Specification]
     apease: ApeaseSection
@@ -431,11 +503,51 @@ def parse_source_date_epoch(value: str | None) -> int | None:
     return seconds
 
 
+def parse_report_date(value: str) -> str:
+    """A ``--date`` value as an ISO date (YYYY-MM-DD); anything else is a usage error."""
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"--date must be a date such as 2026-03-31, not {value!r}") from None
+
+
 def report_date(epoch: int | None) -> str | None:
     """The report's date: the UTC date of EPOCH, or None (then the report carries no timestamp)."""
     if epoch is None:
         return None
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date().isoformat()
+
+
+def client_path(path: str) -> str:
+    """A path as a client's copy shows it: the file name only (never the folders it sits in, which may
+    name the user or the client); ``shipped:NAME`` stays as it is."""
+    if path.startswith("shipped:"):
+        return path
+    return re.split(r"[\\/]", path.rstrip("\\/"))[-1] or path
+
+
+def client_result(result: SelectionResult) -> SelectionResult:
+    """RESULT with every file path reduced to its name (:func:`client_path`), in the paths and in the
+    warnings that quote them: what a report may print."""
+    paths = [result.scope.path, *result.catalogue.files]
+    if result.team_ratings is not None:
+        paths.append(result.team_ratings.path)
+
+    def scrub(text: str) -> str:
+        for p in sorted(set(paths), key=len, reverse=True):
+            if p and client_path(p) != p:
+                text = text.replace(p, client_path(p))
+        return text
+
+    update: dict[str, Any] = {
+        "scope": result.scope.model_copy(update={"path": client_path(result.scope.path)}),
+        "catalogue": result.catalogue.model_copy(update={"files": [client_path(f) for f in result.catalogue.files]}),
+        "warnings": [scrub(w) for w in result.warnings],
+        "coverage_notes": [scrub(n) for n in result.coverage_notes],
+    }
+    if result.team_ratings is not None:
+        update["team_ratings"] = result.team_ratings.model_copy(update={"path": client_path(result.team_ratings.path)})
+    return result.model_copy(update=update)
 
 
 def join_names(words: Iterable[str], last: str | None = None) -> str:
@@ -612,8 +724,29 @@ def _strategy_rows(result: SelectionResult, names: _Names, bundle_ids: set[str])
     for s in result.strategies:
         cluster = names(s.cluster) if s.cluster else None
         rows.append(StrategyRow(rank=s.rank, id=s.id, name=s.name, cluster=cluster, score=s.score,
-                                in_bundle=s.id in bundle_ids, reasons=[_reason(c, names) for c in s.contributions]))
+                                in_bundle=s.id in bundle_ids, addresses=[names(d) for d in _addressed(s)],
+                                reasons=[_reason(c, names) for c in s.contributions]))
     return rows
+
+
+def _addressed(s: StrategyOut) -> list[str]:
+    """The determinants a strategy acts on, largest contribution first (ties by id)."""
+    totals: dict[str, float] = {}
+    for c in s.contributions:
+        if c.determinant is not None and c.value > 0:
+            totals[c.determinant] = totals.get(c.determinant, 0.0) + c.value
+    return sorted(totals, key=lambda d: (-totals[d], d))
+
+
+EVIDENCE_WORDS: dict[str, str] = {
+    "systematic-review": "a systematic review",
+    "survey-of-experts": "a survey of implementation experts",
+    "published-matrix": "a published theory-based mapping",
+    "secondary-report": "a secondary report",
+    "seed-document": "the project's seed documents",
+    "curated": "the catalogue authors' judgement",
+}
+"""Evidence kinds in a consultant's words (the body of the report; the appendix explains each)."""
 
 
 def _bundle(result: SelectionResult, names: _Names) -> BundleSection | None:
@@ -645,6 +778,63 @@ def _matrix(result: SelectionResult, bundle_ids: set[str]) -> Matrix:
     return Matrix(columns=columns, rows=rows, max_value=round(top, 6))
 
 
+LOGIC_MAX_DETERMINANTS = 10
+LOGIC_MAX_STRATEGIES = 6
+
+
+def _logic_model(result: SelectionResult, bundle: BundleSection | None, specs: list[Specification],
+                 names: _Names) -> LogicModel:
+    """The logic model: the scope's determinants (heaviest first), the types of HOW they call for that
+    the chosen strategies deliver, the chosen strategies (the bundle, else the top of the ranking), and
+    the implementation outcomes. A strategy is joined to an outcome only when its specification names one."""
+    by_id = {s.id: s for s in result.strategies}
+    chosen_ids = [b.id for b in bundle.strategies] if bundle and bundle.strategies else [
+        s.id for s in result.strategies[:LOGIC_MAX_STRATEGIES]]
+    chosen = [by_id[i] for i in chosen_ids if i in by_id][:LOGIC_MAX_STRATEGIES]
+    dets = sorted(result.determinants, key=lambda d: (-d.weight, d.id))[:LOGIC_MAX_DETERMINANTS]
+    det_ids = {d.id for d in dets}
+    delivered = {f for s in chosen for f in s.functions}
+    functions = [f for f in result.functions if f.id in delivered and det_ids & set(f.determinants)]
+    func_ids = {f.id for f in functions}
+    edges: list[LogicEdge] = []
+    for f in functions:
+        edges += [LogicEdge(source=d, target=f.id, route="calls for") for d in f.determinants if d in det_ids]
+    for s in chosen:
+        edges += [LogicEdge(source=f, target=s.id, route="delivered by") for f in s.functions if f in func_ids]
+        direct = sorted({c.determinant for c in s.contributions if c.determinant in det_ids and c.value > 0
+                         and "function:" not in c.via})
+        edges += [LogicEdge(source=d, target=s.id, route="direct") for d in direct if d is not None]
+    outcomes = [LogicNode(id=f"outcome.{o.replace(' ', '-')}", label=o.capitalize()) for o in IMPLEMENTATION_OUTCOMES]
+    named = False
+    for spec in specs:
+        value = next((d.value for d in spec.dimensions if d.key == "outcome" and d.value), None)
+        for o in outcomes:
+            if value and o.label.casefold() in value.casefold() and spec.strategy in set(chosen_ids):
+                edges.append(LogicEdge(source=spec.strategy, target=o.id, route="outcome"))
+                named = True
+    note = ("Determinants call for types of HOW (intervention functions), which the strategies deliver; a dashed "
+            "line is a link from a determinant straight to a strategy. ")
+    note += ("Each strategy is joined to the implementation outcome its specification names." if named else
+             "Which implementation outcome (Proctor et al. 2011) each strategy should move is decided in its "
+             "specification (section 6); no line is drawn until then.")
+    label = {n: names(n) for n in [*det_ids, *func_ids, *chosen_ids]} | {o.id: o.label for o in outcomes}
+    rows = []
+    for s in chosen:
+        funcs = [e.source for e in edges if e.target == s.id and e.route == "delivered by"]
+        reached = [e.source for e in edges if e.route == "calls for" and e.target in funcs]
+        reached += [e.source for e in edges if e.target == s.id and e.route == "direct"]
+        ordered = [d.id for d in dets if d.id in set(reached)]
+        rows.append(LogicRow(strategy=s.name, functions=[label[f] for f in funcs],
+                             determinants=[label[d] for d in ordered],
+                             outcomes=[label[e.target] for e in edges if e.source == s.id and e.route == "outcome"]))
+    return LogicModel(
+        rows=rows,
+        determinants=[LogicNode(id=d.id, label=d.name, kind=d.kind) for d in dets],
+        functions=[LogicNode(id=f.id, label=f.name) for f in functions],
+        strategies=[LogicNode(id=s.id, label=s.name) for s in chosen],
+        outcomes=outcomes, edges=edges, note=note)
+
+
 def _specification(row: BundleRow, strategy: StrategyOut | None, result: SelectionResult,
                    cat: Catalogue | None, names: _Names) -> Specification:
     ch = result.scope.change
@@ -665,10 +855,14 @@ def _specification(row: BundleRow, strategy: StrategyOut | None, result: Selecti
         values["action_target"] = "The determinants " + _join(names(t) for t in targets) + whose + where + "."
     if ch.get("time"):
         prompts["temporality"] += f" The change's own timing: {ch['time']}."
-    if strategy is not None:
-        lines = [_reason(c, names).text for c in strategy.contributions if c.determinant]
-        if lines:
-            values["justification"] = " ".join(lines)
+    if strategy is not None and _addressed(strategy):
+        addressed = [names(d) for d in _addressed(strategy)]
+        text = ("Chosen because it acts on " + _join(addressed)
+                + (f", through {_join(names(f) for f in strategy.functions)}" if strategy.functions else "") + ".")
+        kinds = sorted({k for c in strategy.contributions if c.determinant for k in evidence_kinds(c.evidence)})
+        if kinds:
+            text += " The links rest on " + _join(EVIDENCE_WORDS.get(k, k) for k in kinds) + "."
+        values["justification"] = text + " The itemised score is in Appendix A."
     dims = [SpecDimension(key=key, label=label, status=PRE_FILLED if values[key] else TO_DECIDE,
                           value=values[key], prompt=prompts[key]) for key, label, _ in PROCTOR_DIMENSIONS]
     effects = effect_lines(e.model_dump(mode="json", exclude_none=True) for e in cat.strategies[row.id].effects) \
@@ -683,10 +877,23 @@ def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -
                 for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     coverage = list(result.coverage_notes)
     uncovered = [names(d) for d in result.uncovered]
+    points = list(GENERAL_CAVEATS)
+    if evidence:
+        points.append("The links behind this ranking come from "
+                      + _join(f"{EVIDENCE_WORDS.get(e.kind, e.kind)} ({e.count})" for e in evidence)
+                      + ". They say which strategies fit which determinants; they do not measure how well a "
+                        "strategy works in a setting like yours. Appendix B explains each kind.")
+    if uncovered:
+        points.append("No strategy in the catalogue acts on " + _join(uncovered)
+                      + "; plan for " + ("it" if len(uncovered) == 1 else "them") + " separately.")
+    notes = len(coverage) + len(result.warnings)
+    if notes:
+        points.append(f"Where the underlying evidence is incomplete or a determinant is reached only indirectly, "
+                      f"this is recorded in Appendix B ({notes} note{'s' if notes != 1 else ''}).")
     eb = result.evidence_basis
     basis = [BasisRow(determinant=names(d), basis=BASIS_LABELS.get(b, b)) for d, b in eb.determinants.items()] \
         if eb is not None else []
-    return CaveatSection(basis_summary=eb.summary if eb is not None else None, basis=basis,
+    return CaveatSection(points=points, basis_summary=eb.summary if eb is not None else None, basis=basis,
                          evidence=evidence, general=list(GENERAL_CAVEATS), coverage=coverage,
                          warnings=list(result.warnings), uncovered=uncovered)
 
@@ -792,12 +999,16 @@ def _stability(result: SelectionResult) -> StabilitySection | None:
                             model=st.model, rows=rows, unstable=[r.name for r in rows if r.unstable])
 
 
-def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date: str | None = None) -> ReportDoc:
+def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date: str | None = None,
+                 client: str | None = None, prepared_by: str | None = None,
+                 version: str | None = None) -> ReportDoc:
     """Build every report section from RESULT (and the catalogue for descriptions and citations).
 
     Pure and deterministic: same inputs, same report. ``date`` is printed when given (see
-    :func:`report_date`); nothing else depends on time.
+    :func:`report_date`); nothing else depends on time. ``client``, ``prepared_by`` and ``version`` go
+    on the cover. File paths are printed as file names only (:func:`client_result`).
     """
+    result = client_result(result)
     names = _Names(result, cat)
     bundle = _bundle(result, names)
     bundle_ids = {b.id for b in bundle.strategies} if bundle else set()
@@ -828,14 +1039,17 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
     if stability is not None and stability.unstable:
         summary.bundle += (f" Under small changes to the weights and links ({stability.runs} runs), the place of "
                            + _join(stability.unstable) + " is uncertain (section 5).")
+    title = f"Implementation strategies: {result.scope.title}"
     return ReportDoc(
-        title=f"Implementation strategies: {result.scope.title}",
+        title=title,
+        cover=Cover(title=title, client=client, prepared_by=prepared_by, date=date, version=version),
         summary=summary,
         scope=_scope(result),
         determinant_groups=_determinant_groups(result, cat, names),
         functions=_functions(result, cat, names),
         strategies=_strategy_rows(result, names, bundle_ids),
         matrix=_matrix(result, bundle_ids),
+        logic_model=_logic_model(result, bundle, specs, names),
         bundle=bundle,
         specifications=specs,
         apease=ApeaseSection(criteria=[ApeaseCriterion(key=k, label=lab, question=q) for k, lab, q in APEASE_CRITERIA],
@@ -849,5 +1063,6 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
     )
 
 
-__all__ = ["APEASE_CRITERIA", "PROCTOR_DIMENSIONS", "SECTION_TITLES", "ReportDoc", "build_report", "num",
-           "join_names", "parse_source_date_epoch", "report_date"]
+__all__ = ["APEASE_CRITERIA", "BRIEF_SECTIONS", "IMPLEMENTATION_OUTCOMES", "PART_BREAKS", "PROCTOR_DIMENSIONS",
+           "SECTION_NUMBERS", "SECTION_TITLES", "ReportDoc", "build_report", "client_path", "client_result", "num",
+           "join_names", "parse_report_date", "parse_source_date_epoch", "report_date", "section_heading"]

@@ -8,6 +8,7 @@ A scope file is a YAML mapping (see ``strategease init`` for a commented example
     determinants:
       - {id: tdf.knowledge, kind: barrier, importance: 4, changeability: 3, note: …}
     constraints: {max_strategies: 5, exclude: [eric.mandate-change], already_in_place: []}
+    report: {client: City Hospital, prepared_by: A. Consultant, version: draft 1}   # optional
 
 Loading happens in stages, like the catalogue: read and parse the YAML keeping line numbers
 (malformed YAML or an unreadable file is a :class:`UsageError`, exit 2); validate the shape with
@@ -118,6 +119,14 @@ class Innovation(_Strict):
     strategies: list[EntryId] = Field(default_factory=list)
 
 
+class ReportInfo(_Strict):
+    """Who a report is for and by (printed on its cover); ``report`` options override each field."""
+
+    client: ShortText | None = None
+    prepared_by: ShortText | None = None
+    version: ShortText | None = None
+
+
 class Scope(_Strict):
     """A validated scope (ids not yet checked against a catalogue: see :func:`check_ids`)."""
 
@@ -128,6 +137,7 @@ class Scope(_Strict):
     innovation: Innovation | None = None
     constraints: Constraints = Field(default_factory=Constraints)
     partners: Annotated[list[Partner], Field(max_length=500)] | None = None
+    report: ReportInfo | None = None
 
 
 @dataclass(frozen=True)
