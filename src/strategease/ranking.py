@@ -1,0 +1,170 @@
+"""The ranking rule of method ``default``, in one place: balance, pruning, fit over breadth, level.
+
+:func:`build_table` turns the resolved routes of a scope's barriers (:mod:`strategease.routes`)
+into plain tuples once; :func:`rank` scores every eligible strategy from that table. ``select``
+ranks with the table as it is; ``--stability`` re-ranks it with perturbed weights and link
+factors, and the structural check with one curated link left out — the same function each time,
+so the rule exists once (docs/scoring.md, sections 4–6). Pure: never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from strategease.routes import Resolution, Route, q
+
+PRUNE_BELOW = 0.25
+BREADTH_DECAY = 0.5
+LEVEL_MISMATCH_K = 0.2
+
+LinkKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A scope's barrier routes as plain data: what :func:`rank` scores."""
+
+    det_ids: tuple[str, ...]  # the barriers, scope order
+    weights: tuple[float, ...]
+    # per barrier: strategy -> its routes as (strength, indices of the route's links, the Route)
+    routes: tuple[dict[str, tuple[tuple[float, tuple[int, ...], Route], ...]], ...]
+    link_keys: tuple[LinkKey, ...]  # sorted (from, kind, to)
+    curated: frozenset[int]  # indices of curated links
+    eligible: frozenset[str]  # strategies that may be ranked (and bundled)
+    in_place: tuple[str, ...]  # strategies already in place: scored, listed apart, preselected in the bundle
+    mismatch: frozenset[str]  # strategies whose levels miss the scope's
+
+
+@dataclass(frozen=True)
+class Term:
+    """One determinant's part of a strategy's score."""
+
+    value_q: int  # micro-units
+    det: int  # index into Table.det_ids
+    route: Route
+    strength: float  # r(d, s): the best route's strength (perturbed when factors are given)
+    relative: float  # r(d, s) / best r(d, ·): balance
+    breadth: float  # BREADTH_DECAY ** (k - 1) for the k-th largest term: fit over breadth
+
+
+@dataclass(frozen=True)
+class Scored:
+    total_q: int
+    base_q: int
+    level_q: int
+    id: str
+    terms: tuple[Term, ...]
+    covers: dict[str, float]  # determinant -> route strength r(d, s) for the bundle (level discount applied)
+
+
+def build_table(resolutions: Sequence[Resolution], eligible: set[str], in_place: Sequence[str],
+                mismatch: set[str]) -> Table:
+    """The barriers' routes to eligible and in-place strategies, with every link on them indexed."""
+    keep = eligible | set(in_place)
+    barriers = [res for res in resolutions if res.entry.kind.value == "barrier"]
+    keys: set[LinkKey] = set()
+    for res in barriers:
+        for sid, routes in res.routes.items():
+            if sid in keep:
+                for route in routes:
+                    keys.update((lk.from_, lk.kind.value, lk.to) for lk in route.links)
+    link_keys = tuple(sorted(keys))
+    position = {key: i for i, key in enumerate(link_keys)}
+    curated: set[int] = set()
+    tables = []
+    for res in barriers:
+        per: dict[str, tuple[tuple[float, tuple[int, ...], Route], ...]] = {}
+        for sid in sorted(res.routes):
+            if sid not in keep:
+                continue
+            rows = []
+            for route in res.routes[sid]:
+                idx = tuple(position[(lk.from_, lk.kind.value, lk.to)] for lk in route.links)
+                curated.update(i for i, lk in zip(idx, route.links, strict=True) if lk.evidence.value == "curated")
+                rows.append((route.strength, idx, route))
+            per[sid] = tuple(rows)
+        tables.append(per)
+    return Table(tuple(res.entry.id for res in barriers), tuple(res.weight for res in barriers), tuple(tables),
+                 link_keys, frozenset(curated), frozenset(eligible), tuple(in_place), frozenset(mismatch & keep))
+
+
+def _best(rows: tuple[tuple[float, tuple[int, ...], Route], ...], factors: Sequence[float] | None,
+          drop: int | None) -> tuple[float, Route] | None:
+    best: tuple[float, Route] | None = None
+    for strength, idx, route in rows:
+        if drop is not None and drop in idx:
+            continue
+        r = strength
+        if factors is not None:
+            for i in idx:
+                r *= factors[i]
+            r = min(r, 1.0)
+        if r <= 0:
+            continue
+        if best is None or (-r, route.preference, route.via) < (-best[0], best[1].preference, best[1].via):
+            best = (r, route)
+    return best
+
+
+def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence[float] | None = None,
+         drop: int | None = None) -> tuple[list[Scored], list[Scored]]:
+    """Score every strategy of TABLE; return (ranked eligible strategies, in-place strategies).
+
+    WEIGHTS replace the barriers' weights and FACTORS multiply each link's strength (``--stability``);
+    DROP leaves one link out (the structural check). Ranked by score, then id.
+    """
+    weights = table.weights if weights is None else weights
+    # per barrier: each strategy's best route, and the best over all strategies (balance)
+    bests: list[dict[str, tuple[float, Route]]] = []
+    for per in table.routes:
+        found = {}
+        for sid, rows in per.items():
+            b = _best(rows, factors, drop)
+            if b is not None:
+                found[sid] = b
+        bests.append(found)
+    tops = [max((b[0] for b in found.values()), default=0.0) for found in bests]
+    raw: dict[str, list[tuple[float, int, float, float, Route]]] = {}
+    for i, found in enumerate(bests):
+        top = tops[i]
+        if top <= 0:
+            continue
+        for sid, (r, route) in found.items():
+            rel = r / top
+            if rel < PRUNE_BELOW:
+                continue
+            raw.setdefault(sid, []).append((weights[i] * rel, i, r, rel, route))
+    in_place = set(table.in_place)
+    ranked: list[Scored] = []
+    placed: list[Scored] = []
+    for sid in sorted(set(raw) | in_place):
+        items = sorted(raw.get(sid, []), key=lambda t: (-t[0], t[1]))
+        terms = []
+        factor = 1.0
+        for value, i, r, rel, route in items:
+            value_q = q(value * factor)
+            if value_q > 0:
+                terms.append(Term(value_q, i, route, r, rel, factor))
+            factor *= BREADTH_DECAY
+        base_q = sum(t.value_q for t in terms)
+        if base_q <= 0 and sid not in in_place:
+            continue
+        level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch and base_q > 0 else 0
+        keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
+        covers = {table.det_ids[t.det]: t.strength * keep for t in terms}
+        scored = Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers)
+        (placed if sid in in_place else ranked).append(scored)
+    ranked.sort(key=lambda s: (-s.total_q, s.id))
+    placed.sort(key=lambda s: (-s.total_q, s.id))
+    return ranked, placed
+
+
+def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[str, dict[str, float]]:
+    """``routes[strategy][determinant]`` for the greedy bundle: the routes the score counts (pruned ones left
+    out), at their own strength r(d, s) — read as the chance that s deals with d, so not rescaled."""
+    return {s.id: s.covers for s in (*ranked, *placed)}
+
+
+__all__ = ["BREADTH_DECAY", "LEVEL_MISMATCH_K", "PRUNE_BELOW", "Scored", "Table", "Term", "build_table",
+           "bundle_routes", "rank"]
