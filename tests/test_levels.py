@@ -72,7 +72,7 @@ def test_mismatch_is_discounted_in_the_bundle_too(shipped: Any) -> None:
     boards = st["eric.use-advisory-boards-and-workgroups"]  # partnership, organisation: matches
     mapping = st["collab.map-partners-and-fill-gaps"]  # partnership only: does not
     assert not any(c.rule == "level-modifier" for c in boards.contributions)
-    assert [c.value for c in mapping.contributions] == [0.5, -0.1]
+    assert [c.value for c in mapping.contributions] == [1.0, -0.2]  # relative 1 (as strong as the best): w_d
     assert boards.rank < mapping.rank
     assert res.bundle is not None
     first, second = res.bundle.strategies
@@ -111,8 +111,8 @@ def test_explain_and_report_name_the_level_term(shipped: Any, cli, tmp_path) -> 
     ids = [s["id"] for s in __import__("json").loads(got.out)["strategies"]
            if any(c["rule"] == "level-modifier" for c in s["contributions"])]
     assert ids, "expected at least one strategy acting outside the individual level"
-    got = cli("select", scope, "--explain", ids[0])
-    assert got.code == 0 and "(levels)" in got.out and "level-modifier" in got.out
+    got = cli("select", scope, "--explain", ids[0], "--format", "markdown")
+    assert got.code == 0 and "| — | levels |" in got.out and "level-modifier" in got.out
     out = tmp_path / "r.md"
     got = cli("report", scope, "-o", out, "--top", "0")
     assert got.code == 0, got.err

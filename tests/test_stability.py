@@ -32,30 +32,6 @@ def shipped() -> Any:
     return require_valid(None)
 
 
-@pytest.mark.parametrize("case", ["close", "delirium", "delirium-team", "workshop", "workshop-shipped-delirium"])
-def test_unperturbed_model_reproduces_select(case: str, small_cat: Any, shipped: Any) -> None:
-    """The stability model scores exactly like select: same ranking, same bundle, when nothing is perturbed."""
-    from strategease.ratings import aggregate, load_ratings
-    from strategease.scope import load_scope
-    from strategease.scoring import select
-    from strategease.stability import baseline_ranking
-
-    cat, scope, ratings = {
-        "close": (small_cat, CLOSE, None),
-        "delirium": (small_cat, DELIRIUM, None),
-        "delirium-team": (small_cat, DELIRIUM, TEAM),
-        "workshop": (shipped, WORKSHOP, WORKSHOP_RATINGS),
-        "workshop-shipped-delirium": (shipped, DELIRIUM, None),
-    }[case]
-    loaded = load_scope(scope, cat)
-    team = load_ratings(ratings, cat) if ratings else None
-    res = select(cat, loaded, top=0, bundle=5, ratings=team)
-    effective = aggregate(team, loaded, cat).loaded if team else loaded
-    ranked, bundle = baseline_ranking(cat, effective, 5)
-    assert ranked == [s.id for s in res.strategies]
-    assert res.bundle is not None and bundle == [b.id for b in res.bundle.strategies]
-
-
 def test_close_call_is_flagged_unstable(small_cat: Any) -> None:
     from strategease.scope import load_scope
     from strategease.scoring import select

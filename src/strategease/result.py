@@ -314,9 +314,6 @@ class SelectionResult(_Out):
     uncovered: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     coverage_notes: list[str] = Field(default_factory=list)
-    team_ratings: TeamRatingsOut | None = None
-    partners: PartnersOut | None = None
-    stability: StabilityOut | None = None
     # method default only (left out of cfir-eric output)
     actor_fit: ActorFitOut | None = None
     other_actors: list[ApartOut] | None = None
@@ -325,6 +322,9 @@ class SelectionResult(_Out):
     build_on: list[BuildOn] | None = None
     tie_groups: list[TieGroup] | None = None
     structural_check: StructuralCheckOut | None = None
+    team_ratings: TeamRatingsOut | None = None
+    partners: PartnersOut | None = None
+    stability: StabilityOut | None = None
 
     @model_serializer(mode="wrap")
     def _omit_absent_sections(self, handler: SerializerFunctionWrapHandler) -> Any:

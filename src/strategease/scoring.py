@@ -454,6 +454,10 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
         if reachable and res.entry.kind is Kind.facilitator and res.skipped_survey:
             warnings.append(f"facilitator {label}: {res.skipped_survey} CFIR–ERIC endorsement link(s) not used "
                             "(elicited for barriers)")
+        bounds = sum(len(v) for v in res.uncounted.values())
+        if bounds and res.entry.kind is Kind.barrier and not reachable:
+            warnings.append(f"{label}: {bounds} link(s) are known only as bounds (a partial 'Level 1 or 2' table or "
+                            "'below 20 %'); they are shown with the strategies, never counted")
         if res.entry.kind is Kind.barrier and not (set(res.routes) & (eligible | set(in_place))):
             if reachable and not only_excluded:
                 warnings.append(f"every strategy reached from {label} is aimed at other actors, part of the "
