@@ -749,7 +749,8 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int =
                           score=total_q / _SCALE, contributions=[x[2] for x in terms],
                           determinants=[x[1] for x in terms if x[0] > 0], functions=[],
                           evidence=sorted({x[2].evidence or "" for x in terms} - {""}), importance=imp,
-                          feasibility=feas, cumulative_percent=total_q / _SCALE, level1=level1, level2=level2)
+                          feasibility=feas, targets=[a.value for a in st.targets],
+                          cumulative_percent=total_q / _SCALE, level1=level1, level2=level2)
         (placed if sid in in_place else ranked).append(_Scored(out, routes))
     _rank(ranked)
     _rank(placed)
