@@ -7,69 +7,51 @@ Method ``default``
 ==================
 
 1. **Weight of a determinant.** ``w_d = (importance / 5) × (changeability / 5)``, both rated 1-5
-   in the scope (default 3), so ``w_d`` lies in [0.04, 1] and the default is 0.36. Ranking
-   determinants by how much they matter *and* how changeable they are is the prioritisation step
-   of Intervention Mapping (Bartholomew Eldredge et al. 2016; Fernandez et al. 2019), and a product
-   means that a determinant that cannot be changed, or does not matter, pulls the weight down.
+   in the scope (default 3), so ``w_d`` lies in [0.04, 1] and the default is 0.36 (Intervention
+   Mapping's importance × changeability; Bartholomew Eldredge et al. 2016; Fernandez et al. 2019).
 
-2. **Routes.** A scope determinant ``d`` reaches strategies through the catalogue graph:
+2. **Who** (:mod:`strategease.actors`). *Actor fit*: ``change.actor_type`` admits the strategy
+   targets that act on that actor or its setting (deliverers → deliverers, leaders, organisation,
+   implementation team; recipients → recipients, organisation, implementation team; …); a
+   strategy whose ``targets`` miss them is listed apart (``other_actors``), never ranked or
+   bundled, unless a scope determinant names that actor (CFIR *Patient needs and resources* →
+   recipients, …). No targets = unknown = kept; no actor type = nothing filtered, with a warning
+   (AACTT, Presseau et al. 2019). *Foundation*: implementation-process strategies (Leeman et al.
+   2017) form a checklist (``foundation``) unless a CFIR process barrier links to one directly.
+   *Part of the change*: ``innovation.strategies`` are reported, not ranked.
 
-   * its own links (``addresses`` d→s directly; ``calls-for`` d→f then ``delivers`` f→s);
-   * the determinants it ``crosswalk``\\ s to (e.g. CFIR 2.0 → CFIR 1.0), one step, with all their
-     links, times ``CROSSWALK_FACTOR`` (1.0: a crosswalk says the constructs are the same);
-   * when ``d`` has no ``calls-for`` link of its own, its ``parents``' ``calls-for`` links (e.g. a
-     TDF domain → its COM-B component), times ``PARENT_FACTOR`` (0.8: the parent is broader,
-     so what it calls for fits the child less exactly). Parents' direct ``addresses`` links are not
-     inherited: expert endorsements are specific to the construct they were given for.
+3. **Routes** (:mod:`strategease.routes`): own ``addresses`` links and ``calls-for`` →
+   ``delivers`` function routes; crosswalks (× ``CROSSWALK_FACTOR`` = 1.0); a parent's
+   ``calls-for`` links when the determinant has none (× ``PARENT_FACTOR`` = 0.8). Strength: a
+   direct link's ``strength``, else ``BINARY_LINK_STRENGTH`` = 0.5 (the CFIR–ERIC Level-1
+   threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary; a function route
+   ``FUNCTION_ROUTE`` = 0.5 × the links' own strengths × the ``delivers`` link's *specificity*:
+   1 when graded primary, else ``min(1, FANOUT_REFERENCE / n)`` for a function delivering n
+   strategies (``FANOUT_REFERENCE`` = 10), halved when graded secondary. Links known only as a
+   lower bound (a partial "Level 1 or 2" table) or an upper bound ("below 20 %") are shown
+   (``bounds``), never counted. Per (determinant, strategy) the strongest route counts.
 
-   Route strength ``r(d, s)`` in [0, 1]:
+4. **Score** (:func:`strategease.ranking.rank`, the one ranking rule, also used by
+   ``--stability`` and the structural check). For each barrier, ``relative = r / best r`` over
+   the rankable strategies (*balance*: a determinant's best strategy gets ``w_d`` whatever its
+   framework's link values); routes below ``PRUNE_BELOW`` = 0.25 of the best are pruned
+   (catch-alls); the terms ``w_d × relative`` are sorted and the k-th counts
+   ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.5 (*fit over breadth*). The ERIC
+   ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
-   * direct ``addresses`` link: its ``strength`` (0.56 for 56 % of experts endorsing); when only
-     a lower bound is known (e.g. "Level 1 or 2", i.e. ≥ 20 %), ``strength_lower``, which is
-     conservative; a link with neither (seed-document, curated, published-matrix) counts
-     ``BINARY_LINK_STRENGTH`` = 0.5, the CFIR–ERIC Level-1 threshold: a named pairing counts as
-     much as a bare-majority endorsement, never more;
-   * through an intervention function: ``FUNCTION_ROUTE`` (0.5) × the two links' own strengths
-     (1 when, as usual, they are binary). Two binary links are one inference chain, valued like one
-     binary link.
+5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
+   its function routes and non-survey direct links reach most strongly (survey endorsements were
+   elicited for barriers; Waltz et al. 2019).
 
-   Crosswalk or parent factors multiply these. Per (determinant, strategy) the **maximum** route
-   counts, not the sum, so a strategy is not rewarded for delivering many functions to one
-   determinant. Ties between equal routes prefer direct, then crosswalk, then function, then
-   parent routes, then the alphabetically first.
+6. **Level modifier** (``via: levels``): a strategy whose levels share none of the scope's loses
+   ``LEVEL_MISMATCH_K`` = 0.2 of its base score (and its bundle strengths × 0.8).
 
-3. **Barriers** contribute ``w_d × r(d, s)`` (``rule: barrier``).
+7. ``constraints.exclude`` removes strategies; ``already_in_place`` lists them apart and counts
+   their coverage in the bundle. Ranking: score descending, then id. Equal scores are reported as
+   ``tie_groups`` (choose with APEASE); the ``structural_check`` leaves out each curated link on a
+   top-10 route in turn and flags the top-10 strategies that then drop out.
 
-4. **Facilitators** contribute ``w_d × FACILITATOR_FACTOR × r(d, s)`` (``rule: facilitator``,
-   factor 0.5), using only routes that *leverage* the facilitator: function routes and
-   non-survey direct links (e.g. partnering strategies). CFIR–ERIC endorsements were elicited for
-   barriers (Waltz et al. 2019), so ``survey-of-experts`` links are not used for facilitators.
-   The factor halves the credit because building on a strength is less pressing than removing a
-   barrier of the same weight.
-
-5. **Score** = the sum of the contributions over the scope's determinants, then a visible
-   **ratings modifier** (``via: ratings``, ``rule: ratings-modifier``) where the ERIC study's
-   published importance and feasibility ratings (1-5; Waltz et al. 2015) are known:
-   ``base × RATINGS_K × ((mean(importance, feasibility) − 3) / 2)`` with ``RATINGS_K`` = 0.1, so
-   at most ±10 %: ratings refine the order among strategies the scope already calls for but never
-   make an irrelevant strategy relevant. When only one rating is known its value is the mean;
-   when neither is, there is no modifier (unknown is not average).
-
-   Every contribution is rounded to 6 decimal places and the score is the sum of the rounded
-   values, so the printed terms add up to the printed score exactly.
-
-6. **Level modifier** (``via: levels``, ``rule: level-modifier``): when the scope names its
-   ``level``\\ s and a strategy's catalogue ``levels`` share none of them (e.g. a system-level
-   strategy for a change at individual and team level), ``− LEVEL_MISMATCH_K × base`` with
-   ``LEVEL_MISMATCH_K`` = 0.2: the strategy can still help but has to be translated to the
-   scope's level, so it loses a fifth — more than the ratings can add (10 %), so between
-   otherwise equal strategies the one at the scope's level wins, yet a strongly linked strategy
-   at another level still ranks. No modifier when the scope or the strategy names no level
-   (unknown is not a mismatch). The bundle uses the same discount (its ``r(d, s)`` × 0.8).
-   A scope determinant whose catalogue levels lie outside the scope's levels is warned about.
-
-7. ``constraints.exclude`` removes strategies; ``constraints.already_in_place`` lists them apart
-   and counts their coverage in the bundle. Ranking: score descending, then id.
+   Every term is rounded to 6 decimal places and the score is the sum of the rounded terms.
 
 Method ``cfir-eric``
 ====================
