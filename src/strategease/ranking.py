@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from strategease import models as m
 from strategease.routes import Resolution, Route, q
 
 PRUNE_BELOW = 0.25
@@ -27,13 +28,32 @@ class Table:
 
     det_ids: tuple[str, ...]  # the barriers, scope order
     weights: tuple[float, ...]
-    # per barrier: strategy -> its routes as (strength, indices of the route's links, the Route)
-    routes: tuple[dict[str, tuple[tuple[float, tuple[int, ...], Route], ...]], ...]
-    link_keys: tuple[LinkKey, ...]  # sorted (from, kind, to)
-    curated: frozenset[int]  # indices of curated links
+    routes: tuple[dict[str, tuple[Route, ...]], ...]  # per barrier: strategy -> its routes
     eligible: frozenset[str]  # strategies that may be ranked (and bundled)
     in_place: tuple[str, ...]  # strategies already in place: scored, listed apart, preselected in the bundle
     mismatch: frozenset[str]  # strategies whose levels miss the scope's
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """Every link on the table's routes, numbered in (from, kind, to) order, and each route's link numbers
+    (built only when links are perturbed: ``--stability``)."""
+
+    keys: tuple[LinkKey, ...]
+    routes: tuple[dict[str, tuple[tuple[int, ...], ...]], ...]  # parallel to Table.routes
+
+
+def index_links(table: Table) -> LinkIndex:
+    keys: set[LinkKey] = set()
+    for per in table.routes:
+        for routes in per.values():
+            for route in routes:
+                keys.update((lk.from_, lk.kind.value, lk.to) for lk in route.links)
+    ordered = tuple(sorted(keys))
+    position = {key: i for i, key in enumerate(ordered)}
+    return LinkIndex(ordered, tuple({sid: tuple(tuple(position[(lk.from_, lk.kind.value, lk.to)] for lk in r.links)
+                                               for r in routes) for sid, routes in per.items()}
+                                    for per in table.routes))
 
 
 @dataclass(frozen=True)
@@ -60,44 +80,23 @@ class Scored:
 
 def build_table(resolutions: Sequence[Resolution], eligible: set[str], in_place: Sequence[str],
                 mismatch: set[str]) -> Table:
-    """The barriers' routes to eligible and in-place strategies, with every link on them indexed."""
+    """The barriers' routes to eligible and in-place strategies."""
     keep = eligible | set(in_place)
     barriers = [res for res in resolutions if res.entry.kind.value == "barrier"]
-    keys: set[LinkKey] = set()
-    for res in barriers:
-        for sid, routes in res.routes.items():
-            if sid in keep:
-                for route in routes:
-                    keys.update((lk.from_, lk.kind.value, lk.to) for lk in route.links)
-    link_keys = tuple(sorted(keys))
-    position = {key: i for i, key in enumerate(link_keys)}
-    curated: set[int] = set()
-    tables = []
-    for res in barriers:
-        per: dict[str, tuple[tuple[float, tuple[int, ...], Route], ...]] = {}
-        for sid in sorted(res.routes):
-            if sid not in keep:
-                continue
-            rows = []
-            for route in res.routes[sid]:
-                idx = tuple(position[(lk.from_, lk.kind.value, lk.to)] for lk in route.links)
-                curated.update(i for i, lk in zip(idx, route.links, strict=True) if lk.evidence.value == "curated")
-                rows.append((route.strength, idx, route))
-            per[sid] = tuple(rows)
-        tables.append(per)
+    tables = [{sid: tuple(res.routes[sid]) for sid in sorted(res.routes) if sid in keep} for res in barriers]
     return Table(tuple(res.entry.id for res in barriers), tuple(res.weight for res in barriers), tuple(tables),
-                 link_keys, frozenset(curated), frozenset(eligible), tuple(in_place), frozenset(mismatch & keep))
+                 frozenset(eligible), tuple(in_place), frozenset(mismatch & keep))
 
 
-def _best(rows: tuple[tuple[float, tuple[int, ...], Route], ...], factors: Sequence[float] | None,
-          drop: int | None) -> tuple[float, Route] | None:
+def _best(routes: tuple[Route, ...], idx: tuple[tuple[int, ...], ...] | None, factors: Sequence[float] | None,
+          drop: m.Link | None) -> tuple[float, Route] | None:
     best: tuple[float, Route] | None = None
-    for strength, idx, route in rows:
-        if drop is not None and drop in idx:
+    for k, route in enumerate(routes):
+        if drop is not None and any(lk is drop for lk in route.links):
             continue
-        r = strength
-        if factors is not None:
-            for i in idx:
+        r = route.strength
+        if factors is not None and idx is not None:
+            for i in idx[k]:
                 r *= factors[i]
             r = min(r, 1.0)
         if r <= 0:
@@ -108,19 +107,22 @@ def _best(rows: tuple[tuple[float, tuple[int, ...], Route], ...], factors: Seque
 
 
 def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence[float] | None = None,
-         drop: int | None = None) -> tuple[list[Scored], list[Scored]]:
+         links: LinkIndex | None = None, drop: m.Link | None = None) -> tuple[list[Scored], list[Scored]]:
     """Score every strategy of TABLE; return (ranked eligible strategies, in-place strategies).
 
-    WEIGHTS replace the barriers' weights and FACTORS multiply each link's strength (``--stability``);
-    DROP leaves one link out (the structural check). Ranked by score, then id.
+    WEIGHTS replace the barriers' weights and FACTORS multiply each link's strength, numbered by LINKS
+    (``--stability``); DROP leaves one link out (the structural check). Ranked by score, then id.
     """
     weights = table.weights if weights is None else weights
     # per barrier: each strategy's best route, and the best over all strategies (balance)
     bests: list[dict[str, tuple[float, Route]]] = []
-    for per in table.routes:
+    if factors is not None and links is None:
+        raise ValueError("link factors need the table's link index")
+    for n, per in enumerate(table.routes):
         found = {}
+        idx_of = links.routes[n] if links is not None else None
         for sid, rows in per.items():
-            b = _best(rows, factors, drop)
+            b = _best(rows, idx_of[sid] if idx_of is not None else None, factors, drop)
             if b is not None:
                 found[sid] = b
         bests.append(found)
@@ -166,5 +168,5 @@ def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[st
     return {s.id: s.covers for s in (*ranked, *placed)}
 
 
-__all__ = ["BREADTH_DECAY", "LEVEL_MISMATCH_K", "PRUNE_BELOW", "Scored", "Table", "Term", "build_table",
-           "bundle_routes", "rank"]
+__all__ = ["BREADTH_DECAY", "LEVEL_MISMATCH_K", "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term",
+           "build_table", "bundle_routes", "index_links", "rank"]

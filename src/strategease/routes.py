@@ -123,6 +123,14 @@ class LinkIndex:
     def get(self, node: str, kind: m.LinkKind) -> list[m.Link]:
         return self._by.get((node, kind), [])
 
+    def specificity_note(self, deliver: m.Link) -> str | None:
+        """Why a function route counts less than a specific one (None when it counts in full)."""
+        spec = self.specificity(deliver)
+        if spec >= 1.0:
+            return None
+        grade = f"graded {deliver.grade.value}, " if deliver.grade is not None else ""
+        return f"{grade}function delivers {self.fanout.get(deliver.from_, 0)} strategies: specificity ×{spec:.3g}"
+
     def specificity(self, deliver: m.Link) -> float:
         """A ``delivers`` link's specificity: 1 when graded primary, else ``FANOUT_REFERENCE / n`` (at most 1)
         for a function that delivers n strategies, × ``SECONDARY_GRADE`` when graded secondary."""
@@ -185,16 +193,10 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
             functions[func] = max(functions.get(func, 0.0), f_factor)
             via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
             route_factor = FUNCTION_ROUTE * _chain_factor(call) * factor
-            fanout = index.fanout.get(func, 0)
             for deliver in links(func, m.LinkKind.delivers):
                 target = deliver.to
-                spec = index.specificity(deliver)
-                note = None
-                if spec < 1.0:
-                    grade = f"graded {deliver.grade.value}, " if deliver.grade is not None else ""
-                    note = f"{grade}function delivers {fanout} strategies: specificity ×{spec:.3g}"
-                routes[target].append(Route(target, route_factor * _chain_factor(deliver) * spec, via,
-                                            (*pre_links, call, deliver), func, offset + 2, note))
+                routes[target].append(Route(target, route_factor * _chain_factor(deliver) * index.specificity(deliver),
+                                            via, (*pre_links, call, deliver), func, offset + 2))
                 functions_of[target].add(func)
     resolved = [det_id] + [b[0] for b in bases[1:]]
     crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]

@@ -469,6 +469,10 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
             evidence.update(lk.evidence.value for lk in best.links)
             others = sorted({r.via for r in res.routes[item.id]} - {best.via})
             bits = [best.note] if best.note else []
+            if best.function is not None:
+                spec = index.specificity_note(best.links[-1])
+                if spec:
+                    bits.append(spec)
             if others:
                 bits.append(f"{len(others)} other route(s): " + ", ".join(others))
             if t.relative < 1:
@@ -592,24 +596,20 @@ def _structural_check(cat: Catalogue, table: Table, ranked: Sequence[Scored],
     """Leave out, one at a time, each curated link on a route that decides the top k; flag top-k strategies
     that then fall out of the top k: their place rests on that single curated judgement."""
     top = ranked[:top_k]
-    position = {key: i for i, key in enumerate(table.link_keys)}
-    candidates: set[int] = set()
     deciding = [t.route for s in top for t in s.terms]
-    # the best route of each barrier sets its scale (balance): dropping it moves everyone
-    for s in ranked:
-        for t in s.terms:
-            if t.relative >= 1:
-                deciding.append(t.route)
+    # the best route of each barrier the top k draws on sets that barrier's scale (balance)
+    used = {t.det for s in top for t in s.terms}
+    deciding += [t.route for s in ranked for t in s.terms if t.relative >= 1 and t.det in used]
+    candidates: dict[tuple[str, str, str], m.Link] = {}
     for route in deciding:
         for lk in route.links:
             if lk.evidence is m.Evidence.curated:
-                candidates.add(position[(lk.from_, lk.kind.value, lk.to)])
+                candidates.setdefault((lk.from_, lk.kind.value, lk.to), lk)
     flags: list[StructuralFlag] = []
     base_rank = {s.id: i for i, s in enumerate(top, 1)}
-    for li in sorted(candidates):
-        again, _ = rank(table, drop=li)
+    for (frm, kind, to), link in sorted(candidates.items()):
+        again, _ = rank(table, drop=link)
         new_rank = {s.id: i for i, s in enumerate(again, 1)}
-        frm, kind, to = table.link_keys[li]
         for sid, r in base_rank.items():
             nr = new_rank.get(sid)
             if nr is None or nr > top_k:

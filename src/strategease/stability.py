@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from strategease.bundle import greedy_bundle
-from strategease.ranking import Table, bundle_routes, rank
+from strategease.ranking import LinkIndex, Table, bundle_routes, index_links, rank
 from strategease.result import StabilityOut, StabilityRow, TeamRatingsOut
 from strategease.routes import weight
 from strategease.scope import LoadedScope
@@ -63,10 +63,11 @@ class _Outcome:
     bundle: list[str]
 
 
-def _evaluate(table: Table, weights: Sequence[float], factors: Sequence[float] | None, size: int) -> _Outcome:
+def _evaluate(table: Table, links: LinkIndex, weights: Sequence[float], factors: Sequence[float] | None,
+              size: int) -> _Outcome:
     """Rank TABLE with these weights and link factors through :func:`strategease.ranking.rank` (the rule
     ``select`` uses), then build the bundle from the same relative strengths."""
-    ranked, placed = rank(table, weights, factors)
+    ranked, placed = rank(table, weights, factors, links)
     picks: list[str] = []
     if size > 0:
         det_weights = dict(zip(table.det_ids, weights, strict=True))
@@ -97,7 +98,8 @@ def run(table: Table, loaded: LoadedScope, names: dict[str, str], *, runs: int, 
     LOADED the scope actually scored (team ratings already applied); TEAM widens the weight bounds
     to the raters' range. Returns the section and its warnings (one per unstable strategy).
     """
-    baseline = _evaluate(table, table.weights, None, bundle_size)
+    links = index_links(table)
+    baseline = _evaluate(table, links, table.weights, None, bundle_size)
     base_rank = {sid: i for i, sid in enumerate(baseline.ranked, 1)}
     base_top = set(baseline.ranked[:top_k])
     base_bundle = set(baseline.bundle)
@@ -120,8 +122,8 @@ def run(table: Table, loaded: LoadedScope, names: dict[str, str], *, runs: int, 
         weights = []
         for (ilo, ihi), (clo, chi) in bounds:
             weights.append(weight(rng.uniform(ilo, ihi), rng.uniform(clo, chi)))
-        factors = [rng.uniform(1.0 - LINK_JITTER, 1.0 + LINK_JITTER) for _ in table.link_keys]
-        outcome = _evaluate(table, weights, factors, bundle_size)
+        factors = [rng.uniform(1.0 - LINK_JITTER, 1.0 + LINK_JITTER) for _ in links.keys]
+        outcome = _evaluate(table, links, weights, factors, bundle_size)
         for i, sid in enumerate(outcome.ranked, 1):
             ranks.setdefault(sid, []).append(i)
         for sid in outcome.ranked[:top_k]:
