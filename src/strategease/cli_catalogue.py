@@ -112,7 +112,11 @@ def list_cmd(
         "functions": [],
     }[kind.value]
     if kind is ListKind.sources:
-        cols = ["id", "kind", "citation"]
+        from strategease.browse import evidence_summary
+
+        cols = ["id", "kind", "links", "citation"]
+        table.caption = _cell(evidence_summary(cat))
+        table.caption_justify = "left"
     for col in cols:
         table.add_column(col, overflow="fold")
     for row in rows:
@@ -151,7 +155,7 @@ def show(
 
     con = out()
     con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
-    skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies"}
+    skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies", "effects"}
     for key, value in doc.items():
         if key in skip or value in (None, [], "", False):
             continue
@@ -159,6 +163,12 @@ def show(
     for key in ("children", "strategies"):
         if doc.get(key):
             con.print(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
+    if doc.get("effects"):
+        from strategease.effects import effect_lines
+
+        con.print(f"[bold]effectiveness[/bold] ({len(doc['effects'])}; published reviews, not part of any score)")
+        for line in effect_lines(doc["effects"]):
+            con.print(f"  {escape(line)}")
     for key, arrow in (("links_out", "->"), ("links_in", "<-")):
         links = doc.get(key) or []
         if links:

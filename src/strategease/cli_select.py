@@ -130,7 +130,9 @@ def select_cmd(
     if explain is not None:
         strategy = find_strategy(result, cat, explain)
         citations = {key: src.citation for key, src in sorted(cat.sources.items())}
-        emit(EXPLAINERS[fmt.value](result, strategy, citations))
+        model = cat.strategies.get(strategy.id)
+        effects = [e.model_dump(mode="json", exclude_none=True) for e in model.effects] if model else []
+        emit(EXPLAINERS[fmt.value](result, strategy, citations, effects))
         return
     emit(RENDERERS[fmt.value](result))
     if fmt.value not in CARRIES_WARNINGS:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from strategease.effects import EFFECTS_CAVEAT, effect_lines
 from strategease.fmt import num
 from strategease.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 Renderer = Callable[[SelectionResult], Any]
-Explainer = Callable[[SelectionResult, StrategyOut, Mapping[str, str]], Any]
+Explainer = Callable[[SelectionResult, StrategyOut, Mapping[str, str], Sequence[Mapping[str, Any]]], Any]
+"""An explainer gets the result, the strategy, citations by source key and the strategy's published effects."""
 
 
 # --------------------------------------------------------------------------- shared bits
@@ -58,6 +60,8 @@ def stderr_lines(result: SelectionResult) -> list[str]:
     """Status lines for stderr: uncovered determinants, warnings, coverage notes."""
     lines = []
     names = _names(result)
+    if result.evidence_basis is not None:
+        lines.append(result.evidence_basis.summary)
     if result.uncovered:
         lines.append("uncovered: " + ", ".join(f"{names.get(d, d)} ({d})" for d in result.uncovered))
     lines.extend(f"warning: {w}" for w in result.warnings)
@@ -559,7 +563,8 @@ def _cited(c: Contribution, citations: Mapping[str, str]) -> list[str]:
     return [f"{k}: {citations.get(k, '(citation not in catalogue)')}" for k in keys]
 
 
-def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> RenderableType:
+def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                  effects: Sequence[Mapping[str, Any]] = ()) -> RenderableType:
     from rich.console import Group
     from rich.markup import escape
     from rich.text import Text
@@ -590,6 +595,9 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
         parts.append(Text("Evidence and notes\n", style="bold") + Text("\n".join(notes)))
     if s.bounds:
         parts.append(Text("Known only as bounds (not counted)\n", style="bold") + Text("\n".join(s.bounds)))
+    if effects:
+        parts.append(Text("Published effectiveness (not part of the score)\n", style="bold")
+                     + Text("\n".join([*effect_lines(effects), EFFECTS_CAVEAT])))
     sources = _sources(s, citations)
     if sources:
         parts.append(Text("Sources\n", style="bold") + Text("\n".join(sources)))
@@ -605,9 +613,12 @@ def _sources(s: StrategyOut, citations: Mapping[str, str]) -> list[str]:
     return seen
 
 
-def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
-    doc = {"method": result.method, "strategy": s.model_dump(mode="json"),
-           "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
+def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                 effects: Sequence[Mapping[str, Any]] = ()) -> str:
+    doc: dict[str, Any] = {"method": result.method, "strategy": s.model_dump(mode="json"),
+                           "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
+    if effects:
+        doc["effects"] = [dict(e) for e in effects]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -615,7 +626,8 @@ EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "relative",
                        "evidence", "source", "note")
 
 
-def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                effects: Sequence[Mapping[str, Any]] = ()) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPLAIN_CSV_COLUMNS)
@@ -626,7 +638,8 @@ def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str,
     return buf.getvalue()
 
 
-def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                     effects: Sequence[Mapping[str, Any]] = ()) -> str:
     cfir = _is_cfir_eric(result)
     where = f"rank {s.rank}" if s in result.strategies else "already in place"
     out = [f"## {_md(s.name)} (`{s.id}`)", "", f"{where} · method `{result.method}` · {_score_line(s, cfir)}", ""]
@@ -639,6 +652,9 @@ def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping
                      right={2, 3, 4, 5, 6})
     if s.bounds:
         out += ["", "Known only as bounds (not counted):", ""] + [f"- {_md(b)}" for b in s.bounds]
+    if effects:
+        out += ["", "Published effectiveness (not part of the score):", ""]
+        out += [f"- {_md(line)}" for line in effect_lines(effects)] + ["", _md(EFFECTS_CAVEAT)]
     sources = _sources(s, citations)
     if sources:
         out += ["", "Sources:", ""] + [f"- {_md(line)}" for line in sources]

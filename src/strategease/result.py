@@ -295,10 +295,20 @@ class StructuralCheckOut(_Out):
     flagged: list[StructuralFlag] = Field(default_factory=list)
 
 
-OPTIONAL_SECTIONS = ("team_ratings", "partners", "stability", "actor_fit", "other_actors", "foundation",
-                     "part_of_change", "build_on", "tie_groups", "structural_check")
+OPTIONAL_SECTIONS = ("evidence_basis", "team_ratings", "partners", "stability", "actor_fit", "other_actors",
+                     "foundation", "part_of_change", "build_on", "tie_groups", "structural_check")
 """Sections of :class:`SelectionResult` left out of the JSON when absent, so output for inputs that
 do not use them stays byte-identical to earlier versions."""
+
+
+class EvidenceBasisOut(_Out):
+    """What the scope's determinants rest on: the best evidence kind behind any path to a strategy
+    (``survey-of-experts``, ``systematic-review``, ``published-matrix``, ``secondary-report``,
+    ``seed-document``, ``curated`` or ``none``; see :mod:`strategease.reach`)."""
+
+    summary: str
+    counts: dict[str, int]
+    determinants: dict[str, str]
 
 
 class SelectionResult(_Out):
@@ -322,6 +332,7 @@ class SelectionResult(_Out):
     build_on: list[BuildOn] | None = None
     tie_groups: list[TieGroup] | None = None
     structural_check: StructuralCheckOut | None = None
+    evidence_basis: EvidenceBasisOut | None = None
     team_ratings: TeamRatingsOut | None = None
     partners: PartnersOut | None = None
     stability: StabilityOut | None = None

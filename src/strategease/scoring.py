@@ -105,6 +105,7 @@ from strategease.result import (
     CatalogueInfo,
     Contribution,
     DeterminantOut,
+    EvidenceBasisOut,
     FoundationItem,
     FunctionOut,
     Lever,
@@ -341,7 +342,16 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
         result.partners, partner_warnings = analyse(cat, loaded.scope, result)
         result.warnings.extend(partner_warnings)
     result.coverage_notes = coverage_notes(cat, result)
+    result.evidence_basis = scope_evidence(cat, [d.id for d in result.determinants])
     return result
+
+
+def scope_evidence(cat: Catalogue, det_ids: list[str]) -> EvidenceBasisOut:
+    """What each of the scope's determinants rests on (one line for the terminal, a table for the report)."""
+    from strategease.reach import basis_counts, basis_sentence, evidence_basis
+
+    basis = evidence_basis(cat, det_ids)
+    return EvidenceBasisOut(summary=basis_sentence(basis), counts=dict(basis_counts(basis)), determinants=basis)
 
 
 @dataclass
@@ -392,7 +402,8 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     elsewhere = [s for s in reached if s in cat.strategies and s not in excluded and s not in part
                  and s not in in_place and aimed_elsewhere(cat.strategies[s], admits)]
     foundation_ids = [s for s, st in cat.strategies.items() if is_foundation(st) and not st.retired
-                      and s not in excluded and s not in part and s not in called_for]
+                      and s not in excluded and s not in part and s not in called_for
+                      and not aimed_elsewhere(st, admits)]
     blocked = excluded | part | set(elsewhere) | set(foundation_ids)
     eligible = {s for s in reached if s in cat.strategies and s not in blocked and s not in in_place}
     mismatch = {s for s in eligible | set(in_place) if level_mismatch(cat.strategies[s], scope_levels)}
