@@ -139,11 +139,11 @@ def test_fit_over_breadth(cli, tmp_path: Path) -> None:
     """A strategy with three secondary links scores below one with a single primary link."""
     doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "tdf.knowledge", "tdf.skills")))
     score = {s["id"]: s["score"] for s in doc["strategies"]}
-    # broad: 0.36 x 0.5 x (1 + 0.5 + 0.25) = 0.315 (without the decay it would be 0.54)
-    assert score["eric.broad"] == 0.315
+    # broad: 0.36 x 0.5 x (1 + 0.25 + 0.0625) = 0.23625 (without the decay it would be 0.54)
+    assert score["eric.broad"] == 0.23625
     assert score["eric.remind-clinicians"] == score["eric.conduct-educational-meetings"] == 0.36
     broad = next(s for s in doc["strategies"] if s["id"] == "eric.broad")
-    assert [c["breadth"] for c in broad["contributions"]] == [1.0, 0.5, 0.25]
+    assert [c["breadth"] for c in broad["contributions"]] == [1.0, 0.25, 0.0625]
 
 
 def test_balance_each_determinant_gives_its_best_strategy_its_weight(cli, tmp_path: Path) -> None:

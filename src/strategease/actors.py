@@ -13,7 +13,9 @@ Three small tables, each the one home of its rule:
   itself (CFIR 1.0 *Process*, CFIR 2.0 *Implementation Process*: planning, engaging, executing,
   reflecting and evaluating, tailoring strategies, assessing context…). Only such a determinant,
   through a direct link, puts an implementation-process strategy into the ranking; otherwise those
-  strategies form the foundation checklist.
+  strategies form the foundation checklist. Partnering challenges count as process determinants:
+  they concern how the partnership works, and the partnering strategies that answer them are
+  classed as implementation process.
 
 Pure data and functions; never prints.
 """
@@ -99,6 +101,10 @@ def aimed_elsewhere(st: m.Strategy, admits: frozenset[Actor] | None) -> bool:
 
 
 def is_process(det: m.Determinant) -> bool:
+    """A process determinant: a CFIR construct in a process domain, or a partnering challenge (trust,
+    accountability, coordination…: the partnership's own working process)."""
+    if det.framework == PARTNERING_FRAMEWORK:
+        return True
     return (det.domain or "").strip().lower() in PROCESS_DOMAINS and det.framework.startswith("cfir")
 
 

@@ -16,7 +16,7 @@ from strategease import models as m
 from strategease.routes import Resolution, Route, q
 
 PRUNE_BELOW = 0.25
-BREADTH_DECAY = 0.5
+BREADTH_DECAY = 0.25
 LEVEL_MISMATCH_K = 0.2
 
 LinkKey = tuple[str, str, str]

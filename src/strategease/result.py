@@ -67,7 +67,7 @@ class Contribution(_Out):
     rule: str  # "barrier" | "level-modifier"
     note: str | None = None
     relative: float | None = None  # default: strength ÷ the determinant's best strength (balance)
-    breadth: float | None = None  # default: 0.5 ** (k − 1) for the strategy's k-th largest term (fit over breadth)
+    breadth: float | None = None  # default: 0.25 ** (k − 1) for the strategy's k-th largest term (fit over breadth)
 
 
 class StrategyOut(_Out):

@@ -17,7 +17,7 @@ from strategease.catalogue import Catalogue
 from strategease.scope import Kind, ScopeDeterminant
 
 BINARY_LINK_STRENGTH = 0.5
-FUNCTION_ROUTE = 0.5
+FUNCTION_ROUTE = 0.4
 CROSSWALK_FACTOR = 1.0
 PARENT_FACTOR = 0.8
 SECONDARY_GRADE = 0.5

@@ -25,7 +25,8 @@ Method ``default``
    ``calls-for`` links when the determinant has none (× ``PARENT_FACTOR`` = 0.8). Strength: a
    direct link's ``strength``, else ``BINARY_LINK_STRENGTH`` = 0.5 (the CFIR–ERIC Level-1
    threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary; a function route
-   ``FUNCTION_ROUTE`` = 0.5 × the links' own strengths × the ``delivers`` link's *specificity*:
+   ``FUNCTION_ROUTE`` = 0.4 (0.8 of a bare direct link: two general judgements say
+   less than a source naming the pair) × the links' own strengths × the ``delivers`` link's *specificity*:
    1 when graded primary, else ``min(1, FANOUT_REFERENCE / n)`` for a function delivering n
    strategies (``FANOUT_REFERENCE`` = 10), halved when graded secondary. Links known only as a
    lower bound (a partial "Level 1 or 2" table) or an upper bound ("below 20 %") are shown
@@ -36,7 +37,8 @@ Method ``default``
    the rankable strategies (*balance*: a determinant's best strategy gets ``w_d`` whatever its
    framework's link values); routes below ``PRUNE_BELOW`` = 0.25 of the best are pruned
    (catch-alls); the terms ``w_d × relative`` are sorted and the k-th counts
-   ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.5 (*fit over breadth*). The ERIC
+   ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.25 (*fit over breadth*: all further
+   terms add at most a third of the largest). The ERIC
    ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
 5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
