@@ -69,6 +69,9 @@ def test_a_patient_scope_sets_clinician_strategies_apart(cli, tmp_path: Path) ->
     doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "tdf.skills"), actor_type=["recipients"]))
     apart = {a["id"] for a in doc["other_actors"]}
     assert {"eric.remind-clinicians", "eric.conduct-ongoing-training", "eric.broad"} <= apart
+    # admitted only through the setting (implementation team) but aimed at clinicians too: apart
+    assert "eric.create-a-learning-collaborative" in apart
+    assert "eric.change-record-systems" in _ranked(doc)  # the organisation alone: kept
     bundle = {b["id"] for b in doc["bundle"]["strategies"]}
     assert not bundle & apart
     assert "eric.prepare-patients" in _ranked(doc)

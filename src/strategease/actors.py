@@ -6,6 +6,9 @@ Three small tables, each the one home of its rule:
   Presseau et al. 2019), the strategy ``targets`` that act on that actor or on the setting in
   which that actor works. A strategy whose targets share none of the admitted actors is *aimed at
   other actors*: listed apart, never ranked or bundled.
+  The organisation and the implementation team are the *setting*: a strategy admitted only through
+  them but also naming people the scope does not admit (clinicians, in a patients' scope) is aimed
+  at those people, so it is set apart too.
 * :data:`DETERMINANT_ACTORS` — scope determinants that name an actor (CFIR 2.0 *Innovation
   recipients*, CFIR 1.0 *Patient needs and resources*, *Leadership engagement*, …). Choosing one
   admits that actor's strategies too: the team has said that actor is part of the problem.
@@ -95,9 +98,21 @@ def admitted(scope_actors: Iterable[Actor], named: Iterable[Actor]) -> frozenset
     return frozenset(out)
 
 
+SETTING_ACTORS = frozenset({A.organisation, A.implementation_team})
+"""Targets that are the setting rather than people: they admit a strategy only when it names no other people."""
+
+
 def aimed_elsewhere(st: m.Strategy, admits: frozenset[Actor] | None) -> bool:
-    """True when the strategy names its targets and none of them is admitted (no targets = unknown = kept)."""
-    return admits is not None and bool(st.targets) and not (set(st.targets) & admits)
+    """True when the strategy names its targets and none of them is admitted, or when the only admitted
+    ones are the setting (organisation, implementation team) while it also names people the scope does not
+    admit (a learning collaborative for clinicians in a patients' scope). No targets = unknown = kept."""
+    if admits is None or not st.targets:
+        return False
+    targets = set(st.targets)
+    fit = targets & admits
+    if not fit:
+        return True
+    return fit <= SETTING_ACTORS and bool(targets - admits)
 
 
 def is_process(det: m.Determinant) -> bool:
@@ -112,5 +127,5 @@ def is_foundation(st: m.Strategy) -> bool:
     return st.strategy_class is FOUNDATION_CLASS
 
 
-__all__ = ["ADMITS", "DETERMINANT_ACTORS", "PROCESS_DOMAINS", "admitted", "aimed_elsewhere", "is_foundation",
+__all__ = ["ADMITS", "DETERMINANT_ACTORS", "PROCESS_DOMAINS", "SETTING_ACTORS", "admitted", "aimed_elsewhere", "is_foundation",
            "is_process", "named_actor"]
