@@ -127,5 +127,5 @@ def is_foundation(st: m.Strategy) -> bool:
     return st.strategy_class is FOUNDATION_CLASS
 
 
-__all__ = ["ADMITS", "DETERMINANT_ACTORS", "PROCESS_DOMAINS", "SETTING_ACTORS", "admitted", "aimed_elsewhere", "is_foundation",
-           "is_process", "named_actor"]
+__all__ = ["ADMITS", "DETERMINANT_ACTORS", "PROCESS_DOMAINS", "SETTING_ACTORS", "admitted", "aimed_elsewhere",
+           "is_foundation", "is_process", "named_actor"]
