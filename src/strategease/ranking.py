@@ -141,7 +141,7 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
     ranked: list[Scored] = []
     placed: list[Scored] = []
     for sid in sorted(set(raw) | in_place):
-        items = sorted(raw.get(sid, []), key=lambda t: (-t[0], t[1]))
+        items = sorted(raw.get(sid, []), key=lambda t: (-t[0], table.det_ids[t[1]]))  # ties: by id, not scope order
         terms = []
         factor = 1.0
         for value, i, r, rel, route in items:
