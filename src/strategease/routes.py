@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from strategease import models as m
 from strategease.catalogue import Catalogue
+from strategease.reach import gives_points
 from strategease.scope import Kind, ScopeDeterminant
 
 BINARY_LINK_STRENGTH = 0.5
@@ -92,7 +93,8 @@ def bound_note(link: m.Link) -> str | None:
     """Why a direct link is not counted: it only bounds the strength (None when it is counted)."""
     if link.strength is not None:
         return None
-    if link.strength_upper is not None:
+    if not gives_points(link):
+        assert link.strength_upper is not None
         return f"below {link.strength_upper * 100:g} % ({link.source}; an upper bound, not counted, never zero)"
     if link.strength_lower is not None:
         return (f"at least {link.strength_lower * 100:g} % ({link.source}; a lower bound from a partial table, "
