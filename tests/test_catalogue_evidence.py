@@ -31,8 +31,11 @@ def _reach(cat: Any, det_id: str) -> set[str]:
     from strategease.scope import ScopeDeterminant
     from strategease.scoring import resolve
 
-    routes = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"})).routes
-    return {sid for sid, rs in routes.items() if max(r.strength for r in rs) > 0}  # a known 0 % is no route
+    res = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"}))
+    reached = {sid for sid, rs in res.routes.items() if max(r.strength for r in rs) > 0}  # a known 0 % is no route
+    # method v2 shows "Level 1 or 2" lower bounds from a partial table without scoring them (no cluster bonus):
+    # the pairing is still known, so it counts as reached here; "below 20 %" upper bounds do not
+    return reached | {sid for sid, notes in res.uncounted.items() if any(n.startswith("at least") for n in notes)}
 
 
 def _select(cat: Any, dets: list[str], method: str) -> dict[str, Any]:

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = [
     "Early mobilisation after hip fracture surgery",  # title
     "Ward nurses and physiotherapists",  # actor
+    "deliverers, nurses",  # actor type: 'nurses' is not one -> asked again
+    "deliverers",
     "Get every patient out of bed within 24 hours of surgery",  # action
     "Orthopaedic ward: weekend cover is thin",  # context (a colon: must be quoted in YAML)
     "",  # target: skipped
@@ -82,8 +84,11 @@ def test_scripted_answers_make_a_valid_commented_scope(cli, monkeypatch: pytest.
     assert "  - id: tdf.knowledge  # Knowledge\n    kind: barrier\n    importance: 4\n    changeability: 3\n" in text
     assert "  - id: partnering.trust  # Trust\n    kind: facilitator\n" in text
     assert "level: [individual, team]" in text
+    assert "Not an actor type: nurses" in got.err
+    assert "  actor_type: [deliverers]  # who must change" in text
     scope = load_scope(target, shipped).scope
     assert scope.change.context == "Orthopaedic ward: weekend cover is thin"
+    assert [a.value for a in scope.change.actor_type] == ["deliverers"]
     assert scope.determinants[0].note == "Staff fear falls # on day one"
     assert scope.change.target is None
     assert scope.partners is not None and scope.partners[0].type == "managers"

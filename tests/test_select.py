@@ -223,18 +223,19 @@ def test_cfir_eric_warnings_and_crosswalk() -> None:
 
 
 def test_default_scores_by_hand() -> None:
-    # weight (5/5)*(5/5) = 1; direct survey links; ratings modifier 0.1 * ((mean - 3) / 2)
+    # weight (5/5)*(5/5) = 1; direct survey links, relative to the best (0.60): balance; no ratings modifier
     res = _select([{"id": "cfir1.reflecting-and-evaluating", "kind": "barrier", "importance": 5,
                     "changeability": 5}], top=0)
     st = _by_id(res)
-    tools = st["eric.develop-and-implement-tools-for-quality-monitoring"]  # 0.60 + 0.60*0.1*((4.37+3.63)/2-3)/2
-    assert tools.score == 0.63
-    assert [c.value for c in tools.contributions] == [0.6, 0.03]
-    af = st["eric.audit-and-provide-feedback"]  # 0.56 + 0.56*0.1*((4.40+4.13)/2-3)/2 = 0.56 + 0.03542
-    assert af.score == 0.59542
-    assert af.contributions[-1].rule == "ratings-modifier" and af.contributions[-1].via == "ratings"
-    assert st["eric.facilitate-relay-of-clinical-data-to-providers"].score == 0.36  # ratings unknown: no term
-    assert len(st["eric.facilitate-relay-of-clinical-data-to-providers"].contributions) == 1
+    tools = st["eric.develop-and-implement-tools-for-quality-monitoring"]  # 0.60 / 0.60 = 1
+    assert tools.score == 1
+    assert [(c.strength, c.relative, c.value) for c in tools.contributions] == [(0.6, 1, 1)]
+    af = st["eric.audit-and-provide-feedback"]  # 0.56 / 0.60
+    assert af.score == 0.933333
+    assert all(c.rule == "barrier" for c in af.contributions)  # Waltz 2015 ratings are not scored
+    assert af.importance == 4.4  # ... but still shown
+    # 16 % / 60 % = 0.27: kept; below a quarter of the best a route would be pruned (PRUNE_BELOW)
+    assert st["eric.conduct-ongoing-training"].score == 0.266667
     assert res.determinants[0].weight == 1
 
 
@@ -253,9 +254,10 @@ def test_function_route_and_max_not_sum() -> None:
     # delivers two of them: it gets the best route once, not twice.
     res = _select([{"id": "tdf.memory-attention-and-decision-processes", "kind": "barrier"}], top=0)
     record = _by_id(res)["eric.change-record-systems"]
-    assert record.score == pytest.approx(0.36 * 0.5)
+    assert record.score == pytest.approx(0.36)  # the best route from this determinant: relative 1
     assert len(record.contributions) == 1
     assert record.contributions[0].via == "function:bcw.enablement"  # tie broken by via name
+    assert record.contributions[0].strength == 0.4  # FUNCTION_ROUTE
     assert record.functions == ["bcw.enablement", "bcw.environmental-restructuring"]
     assert "other route(s): function:bcw.environmental-restructuring" in (record.contributions[0].note or "")
 
@@ -267,8 +269,8 @@ def test_parent_fallback_is_recorded_and_warned() -> None:
     af = _by_id(res)["eric.audit-and-provide-feedback"]
     c = af.contributions[0]
     assert c.via == "parent:comb.reflective-motivation/function:bcw.education"
-    assert c.strength == pytest.approx(0.5 * 0.8)
-    assert c.value == pytest.approx(0.36 * 0.4)
+    assert c.strength == pytest.approx(0.4 * 0.8)
+    assert c.value == pytest.approx(0.36)  # the best route this determinant has (balance)
     assert any("no function links of its own; used those of its parent 'Reflective motivation'" in w
                for w in res.warnings)
     assert {f.id for f in res.functions} == {"bcw.education", "bcw.persuasion", "bcw.incentivisation"}
@@ -278,17 +280,20 @@ def test_crosswalk_and_lower_bound() -> None:
     res = _select([{"id": "cfir2.available-resources", "kind": "barrier"}], top=0)
     assert res.determinants[0].resolved_via == ["cfir2.available-resources", "cfir1.available-resources"]
     st = _by_id(res)
-    capture = st["eric.capture-and-share-local-knowledge"].contributions[0]
-    assert capture.via == "crosswalk:cfir1.available-resources"
-    assert capture.strength == 0.2  # strength_lower: conservative
-    assert "lower bound" in (capture.note or "")
-    assert capture.evidence == "curated; secondary-report"
     funding = st["eric.access-new-funding"].contributions[0]
+    assert funding.via == "crosswalk:cfir1.available-resources"
     assert funding.strength == 0.5 and "binary curated link" in (funding.note or "")
+    # "Level 1 or 2" (at least 20 %) from a partial table: shown, not counted (no cluster bonus)
+    assert "eric.capture-and-share-local-knowledge" not in st
     text = "\n".join(res.warnings)
     assert "no endorsement data for CFIR 'Available resources' (cfir2.available-resources); ranked through other " \
-           "links only (curated, secondary-report)" in text
-    assert "rests on at least one curated link" in text
+           "links only (curated)" in text
+    assert "rests on at least one curated link" not in text  # replaced by the structural check
+    assert res.structural_check is not None
+    # its only route runs through a curated crosswalk and a curated link: either one, left out, unranks it
+    assert {(f.id, f.link) for f in res.structural_check.flagged} == {
+        ("eric.access-new-funding", "cfir1.available-resources → eric.access-new-funding (addresses)"),
+        ("eric.access-new-funding", "cfir2.available-resources → cfir1.available-resources (crosswalk)")}
 
 
 def test_no_route_and_no_endorsement_warnings() -> None:
@@ -302,19 +307,19 @@ def test_no_route_and_no_endorsement_warnings() -> None:
 def test_facilitators_do_not_use_survey_links() -> None:
     res = _select([{"id": "cfir1.reflecting-and-evaluating", "kind": "facilitator"}])
     assert res.strategies == []
-    assert res.uncovered == ["cfir1.reflecting-and-evaluating"]
+    assert res.build_on is not None and res.build_on[0].strategies == []
     assert any("no route from facilitator 'Reflecting and evaluating'" in w for w in res.warnings)
 
 
-def test_facilitator_leverages_partnering_and_function_routes() -> None:
+def test_facilitators_are_levers_for_partnering_and_function_routes() -> None:
     res = _select([{"id": "partnering.trust", "kind": "facilitator"},
                    {"id": "tdf.social-influences", "kind": "facilitator", "importance": 5, "changeability": 5}],
                   top=0)
-    st = _by_id(res)
-    c = st["collab.build-relationships-first"].contributions[0]
-    assert (c.rule, c.strength, c.value) == ("facilitator", 0.25, 0.09)  # 0.36 * 0.5 (binary) * 0.5
-    remind = st["eric.remind-clinicians"].contributions[0]
-    assert (remind.rule, remind.strength, remind.value) == ("facilitator", 0.25, 0.25)
+    assert res.strategies == []  # facilitators add no points
+    assert res.build_on is not None
+    levers = {b.determinant: [lv.id for lv in b.strategies] for b in res.build_on}
+    assert "collab.build-relationships-first" in levers["partnering.trust"]
+    assert "eric.identify-and-prepare-champions" in levers["tdf.social-influences"]
 
 
 def test_exclude_and_already_in_place() -> None:
@@ -331,7 +336,7 @@ def test_exclude_and_already_in_place() -> None:
     # the in-place strategy's coverage counts: the first pick gains only what is left
     first = res.bundle.strategies[0]
     assert first.id == "eric.develop-and-organize-quality-monitoring-systems"
-    assert first.gain == pytest.approx(0.36 * (1 - 0.6) * 0.4)
+    assert first.gain == pytest.approx(0.36 * (1 - 0.6) * 0.4)  # the bundle reads r(d, s), not the relative score
 
 
 def test_top_and_bundle_options(cli) -> None:
@@ -395,7 +400,7 @@ def test_docs_state_the_constants_the_code_uses() -> None:
 
     doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     for name in ("BINARY_LINK_STRENGTH", "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR",
-                 "FACILITATOR_FACTOR", "RATINGS_K", "LEVEL_MISMATCH_K"):
+                 "SECONDARY_GRADE", "FANOUT_REFERENCE", "PRUNE_BELOW", "BREADTH_DECAY", "LEVEL_MISMATCH_K"):
         value = getattr(scoring, name)
         rows = [line for line in doc.splitlines() if f"`{name}`" in line]
         assert rows, f"{name} is not documented in docs/scoring.md"

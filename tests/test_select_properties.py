@@ -18,7 +18,7 @@ from strategease import models as m
 from strategease.bundle import coverage, greedy_bundle, optimal_bundle
 from strategease.catalogue import Catalogue
 from strategease.scope import Scope
-from strategease.scoring import RATINGS_K, select
+from strategease.scoring import select
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FRAMEWORKS = ("tdf", "cfir1", "cfir1", "cfir2", "partnering")  # cfir1 twice: exercise --method cfir-eric
@@ -151,8 +151,12 @@ def test_monotone_in_link_strength(case: Any, method: str, data: Any) -> None:
     stronger["links"][i]["strength"] = data.draw(st.integers(round(old * 100), 100)) / 100
     before = scores(select(build(spec), scope(dets), method, top=0))
     after = scores(select(build(stronger), scope(dets), method, top=0))
-    for sid, value in before.items():
-        assert after.get(sid, 0) >= value - 1e-12, sid
+    # cfir-eric: every score is monotone. default: scores are relative to each determinant's best route
+    # (balance), so a stronger link may lower other strategies; the strategy it leads to never loses.
+    ids = before if method == "cfir-eric" else [spec["links"][i]["to"]]
+    for sid in ids:
+        if sid in before:
+            assert after.get(sid, 0) >= before[sid] - 1e-12, sid
 
 
 @SETTINGS
@@ -166,7 +170,7 @@ def test_bounded_and_itemised_exactly(case: Any, method: str) -> None:
         assert total == Decimal(str(s.score)), s.id
         assert s.score >= 0
         if method == "default":
-            assert s.score <= (1 + RATINGS_K) * sum(weights.values()) + 1e-9
+            assert s.score <= sum(weights.values()) + 1e-9
             for c in s.contributions:
                 if c.determinant is not None:
                     assert 0 <= c.value <= weights[c.determinant] + 1e-9

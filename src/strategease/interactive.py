@@ -23,7 +23,7 @@ from strategease.catalogue import Catalogue
 from strategease.errors import UsageError
 from strategease.models import Determinant
 from strategease.scope import PARTNER_TYPES, Involvement, parse_scope
-from strategease.vocab import Level
+from strategease.vocab import Actor, Level
 
 FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("COM-B / TDF", ("comb", "tdf")),
@@ -162,6 +162,7 @@ def grouped(hits: Sequence[Determinant], per_group: int = PER_GROUP) -> list[tup
 class Answers:
     title: str = ""
     change: dict[str, str] = field(default_factory=dict)
+    actor_type: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
     determinants: list[dict[str, Any]] = field(default_factory=list)
     partners: list[dict[str, str]] = field(default_factory=list)
@@ -177,16 +178,23 @@ CHANGE_QUESTIONS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def _levels(p: Prompter) -> list[str]:
-    names = [lv.value for lv in Level]
+def _pick_many(p: Prompter, question: str, names: list[str], what: str) -> list[str]:
     while True:
-        answer = p.ask("At which levels does the change happen? Any of " + ", ".join(names)
-                       + " (separate with commas; Enter to skip)")
+        answer = p.ask(question + " Any of " + ", ".join(names) + " (separate with commas; Enter to skip)")
         chosen = [w.strip().lower() for w in answer.replace(";", ",").split(",") if w.strip()]
         wrong = [w for w in chosen if w not in names]
         if not wrong:
             return list(dict.fromkeys(chosen))
-        p.say(f"  Not a level: {', '.join(wrong)}. Levels are: {', '.join(names)}.")
+        p.say(f"  Not {what}: {', '.join(wrong)}. Choose from: {', '.join(names)}.")
+
+
+def _levels(p: Prompter) -> list[str]:
+    return _pick_many(p, "At which levels does the change happen?", [lv.value for lv in Level], "a level")
+
+
+def _actor_types(p: Prompter) -> list[str]:
+    return _pick_many(p, "Which kind of actor are they? (deliverers: clinicians, teachers, frontline staff; "
+                      "recipients: patients, clients, families)", [a.value for a in Actor], "an actor type")
 
 
 def _show(p: Prompter, hits: Sequence[Determinant]) -> list[Determinant]:
@@ -269,6 +277,8 @@ def converse(p: Prompter, cat: Catalogue) -> Answers:
         answer = p.ask(question, required=required)
         if answer:
             a.change[key] = answer
+        if key == "actor":
+            a.actor_type = _actor_types(p)
     a.levels = _levels(p)
     a.determinants = _determinants(p, cat)
     a.partners = _partners(p)
@@ -299,7 +309,12 @@ def render(a: Answers, cat: Catalogue) -> str:
         "# The change: Actor, Action, Context, Target, Time (actor and action are required).",
         "change:",
     ]
-    lines += [f"  {key}: {_scalar(a.change[key])}" for key, _, _ in CHANGE_QUESTIONS if key in a.change]
+    for key, _, _ in CHANGE_QUESTIONS:
+        if key in a.change:
+            lines.append(f"  {key}: {_scalar(a.change[key])}")
+        if key == "actor" and a.actor_type:
+            lines.append(f"  actor_type: [{', '.join(a.actor_type)}]  # who must change: "
+                         "strategies aimed at other actors are listed apart")
     lines += ["", "# Where the change happens (any of: " + ", ".join(lv.value for lv in Level) + ").",
               f"level: [{', '.join(a.levels)}]", "",
               "# Barriers and facilitators. importance: 1-5, how much it matters; changeability: 1-5, how far",

@@ -296,6 +296,10 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
                 f"contribution to the strategy's score, up to {num(doc.matrix.max_value)}.")
     else:
         para("No strategy in the catalogue is linked to the determinants in scope.")
+    for note in doc.method_notes or []:
+        word.add_heading(t(note.title), level=2)
+        for line in note.lines:
+            para(line, style="List Bullet")
     if doc.stability is not None:
         st = doc.stability
         word.add_heading(t("How stable is the ranking?"), level=2)

@@ -70,6 +70,46 @@ def stderr_lines(result: SelectionResult) -> list[str]:
     return lines
 
 
+def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
+    """The sections method ``default`` adds beside the ranking, as (title, lines) for every text format:
+    who the change is about, ties, the structural check, what to build on, the foundation checklist,
+    strategies aimed at other actors and strategies that are part of the change. Empty ones are left out."""
+    out: list[tuple[str, list[str]]] = []
+    names = _names(result)
+    fit = result.actor_fit
+    if fit is not None and fit.actor_type:
+        lines = [f"actor type: {', '.join(fit.actor_type)}; strategies aimed at {', '.join(fit.admitted)} are ranked"]
+        lines += [f"{actor} admitted because the scope names {', '.join(names.get(d, d) for d in dets)}"
+                  for actor, dets in sorted(fit.named.items())]
+        out.append(("Who must change", lines))
+    if result.tie_groups:
+        out.append(("Ties (equal scores: choose among these with APEASE)",
+                    [f"ranks {g.ranks[0]}–{g.ranks[1]} at {_num(g.score)}: {', '.join(g.strategies)}"
+                     for g in result.tie_groups]))
+    sc = result.structural_check
+    if sc is not None and sc.flagged:
+        out.append((f"Rests on one curated link (structural check of the top {sc.top_k}, "
+                    f"{sc.links_checked} curated links left out one at a time)",
+                    [f"rank {f.rank} {f.name} ({f.id}): without {f.link} it "
+                     + (f"falls to rank {f.rank_without}" if f.rank_without else "is no longer ranked")
+                     for f in sc.flagged]))
+    for b in result.build_on or []:
+        if b.strategies:
+            out.append((f"Build on: {b.name} (facilitator, adds no points)",
+                        [f"{lv.name} ({lv.id}), via {lv.via}" for lv in b.strategies]))
+    if result.foundation:
+        out.append(("Foundation checklist (implementation-process strategies every plan needs; not ranked)",
+                    [f"[{'x' if f.in_place else ' '}] {f.name} ({f.id})" for f in result.foundation]))
+    if result.other_actors:
+        out.append(("Aimed at other actors (not ranked, never bundled)",
+                    [f"{a.name} ({a.id}): acts on {', '.join(a.targets)}; reached from "
+                     f"{', '.join(names.get(d, d) for d in a.determinants)}" for a in result.other_actors]))
+    if result.part_of_change:
+        out.append(("Part of the change (the innovation itself; not recommended)",
+                    [f"{p.name} ({p.id})" for p in result.part_of_change]))
+    return out
+
+
 # --------------------------------------------------------------------------- table (Rich)
 
 
@@ -153,6 +193,8 @@ def table(result: SelectionResult) -> RenderableType:
     if result.already_in_place:
         placed = " · ".join(f"{s.name} ({s.id}) {_num(s.score)}" for s in result.already_in_place)
         parts.append(Text.assemble(("Already in place: ", "bold"), placed))
+    for title, lines in method_sections(result):
+        parts.append(Text(title + "\n", style="bold") + Text("\n".join(lines)))
 
     b = result.bundle
     if b is not None:
@@ -360,12 +402,21 @@ def as_json(result: SelectionResult) -> str:
 
 
 CSV_COLUMNS = ("rank", "id", "name", "framework", "cluster", "score", "cumulative_percent", "level1", "level2",
-               "determinants", "functions", "evidence", "importance", "feasibility", "bundle_pick")
+               "determinants", "functions", "evidence", "importance", "feasibility", "bundle_pick", "tie_group",
+               "rests_on", "builds_on")
 
 
 def as_csv(result: SelectionResult) -> str:
     """One row per ranked strategy; list cells joined by ';'. Columns are stable (``CSV_COLUMNS``)."""
     picks = {item.id: i for i, item in enumerate(result.bundle.strategies, 1)} if result.bundle else {}
+    ties = {sid: f"{g.ranks[0]}-{g.ranks[1]}" for g in result.tie_groups or [] for sid in g.strategies}
+    rests: dict[str, list[str]] = {}
+    for f in result.structural_check.flagged if result.structural_check else []:
+        rests.setdefault(f.id, []).append(f.link)
+    levers: dict[str, list[str]] = {}
+    for b in result.build_on or []:
+        for lv in b.strategies:
+            levers.setdefault(lv.id, []).append(b.determinant)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -373,7 +424,8 @@ def as_csv(result: SelectionResult) -> str:
         writer.writerow([s.rank, s.id, _text_cell(s.name), s.framework, s.cluster or "", _cell(s.score),
                          _cell(s.cumulative_percent), _cell(s.level1), _cell(s.level2), ";".join(s.determinants),
                          ";".join(s.functions), ";".join(s.evidence), _cell(s.importance), _cell(s.feasibility),
-                         picks.get(s.id, "")])
+                         picks.get(s.id, ""), ties.get(s.id, ""), ";".join(rests.get(s.id, [])),
+                         ";".join(levers.get(s.id, []))])
     return buf.getvalue()
 
 
@@ -481,6 +533,8 @@ def as_markdown(result: SelectionResult) -> str:
     if result.already_in_place:
         out += ["", "## Already in place", ""]
         out += [f"- {_md(s.name)} (`{s.id}`): score {_num(s.score)}" for s in result.already_in_place]
+    for title, lines in method_sections(result):
+        out += ["", f"## {_md(title)}", ""] + [f"- {_md(line)}" for line in lines]
     b = result.bundle
     if b is not None:
         out += ["", f"## Suggested bundle (greedy coverage, up to {b.size})", ""]
@@ -541,13 +595,15 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
     tbl = _table("Contributions (they add up to the score)")
     tbl.add_column("determinant", overflow="fold", ratio=4, min_width=20)
     tbl.add_column("via", overflow="fold", ratio=4)
-    for col in ("strength", "weight", "value"):
+    v2 = not cfir
+    for col in ("strength", *(("relative", "breadth") if v2 else ()), "weight", "value"):
         tbl.add_column(col, justify="right", no_wrap=True)
     tbl.add_column("rule", overflow="fold", ratio=2)
     for c in s.contributions:
-        tbl.add_row(escape(c.determinant or f"({c.via})"), escape(c.via), _num(c.strength, 6), _num(c.weight, 6),
-                    _num(c.value, 6), c.rule)
-    tbl.add_row("", "", "", "total", _num(s.score, 6), "", style="bold")
+        extra = (_num(c.relative, 6), _num(c.breadth, 6)) if v2 else ()
+        tbl.add_row(escape(c.determinant or f"({c.via})"), escape(c.via), _num(c.strength, 6), *extra,
+                    _num(c.weight, 6), _num(c.value, 6), c.rule)
+    tbl.add_row("", "", "", *(("", "") if v2 else ()), "total", _num(s.score, 6), "", style="bold")
     parts: list[Any] = [head, tbl]
     notes = []
     for c in s.contributions:
@@ -556,6 +612,8 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
             notes.append(f"{c.determinant or c.via}: {'; '.join(bits)}")
     if notes:
         parts.append(Text("Evidence and notes\n", style="bold") + Text("\n".join(notes)))
+    if s.bounds:
+        parts.append(Text("Known only as bounds (not counted)\n", style="bold") + Text("\n".join(s.bounds)))
     if effects:
         parts.append(Text("Published effectiveness (not part of the score)\n", style="bold")
                      + Text("\n".join([*effect_lines(effects), EFFECTS_CAVEAT])))
@@ -583,8 +641,8 @@ def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "weight", "value", "rule", "evidence",
-                       "source", "note")
+EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "relative", "breadth", "weight", "value", "rule",
+                       "evidence", "source", "note")
 
 
 def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
@@ -593,7 +651,8 @@ def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str,
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPLAIN_CSV_COLUMNS)
     for c in s.contributions:
-        writer.writerow([s.id, c.determinant or "", c.via, _cell(c.strength), _cell(c.weight), _cell(c.value),
+        writer.writerow([s.id, c.determinant or "", c.via, _cell(c.strength), _cell(c.relative), _cell(c.breadth),
+                         _cell(c.weight), _cell(c.value),
                          c.rule, c.evidence or "", c.source or "", _text_cell(c.note or "")])
     return buf.getvalue()
 
@@ -603,10 +662,15 @@ def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping
     cfir = _is_cfir_eric(result)
     where = f"rank {s.rank}" if s in result.strategies else "already in place"
     out = [f"## {_md(s.name)} (`{s.id}`)", "", f"{where} · method `{result.method}` · {_score_line(s, cfir)}", ""]
-    out += _md_table(["determinant", "via", "strength", "weight", "value", "rule", "evidence", "note"],
-                     [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.weight, 6), _num(c.value, 6),
-                       c.rule, c.evidence or "", c.note or ""] for c in s.contributions]
-                     + [["**total**", "", "", "", f"**{_num(s.score, 6)}**", "", "", ""]], right={2, 3, 4})
+    out += _md_table(["determinant", "via", "strength", "relative", "breadth", "weight", "value", "rule", "evidence",
+                      "note"],
+                     [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.relative, 6), _num(c.breadth, 6),
+                       _num(c.weight, 6), _num(c.value, 6), c.rule, c.evidence or "", c.note or ""]
+                      for c in s.contributions]
+                     + [["**total**", "", "", "", "", "", f"**{_num(s.score, 6)}**", "", "", ""]],
+                     right={2, 3, 4, 5, 6})
+    if s.bounds:
+        out += ["", "Known only as bounds (not counted):", ""] + [f"- {_md(b)}" for b in s.bounds]
     if effects:
         out += ["", "Published effectiveness (not part of the score):", ""]
         out += [f"- {_md(line)}" for line in effect_lines(effects)] + ["", _md(EFFECTS_CAVEAT)]

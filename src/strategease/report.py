@@ -36,6 +36,7 @@ from strategease.effects import effect_lines
 from strategease.errors import UsageError
 from strategease.fmt import num
 from strategease.reach import BASIS_LABELS
+from strategease.render_select import method_sections
 from strategease.result import Contribution, SelectionResult, StrategyOut
 
 if TYPE_CHECKING:
@@ -460,8 +461,16 @@ class StabilitySection(_Out):
     unstable: list[str]  # names
 
 
+class MethodNote(_Out):
+    """One of the lists method ``default`` gives beside the ranking (who must change, ties, the structural
+    check, build on, foundation, other actors, part of the change): a title and its lines."""
+
+    title: str
+    lines: list[str]
+
+
 class ReportDoc(_OmitAbsent):
-    OMIT: ClassVar[tuple[str, ...]] = ("team", "partners", "stability")
+    OMIT: ClassVar[tuple[str, ...]] = ("team", "partners", "stability", "method_notes")
 
     title: str
     cover: Cover
@@ -481,6 +490,7 @@ class ReportDoc(_OmitAbsent):
     team: TeamSection | None = None  # printed in section 3
     partners: PartnersSection | None = None  # printed in section 2
     stability: StabilitySection | None = None  # printed in section 5
+    method_notes: list[MethodNote] | None = None  # printed in section 5, after the bundle
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1060,6 +1070,7 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
         team=team,
         partners=partners,
         stability=stability,
+        method_notes=[MethodNote(title=t, lines=lines) for t, lines in method_sections(result)] or None,
     )
 
 

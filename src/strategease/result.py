@@ -64,8 +64,10 @@ class Contribution(_Out):
     value: float
     source: str | None
     evidence: str | None
-    rule: str  # "barrier" | "facilitator" | "ratings-modifier" | "level-modifier"
+    rule: str  # "barrier" | "level-modifier"
     note: str | None = None
+    relative: float | None = None  # default: strength ÷ the determinant's best strength (balance)
+    breadth: float | None = None  # default: 0.25 ** (k − 1) for the strategy's k-th largest term (fit over breadth)
 
 
 class StrategyOut(_Out):
@@ -81,6 +83,8 @@ class StrategyOut(_Out):
     evidence: list[str]
     importance: float | None = None
     feasibility: float | None = None
+    targets: list[str] = Field(default_factory=list)  # whom it acts on (catalogue), empty = not stated
+    bounds: list[str] = Field(default_factory=list)  # default: links known only as bounds, shown, never counted
     # cfir-eric method only
     cumulative_percent: float | None = None
     level1: int | None = None
@@ -221,7 +225,78 @@ class StabilityOut(_Out):
     unstable: list[str] = Field(default_factory=list)
 
 
-OPTIONAL_SECTIONS = ("evidence_basis", "team_ratings", "partners", "stability")
+class ActorFitOut(_Out):
+    """Whom the change is about (``change.actor_type``) and which strategy targets that admits."""
+
+    actor_type: list[str]  # the scope's actor types; empty = not stated, nothing filtered
+    admitted: list[str]  # strategy targets admitted (empty with no actor type)
+    named: dict[str, list[str]] = Field(default_factory=dict)  # actor -> scope determinants that name it
+    note: str | None = None
+
+
+class ApartOut(_Out):
+    """A strategy listed apart: reached from the scope's barriers but aimed at other actors."""
+
+    id: str
+    name: str
+    targets: list[str]
+    determinants: list[str]
+
+
+class FoundationItem(_Out):
+    """An implementation-process strategy of the foundation checklist (not ranked)."""
+
+    id: str
+    name: str
+    in_place: bool
+
+
+class PartOfChange(_Out):
+    id: str
+    name: str
+
+
+class Lever(_Out):
+    id: str
+    name: str
+    strength: float  # the facilitator's best route strength to it
+    via: str
+
+
+class BuildOn(_Out):
+    """A facilitator and the strategies that use it: levers to build on, never points."""
+
+    determinant: str
+    name: str
+    strategies: list[Lever]
+
+
+class TieGroup(_Out):
+    """Strategies with equal scores: choose among them with APEASE."""
+
+    score: float
+    ranks: list[int]  # first and last rank of the group
+    strategies: list[str]
+
+
+class StructuralFlag(_Out):
+    """A top-k strategy that leaves the top k when one curated link is left out."""
+
+    id: str
+    name: str
+    rank: int
+    link: str  # "from → to (kind)"
+    rank_without: int | None  # its rank without that link; None = no longer ranked
+
+
+class StructuralCheckOut(_Out):
+    top_k: int
+    links_checked: int  # curated links on the routes that decide the top k
+    flagged: list[StructuralFlag] = Field(default_factory=list)
+
+
+OPTIONAL_SECTIONS = ("evidence_basis", "team_ratings", "partners", "stability", "actor_fit", "other_actors",
+                     "foundation", "part_of_change", "build_on", "tie_groups", "structural_check")
 """Sections of :class:`SelectionResult` left out of the JSON when absent, so output for inputs that
 do not use them stays byte-identical to earlier versions."""
 
@@ -249,6 +324,14 @@ class SelectionResult(_Out):
     uncovered: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     coverage_notes: list[str] = Field(default_factory=list)
+    # method default only (left out of cfir-eric output)
+    actor_fit: ActorFitOut | None = None
+    other_actors: list[ApartOut] | None = None
+    foundation: list[FoundationItem] | None = None
+    part_of_change: list[PartOfChange] | None = None
+    build_on: list[BuildOn] | None = None
+    tie_groups: list[TieGroup] | None = None
+    structural_check: StructuralCheckOut | None = None
     evidence_basis: EvidenceBasisOut | None = None
     team_ratings: TeamRatingsOut | None = None
     partners: PartnersOut | None = None

@@ -290,6 +290,20 @@ def check_ids(data: Any, path: str, cat: Catalogue) -> list[InputInvalid]:
                 placed[value] = key
                 if value not in cat.strategies:
                     errors.append(_unknown(path, pos, f"constraints.{key}[{index}]", value, cat, "strategies"))
+    innovation = data.get("innovation") if isinstance(data, dict) else None
+    ids = innovation.get("strategies") if isinstance(innovation, dict) else None
+    if isinstance(ids, list):
+        listed: set[str] = set()
+        for index, value in enumerate(ids):
+            if not isinstance(value, str):
+                continue
+            pos = position(data, ("innovation", "strategies", index))
+            if value in listed:
+                errors.append(_error(path, pos, f"'{value}' is listed twice in innovation.strategies", "keep one"))
+                continue
+            listed.add(value)
+            if value not in cat.strategies:
+                errors.append(_unknown(path, pos, f"innovation.strategies[{index}]", value, cat, "strategies"))
     partners = data.get("partners") if isinstance(data, dict) else None
     if isinstance(partners, list):
         known = partner_types(cat)

@@ -7,69 +7,53 @@ Method ``default``
 ==================
 
 1. **Weight of a determinant.** ``w_d = (importance / 5) × (changeability / 5)``, both rated 1-5
-   in the scope (default 3), so ``w_d`` lies in [0.04, 1] and the default is 0.36. Ranking
-   determinants by how much they matter *and* how changeable they are is the prioritisation step
-   of Intervention Mapping (Bartholomew Eldredge et al. 2016; Fernandez et al. 2019), and a product
-   means that a determinant that cannot be changed, or does not matter, pulls the weight down.
+   in the scope (default 3), so ``w_d`` lies in [0.04, 1] and the default is 0.36 (Intervention
+   Mapping's importance × changeability; Bartholomew Eldredge et al. 2016; Fernandez et al. 2019).
 
-2. **Routes.** A scope determinant ``d`` reaches strategies through the catalogue graph:
+2. **Who** (:mod:`strategease.actors`). *Actor fit*: ``change.actor_type`` admits the strategy
+   targets that act on that actor or its setting (deliverers → deliverers, leaders, organisation,
+   implementation team; recipients → recipients, organisation, implementation team; …); a
+   strategy whose ``targets`` miss them is listed apart (``other_actors``), never ranked or
+   bundled, unless a scope determinant names that actor (CFIR *Patient needs and resources* →
+   recipients, …). No targets = unknown = kept; no actor type = nothing filtered, with a warning
+   (AACTT, Presseau et al. 2019). *Foundation*: implementation-process strategies (Leeman et al.
+   2017) form a checklist (``foundation``) unless a CFIR process barrier links to one directly.
+   *Part of the change*: ``innovation.strategies`` are reported, not ranked.
 
-   * its own links (``addresses`` d→s directly; ``calls-for`` d→f then ``delivers`` f→s);
-   * the determinants it ``crosswalk``\\ s to (e.g. CFIR 2.0 → CFIR 1.0), one step, with all their
-     links, times ``CROSSWALK_FACTOR`` (1.0: a crosswalk says the constructs are the same);
-   * when ``d`` has no ``calls-for`` link of its own, its ``parents``' ``calls-for`` links (e.g. a
-     TDF domain → its COM-B component), times ``PARENT_FACTOR`` (0.8: the parent is broader,
-     so what it calls for fits the child less exactly). Parents' direct ``addresses`` links are not
-     inherited: expert endorsements are specific to the construct they were given for.
+3. **Routes** (:mod:`strategease.routes`): own ``addresses`` links and ``calls-for`` →
+   ``delivers`` function routes; crosswalks (× ``CROSSWALK_FACTOR`` = 1.0); a parent's
+   ``calls-for`` links when the determinant has none (× ``PARENT_FACTOR`` = 0.8). Strength: a
+   direct link's ``strength``, else ``BINARY_LINK_STRENGTH`` = 0.5 (the CFIR–ERIC Level-1
+   threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary; a function route
+   ``FUNCTION_ROUTE`` = 0.4 (0.8 of a bare direct link: two general judgements say
+   less than a source naming the pair) × the links' own strengths × the ``delivers`` link's *specificity*:
+   1 when graded primary, else ``min(1, FANOUT_REFERENCE / n)`` for a function delivering n
+   strategies (``FANOUT_REFERENCE`` = 10), halved when graded secondary. Links known only as a
+   lower bound (a partial "Level 1 or 2" table) or an upper bound ("below 20 %") are shown
+   (``bounds``), never counted. Per (determinant, strategy) the strongest route counts.
 
-   Route strength ``r(d, s)`` in [0, 1]:
+4. **Score** (:func:`strategease.ranking.rank`, the one ranking rule, also used by
+   ``--stability`` and the structural check). For each barrier, ``relative = r / best r`` over
+   the rankable strategies (*balance*: a determinant's best strategy gets ``w_d`` whatever its
+   framework's link values); routes below ``PRUNE_BELOW`` = 0.25 of the best are pruned
+   (catch-alls); the terms ``w_d × relative`` are sorted and the k-th counts
+   ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.25 (*fit over breadth*: all further
+   terms add at most a third of the largest). The ERIC
+   ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
-   * direct ``addresses`` link: its ``strength`` (0.56 for 56 % of experts endorsing); when only
-     a lower bound is known (e.g. "Level 1 or 2", i.e. ≥ 20 %), ``strength_lower``, which is
-     conservative; a link with neither (seed-document, curated, published-matrix) counts
-     ``BINARY_LINK_STRENGTH`` = 0.5, the CFIR–ERIC Level-1 threshold: a named pairing counts as
-     much as a bare-majority endorsement, never more;
-   * through an intervention function: ``FUNCTION_ROUTE`` (0.5) × the two links' own strengths
-     (1 when, as usual, they are binary). Two binary links are one inference chain, valued like one
-     binary link.
+5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
+   its function routes and non-survey direct links reach most strongly (survey endorsements were
+   elicited for barriers; Waltz et al. 2019).
 
-   Crosswalk or parent factors multiply these. Per (determinant, strategy) the **maximum** route
-   counts, not the sum, so a strategy is not rewarded for delivering many functions to one
-   determinant. Ties between equal routes prefer direct, then crosswalk, then function, then
-   parent routes, then the alphabetically first.
+6. **Level modifier** (``via: levels``): a strategy whose levels share none of the scope's loses
+   ``LEVEL_MISMATCH_K`` = 0.2 of its base score (and its bundle strengths × 0.8).
 
-3. **Barriers** contribute ``w_d × r(d, s)`` (``rule: barrier``).
+7. ``constraints.exclude`` removes strategies; ``already_in_place`` lists them apart and counts
+   their coverage in the bundle. Ranking: score descending, then id. Equal scores are reported as
+   ``tie_groups`` (choose with APEASE); the ``structural_check`` leaves out each curated link on a
+   top-10 route in turn and flags the top-10 strategies that then drop out.
 
-4. **Facilitators** contribute ``w_d × FACILITATOR_FACTOR × r(d, s)`` (``rule: facilitator``,
-   factor 0.5), using only routes that *leverage* the facilitator: function routes and
-   non-survey direct links (e.g. partnering strategies). CFIR–ERIC endorsements were elicited for
-   barriers (Waltz et al. 2019), so ``survey-of-experts`` links are not used for facilitators.
-   The factor halves the credit because building on a strength is less pressing than removing a
-   barrier of the same weight.
-
-5. **Score** = the sum of the contributions over the scope's determinants, then a visible
-   **ratings modifier** (``via: ratings``, ``rule: ratings-modifier``) where the ERIC study's
-   published importance and feasibility ratings (1-5; Waltz et al. 2015) are known:
-   ``base × RATINGS_K × ((mean(importance, feasibility) − 3) / 2)`` with ``RATINGS_K`` = 0.1, so
-   at most ±10 %: ratings refine the order among strategies the scope already calls for but never
-   make an irrelevant strategy relevant. When only one rating is known its value is the mean;
-   when neither is, there is no modifier (unknown is not average).
-
-   Every contribution is rounded to 6 decimal places and the score is the sum of the rounded
-   values, so the printed terms add up to the printed score exactly.
-
-6. **Level modifier** (``via: levels``, ``rule: level-modifier``): when the scope names its
-   ``level``\\ s and a strategy's catalogue ``levels`` share none of them (e.g. a system-level
-   strategy for a change at individual and team level), ``− LEVEL_MISMATCH_K × base`` with
-   ``LEVEL_MISMATCH_K`` = 0.2: the strategy can still help but has to be translated to the
-   scope's level, so it loses a fifth — more than the ratings can add (10 %), so between
-   otherwise equal strategies the one at the scope's level wins, yet a strongly linked strategy
-   at another level still ranks. No modifier when the scope or the strategy names no level
-   (unknown is not a mismatch). The bundle uses the same discount (its ``r(d, s)`` × 0.8).
-   A scope determinant whose catalogue levels lie outside the scope's levels is warned about.
-
-7. ``constraints.exclude`` removes strategies; ``constraints.already_in_place`` lists them apart
-   and counts their coverage in the bundle. Ranking: score descending, then id.
+   Every term is rounded to 6 decimal places and the score is the sum of the rounded terms.
 
 Method ``cfir-eric``
 ====================
@@ -102,48 +86,68 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from strategease import __version__
 from strategease import models as m
+from strategease.actors import admitted, aimed_elsewhere, is_foundation, is_process, named_actor
 from strategease.bundle import greedy_bundle
 from strategease.catalogue import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
-from strategease.reach import gives_points
+from strategease.ranking import BREADTH_DECAY, LEVEL_MISMATCH_K, PRUNE_BELOW, Scored, Table, build_table, rank
 from strategease.result import (
+    ActorFitOut,
+    ApartOut,
+    BuildOn,
     Bundle,
     BundleItem,
     CatalogueInfo,
     Contribution,
     DeterminantOut,
     EvidenceBasisOut,
+    FoundationItem,
     FunctionOut,
+    Lever,
+    PartOfChange,
     ScopeInfo,
     SelectionResult,
     StrategyOut,
+    StructuralCheckOut,
+    StructuralFlag,
+    TieGroup,
 )
-from strategease.scope import Kind, LoadedScope, Scope, ScopeDeterminant
+from strategease.routes import (
+    BINARY_LINK_STRENGTH,
+    CROSSWALK_FACTOR,
+    FANOUT_REFERENCE,
+    FUNCTION_ROUTE,
+    PARENT_FACTOR,
+    SECONDARY_GRADE,
+    LinkIndex,
+    Resolution,
+    Route,
+    q,
+    r6,
+    resolve,
+    weight,
+)
+from strategease.scope import Kind, LoadedScope, Scope
 
 if TYPE_CHECKING:
     from strategease.ratings import TeamRatings
 
 # --------------------------------------------------------------------------- constants (documented above)
 
-BINARY_LINK_STRENGTH = 0.5
-FUNCTION_ROUTE = 0.5
-CROSSWALK_FACTOR = 1.0
-PARENT_FACTOR = 0.8
-FACILITATOR_FACTOR = 0.5
-RATINGS_K = 0.1
-LEVEL_MISMATCH_K = 0.2
 RATING_MIDPOINT = 3.0
 LEVEL1 = 0.5
 LEVEL2 = 0.2
 DEFAULT_BUNDLE = 5
 DEFAULT_TOP = 10
+BUILD_ON_TOP = 5
+STRUCTURAL_TOP = 10
 CFIR1 = "cfir1"
 CFIR2 = "cfir2"
 CFIR_FRAMEWORKS = (CFIR1, CFIR2)
@@ -156,147 +160,8 @@ class Method(StrEnum):
     cfir_eric = "cfir-eric"
 
 
-def q(x: float) -> int:
-    """A value in micro-units (6 decimal places), the unit in which scores are summed exactly."""
-    return round(x * _SCALE)
-
-
-def r6(x: float) -> float:
-    return q(x) / _SCALE
-
-
-def weight(importance: float, changeability: float) -> float:
-    """``w_d = (importance / 5) × (changeability / 5)``: in [0.04, 1] for ratings 1-5."""
-    return (importance / 5.0) * (changeability / 5.0)
-
-
-# --------------------------------------------------------------------------- routes
-
-
-class Route(NamedTuple):
-    """One way a scope determinant reaches a strategy (a tuple: cheap to build by the 100 000)."""
-
-    strategy: str
-    strength: float  # effective r(d, s), all factors applied
-    via: str
-    links: tuple[m.Link, ...]
-    function: str | None
-    preference: int  # lower wins ties: 0 direct, 1 crosswalk, 2 function, 3 crosswalk+function, 4 parent
-    note: str | None = None
-
-    def key(self) -> tuple[float, int, str]:
-        return (-self.strength, self.preference, self.via)
-
-    @property
-    def curated(self) -> bool:
-        return any(lk.evidence is m.Evidence.curated for lk in self.links)
-
-
-@dataclass
-class Resolution:
-    """All routes of one scope determinant, and how they were found."""
-
-    entry: ScopeDeterminant
-    weight: float
-    resolved_via: list[str]
-    crosswalks: list[str]
-    routes: dict[str, list[Route]]  # strategy id -> routes
-    functions: dict[str, float]  # function id -> best factor (facilitator factor included)
-    parent_fallback: list[str]
-    skipped_survey: int  # survey links not used because the determinant is a facilitator
-    has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
-    functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
-
-
-def link_strength(link: m.Link) -> tuple[float, str | None]:
-    """Strength of a direct link, and a note when it is not an exact figure."""
-    if link.strength is not None:
-        return link.strength, None
-    if link.strength_lower is not None:
-        return link.strength_lower, f"lower bound {link.strength_lower:g} (exact value not published)"
-    return BINARY_LINK_STRENGTH, f"binary {link.evidence.value} link (default strength {BINARY_LINK_STRENGTH:g})"
-
-
-def _chain_factor(link: m.Link) -> float:
-    """A link's own factor inside a function route (binary links count 1)."""
-    if link.strength is not None:
-        return link.strength
-    if link.strength_lower is not None:
-        return link.strength_lower
-    return 1.0
-
-
-class LinkIndex:
-    """Outgoing links by (node, kind), built once per selection (catalogues can hold 100k links)."""
-
-    def __init__(self, cat: Catalogue) -> None:
-        self._by: dict[tuple[str, m.LinkKind], list[m.Link]] = defaultdict(list)
-        for link in cat.links:
-            self._by[(link.from_, link.kind)].append(link)
-
-    def get(self, node: str, kind: m.LinkKind) -> list[m.Link]:
-        return self._by.get((node, kind), [])
-
-
 def _links(cat: Catalogue, node: str, kind: m.LinkKind) -> list[m.Link]:
     return [lk for lk in cat.links_from.get(node, []) if lk.kind is kind]
-
-
-def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = None) -> Resolution:
-    """Find every route from a scope determinant to strategies (method ``default``)."""
-    links = (index or LinkIndex(cat)).get
-    det_id = entry.id
-    facilitator = entry.kind is Kind.facilitator
-    kind_factor = FACILITATOR_FACTOR if facilitator else 1.0
-    # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
-    bases: list[tuple[str, float, str, int, m.Link | None, bool]] = [(det_id, 1.0, "", 0, None, True)]
-    for xw in sorted(links(det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to):
-        bases.append((xw.to, CROSSWALK_FACTOR, f"crosswalk:{xw.to}", 1, xw, True))
-    parent_fallback: list[str] = []
-    if not links(det_id, m.LinkKind.calls_for):
-        det = cat.determinants.get(det_id)
-        for parent in sorted(det.parents if det else []):
-            if links(parent, m.LinkKind.calls_for):
-                parent_fallback.append(parent)
-                bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
-    routes: dict[str, list[Route]] = defaultdict(list)
-    functions_of: dict[str, set[str]] = defaultdict(set)
-    functions: dict[str, float] = {}
-    skipped = 0
-    has_endorsement = False
-    for base, factor, prefix, offset, cw, direct_ok in bases:
-        pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
-        if direct_ok:
-            for link in links(base, m.LinkKind.addresses):
-                if not gives_points(link):  # "below 20 %": an upper bound, never scored as a route
-                    continue
-                survey = link.evidence is m.Evidence.survey_of_experts
-                if survey and link.strength is not None:
-                    has_endorsement = True
-                if facilitator and survey:
-                    skipped += 1
-                    continue
-                strength, note = link_strength(link)
-                if survey and link.strength is not None and link.n_respondents:
-                    note = f"{link.strength * 100:.4g} % of {link.n_respondents} experts endorsed it"
-                routes[link.to].append(Route(
-                    link.to, strength * factor * kind_factor, prefix or "direct", (*pre_links, link), None,
-                    offset, note))
-        for call in links(base, m.LinkKind.calls_for):
-            func = call.to
-            f_factor = factor * kind_factor * _chain_factor(call)
-            functions[func] = max(functions.get(func, 0.0), f_factor)
-            via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
-            route_factor = FUNCTION_ROUTE * _chain_factor(call) * factor * kind_factor
-            for deliver in links(func, m.LinkKind.delivers):
-                target = deliver.to
-                routes[target].append(Route(target, route_factor * _chain_factor(deliver), via,
-                                            (*pre_links, call, deliver), func, offset + 2))
-                functions_of[target].add(func)
-    resolved = [det_id] + [b[0] for b in bases[1:]]
-    crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
-    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
-                      functions, parent_fallback, skipped, has_endorsement, dict(functions_of))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -359,47 +224,6 @@ def _ratings(cat: Catalogue, st: m.Strategy) -> tuple[float | None, float | None
     return st.ratings.importance, st.ratings.feasibility
 
 
-def ratings_factor(st: m.Strategy) -> float | None:
-    """``RATINGS_K × ((mean(importance, feasibility) − 3) / 2)``, or None when no rating is known."""
-    imp, feas = (st.ratings.importance, st.ratings.feasibility) if st.ratings else (None, None)
-    known = [v for v in (imp, feas) if v is not None]
-    if not known:
-        return None
-    return RATINGS_K * ((sum(known) / len(known) - RATING_MIDPOINT) / 2.0)
-
-
-def modifier_values(base_q: int, factor: float | None, mismatch: bool) -> tuple[int, int]:
-    """The ratings and level modifiers of a base score, in micro-units (0 where they do not apply).
-
-    The one place both modifiers are computed: the itemised terms below, the cheap ranking pass of
-    ``select`` and the stability model all use it.
-    """
-    if base_q <= 0:
-        return 0, 0
-    ratings = q(base_q / _SCALE * factor) if factor is not None else 0
-    level = q(-base_q / _SCALE * LEVEL_MISMATCH_K) if mismatch else 0
-    return ratings, level
-
-
-def _ratings_term(st: m.Strategy, base_q: int) -> Contribution | None:
-    factor = ratings_factor(st)
-    value_q, _ = modifier_values(base_q, factor, False)
-    if factor is None or base_q <= 0:
-        return None
-    imp, feas = (st.ratings.importance, st.ratings.feasibility) if st.ratings else (None, None)
-    known = [v for v in (imp, feas) if v is not None]
-    parts = []
-    if imp is not None:
-        parts.append(f"importance {imp:g}")
-    if feas is not None:
-        parts.append(f"feasibility {feas:g}")
-    note = (f"{' and '.join(parts)} (mean {sum(known) / len(known):.3g}): {factor * 100:+.2f} % of the base score "
-            f"{base_q / _SCALE:g}")
-    source = st.ratings.source if st.ratings else None
-    return Contribution(determinant=None, via="ratings", strength=None, weight=None, value=value_q / _SCALE,
-                        source=source, evidence=None, rule="ratings-modifier", note=note)
-
-
 def level_mismatch(st: m.Strategy, scope_levels: Sequence[str]) -> bool:
     """True when the scope names levels and the strategy names levels, and they share none."""
     if not scope_levels or not st.levels:
@@ -407,15 +231,13 @@ def level_mismatch(st: m.Strategy, scope_levels: Sequence[str]) -> bool:
     return not {lv.value for lv in st.levels} & set(scope_levels)
 
 
-def _level_term(st: m.Strategy, scope_levels: Sequence[str], base_q: int) -> Contribution | None:
-    mismatch = level_mismatch(st, scope_levels)
-    _, value_q = modifier_values(base_q, None, mismatch)
-    if not value_q:
+def _level_term(st: m.Strategy, scope_levels: Sequence[str], scored: Scored) -> Contribution | None:
+    if not scored.level_q:
         return None
     acts = ", ".join(lv.value for lv in st.levels)
     note = (f"acts at {acts}; the scope is at {', '.join(scope_levels)}: "
-            f"{-LEVEL_MISMATCH_K * 100:+.0f} % of the base score {base_q / _SCALE:g}")
-    return Contribution(determinant=None, via="levels", strength=None, weight=None, value=value_q / _SCALE,
+            f"{-LEVEL_MISMATCH_K * 100:+.0f} % of the base score {scored.base_q / _SCALE:g}")
+    return Contribution(determinant=None, via="levels", strength=None, weight=None, value=scored.level_q / _SCALE,
                         source=None, evidence=None, rule="level-modifier", note=note)
 
 
@@ -497,17 +319,21 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
         applied = apply_ratings(ratings, loaded, cat, aggregate)
         loaded, team, ratings_warnings = applied.loaded, applied.summary, applied.warnings
     size = bundle if bundle is not None else (loaded.scope.constraints.max_strategies or DEFAULT_BUNDLE)
-    select_with = _select_cfir_eric if method is Method.cfir_eric else _select_default
-    result = select_with(cat, loaded, size, top)
+    table = None
+    if method is Method.cfir_eric:
+        result = _select_cfir_eric(cat, loaded, size, top)
+    else:
+        result, table = _select_default(cat, loaded, size, top)
     if team is not None:
         result.team_ratings = team
         result.warnings = [*ratings_warnings, *result.warnings]
-    if stability > 0:
+    if stability > 0 and table is not None:
         from strategease.stability import DEFAULT_SEED
         from strategease.stability import run as run_stability
 
+        names = {sid: cat.strategies[sid].name for sid in cat.strategies}
         result.stability, stability_warnings = run_stability(
-            cat, loaded, result, runs=stability, top_k=top if top > 0 else DEFAULT_TOP, bundle_size=size,
+            table, loaded, names, runs=stability, top_k=top if top > 0 else DEFAULT_TOP, bundle_size=size,
             seed=DEFAULT_SEED if seed is None else seed, team=team, progress=progress)
         result.warnings.extend(stability_warnings)
     if top > 0:
@@ -543,19 +369,50 @@ def _rank(items: list[_Scored]) -> list[_Scored]:
     return items
 
 
-def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0) -> SelectionResult:
+def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0) -> tuple[SelectionResult, Table]:
     sc = loaded.scope
     excluded = set(sc.constraints.exclude)
-    in_place = set(sc.constraints.already_in_place)
+    innovation = list(sc.innovation.strategies) if sc.innovation else []
+    in_place = [s for s in sc.constraints.already_in_place if s in cat.strategies and s not in excluded]
     index = LinkIndex(cat)
     resolutions = [resolve(cat, d, index) for d in sc.determinants]
     warnings: list[str] = []
     uncovered: list[str] = []
+    scope_levels = [lv.value for lv in sc.level]
+
+    # ---- who: actor fit (actors.py), foundation, part of the change
+    named: dict[str, list[str]] = defaultdict(list)
+    for res in resolutions:
+        for det_id in dict.fromkeys([res.entry.id, *res.crosswalks]):
+            det = cat.determinants.get(det_id)
+            actor = named_actor(det) if det is not None else None
+            if actor is not None and res.entry.id not in named[actor.value]:
+                named[actor.value].append(res.entry.id)
+    actor_types = list(sc.change.actor_type)
+    admits = admitted(actor_types, [m.Actor(a) for a in named]) if actor_types else None
+    actor_note = None
+    if admits is None:
+        actor_note = ("the scope does not say who must change (change.actor_type), so strategies are not "
+                      "filtered by whom they act on; add e.g. 'actor_type: [deliverers]' under 'change'")
+        warnings.append(actor_note)
+    process_dets = [res for res in resolutions if res.entry.kind is Kind.barrier
+                    and any(is_process(cat.determinants[d]) for d in [res.entry.id, *res.crosswalks]
+                            if d in cat.determinants)]
+    called_for = {sid for res in process_dets for sid, routes in res.routes.items() if any(r.direct for r in routes)}
+    part = set(innovation)
+    reached = sorted({s for res in resolutions if res.entry.kind is Kind.barrier for s in res.routes})
+    elsewhere = [s for s in reached if s in cat.strategies and s not in excluded and s not in part
+                 and s not in in_place and aimed_elsewhere(cat.strategies[s], admits)]
+    foundation_ids = [s for s, st in cat.strategies.items() if is_foundation(st) and not st.retired
+                      and s not in excluded and s not in part and s not in called_for
+                      and not aimed_elsewhere(st, admits)]
+    blocked = excluded | part | set(elsewhere) | set(foundation_ids)
+    eligible = {s for s in reached if s in cat.strategies and s not in blocked and s not in in_place}
+    mismatch = {s for s in eligible | set(in_place) if level_mismatch(cat.strategies[s], scope_levels)}
+    table = build_table(resolutions, eligible, in_place, mismatch)
 
     # ---- warnings per determinant (scope order)
-    curated_only: list[str] = []
     scope_ids = {d.id for d in sc.determinants}
-    scope_levels = [lv.value for lv in sc.level]
     for res in resolutions:
         det = cat.determinants[res.entry.id]
         label = _label(cat, det.id)
@@ -589,91 +446,78 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                                 "which were elicited for barriers")
             else:
                 warnings.append(f"no route from {label} to any strategy in the catalogue; it stays uncovered")
-        if reachable and all(r.curated for s in reachable for r in res.routes[s]):
-            curated_only.append(label)
         if reachable and res.entry.kind is Kind.facilitator and res.skipped_survey:
             warnings.append(f"facilitator {label}: {res.skipped_survey} CFIR–ERIC endorsement link(s) not used "
                             "(elicited for barriers)")
-        if not reachable:
+        bounds = sum(len(v) for v in res.uncounted.values())
+        if bounds and res.entry.kind is Kind.barrier and not reachable:
+            warnings.append(f"{label}: {bounds} link(s) are known only as bounds (a partial 'Level 1 or 2' table or "
+                            "'below 20 %'); they are shown with the strategies, never counted")
+        if res.entry.kind is Kind.barrier and not (set(res.routes) & (eligible | set(in_place))):
+            if reachable and not only_excluded:
+                warnings.append(f"every strategy reached from {label} is aimed at other actors, part of the "
+                                "change or in the foundation checklist; it stays uncovered in the ranking")
             uncovered.append(det.id)
+        elif res.entry.kind is Kind.barrier and not reachable:
+            uncovered.append(det.id)
+    if elsewhere:
+        warnings.append(f"{len(elsewhere)} strategy(ies) reached from the barriers act only on actors this scope "
+                        "does not name; listed under 'aimed at other actors', not ranked or bundled")
 
-    if curated_only:
-        warnings.append("every route from " + _and(curated_only) + " rests on at least one curated link "
-                        "(this project's judgement; see each link's rationale with 'strategease show ID')")
+    # ---- rank (ranking.py: balance, pruning, fit over breadth, level)
+    ranked_all, placed_all = rank(table)
+    shown = ranked_all[:top] if top > 0 else ranked_all
+    res_of = {res.entry.id: res for res in resolutions}
 
-    # ---- score every strategy: first cheaply (value per determinant, its best route), then
-    # build the itemised output only for the strategies that will be shown (top N, in place).
-    candidates = sorted({s for res in resolutions for s in res.routes} | in_place)
-    light: list[tuple[int, str, list[tuple[int, str, Resolution, Route]], dict[str, float]]] = []
-    for sid in candidates:
-        if sid in excluded or sid not in cat.strategies:
-            continue
-        st = cat.strategies[sid]
-        picked: list[tuple[int, str, Resolution, Route]] = []
-        bundle_routes: dict[str, float] = {}
-        for res in resolutions:
-            routes = res.routes.get(sid)
-            if not routes:
-                continue
-            best = min(routes, key=Route.key) if len(routes) > 1 else routes[0]
-            value_q = q(res.weight * best.strength)
-            if value_q <= 0:
-                continue
-            bundle_routes[res.entry.id] = best.strength
-            picked.append((value_q, res.entry.id, res, best))
-        base_q = sum(t[0] for t in picked)
-        if base_q <= 0 and sid not in in_place:
-            continue
-        mismatch = level_mismatch(st, scope_levels)
-        total_q = base_q + sum(modifier_values(base_q, ratings_factor(st), mismatch))
-        if mismatch:
-            bundle_routes = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in bundle_routes.items()}
-        light.append((total_q, sid, picked, bundle_routes))
-    light.sort(key=lambda it: (-it[0], it[1]))
-    ranked_light = [it for it in light if it[1] not in in_place]
-    placed_light = [it for it in light if it[1] in in_place]
-    shown = ranked_light[:top] if top > 0 else ranked_light
-
-    def materialise(item: tuple[int, str, list[tuple[int, str, Resolution, Route]], dict[str, float]],
-                    rank: int) -> _Scored:
-        total_q, sid, picked, bundle_routes = item
-        st = cat.strategies[sid]
-        picked = sorted(picked, key=lambda t: (-t[0], t[1]))
+    def materialise(item: Scored, rank_no: int) -> StrategyOut:
+        st = cat.strategies[item.id]
         contributions: list[Contribution] = []
         funcs: set[str] = set()
         evidence: set[str] = set()
-        for value_q, det_id, res, best in picked:
-            routes = res.routes[sid]
-            funcs.update(res.functions_of.get(sid, ()))
+        for t in item.terms:
+            det_id = table.det_ids[t.det]
+            res = res_of[det_id]
+            best = t.route
+            funcs.update(res.functions_of.get(item.id, ()))
             evidence.update(lk.evidence.value for lk in best.links)
-            others = sorted({r.via for r in routes} - {best.via})
-            note = best.note
+            others = sorted({r.via for r in res.routes[item.id]} - {best.via})
+            bits = [best.note] if best.note else []
+            if best.function is not None:
+                spec = index.specificity_note(best.links[-1])
+                if spec:
+                    bits.append(spec)
             if others:
-                extra = f"{len(others)} other route(s): " + ", ".join(others)
-                note = f"{note}; {extra}" if note else extra
+                bits.append(f"{len(others)} other route(s): " + ", ".join(others))
+            if t.relative < 1:
+                bits.append(f"{t.relative:.3g} of the best route from this determinant")
+            if t.breadth < 1:
+                bits.append(f"term {round(1 + _log_half(t.breadth))} of this strategy: ×{t.breadth:g}")
             contributions.append(Contribution(
-                determinant=det_id, via=best.via, strength=r6(best.strength), weight=r6(res.weight),
-                value=value_q / _SCALE, source=_join(lk.source for lk in best.links),
-                evidence=_join(lk.evidence.value for lk in best.links), rule=res.entry.kind.value, note=note))
-        base_q = sum(t[0] for t in picked)
-        for modifier in (_ratings_term(st, base_q), _level_term(st, scope_levels, base_q)):
-            if modifier is not None:
-                contributions.append(modifier)
+                determinant=det_id, via=best.via, strength=r6(t.strength), weight=r6(res.weight),
+                value=t.value_q / _SCALE, source=_join(lk.source for lk in best.links),
+                evidence=_join(lk.evidence.value for lk in best.links), rule="barrier",
+                note="; ".join(bits) or None, relative=r6(t.relative), breadth=t.breadth))
+        level = _level_term(st, scope_levels, item)
+        if level is not None:
+            contributions.append(level)
+        bounds = [f"{_name(cat, res.entry.id)}: {b}" for res in resolutions for b in res.uncounted.get(item.id, [])]
         imp, feas = _ratings(cat, st)
-        out = StrategyOut(rank=rank, id=sid, name=st.name, framework=st.framework, cluster=st.cluster,
-                          score=total_q / _SCALE, contributions=contributions,
-                          determinants=[t[1] for t in picked], functions=sorted(funcs),
-                          evidence=sorted(evidence), importance=imp, feasibility=feas)
-        return _Scored(out, bundle_routes)
+        return StrategyOut(rank=rank_no, id=item.id, name=st.name, framework=st.framework, cluster=st.cluster,
+                           score=item.total_q / _SCALE, contributions=contributions,
+                           determinants=[table.det_ids[t.det] for t in item.terms], functions=sorted(funcs),
+                           evidence=sorted(evidence), importance=imp, feasibility=feas,
+                           targets=[a.value for a in st.targets], bounds=bounds)
 
     ranked = [materialise(it, i) for i, it in enumerate(shown, start=1)]
-    placed = [materialise(it, i) for i, it in enumerate(placed_light, start=1)]
-    bundle_pool = [(it[1], it[3]) for it in ranked_light + placed_light]
+    placed = [materialise(it, i) for i, it in enumerate(placed_all, start=1)
+              if not is_foundation(cat.strategies[it.id])]
 
-    # ---- types of HOW
+    # ---- types of HOW (barriers only: facilitators are levers, not needs)
     func_scores: dict[str, int] = defaultdict(int)
     func_dets: dict[str, list[str]] = defaultdict(list)
     for res in resolutions:
+        if res.entry.kind is not Kind.barrier:
+            continue
         for func, factor in res.functions.items():
             value_q = q(res.weight * factor)
             if value_q > 0:
@@ -682,25 +526,116 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     functions = [FunctionOut(id=f, name=_name(cat, f), score=func_scores[f] / _SCALE, determinants=sorted(func_dets[f]))
                  for f in sorted(func_scores, key=lambda f: (-func_scores[f], f))]
 
-    weights = {res.entry.id: res.weight for res in resolutions}
-    bundle_out = _bundle(cat, weights, bundle_pool, [p.out.id for p in placed], size, warnings)
+    weights = dict(zip(table.det_ids, table.weights, strict=True))
+    routes = {s.id: s.covers for s in (*ranked_all, *placed_all)}
+    bundle_out = _bundle(cat, weights, routes, [p.id for p in placed_all], size, warnings)
     determinants = [DeterminantOut(id=res.entry.id, name=_name(cat, res.entry.id),
                                    framework=cat.determinants[res.entry.id].framework, kind=res.entry.kind.value,
                                    importance=res.entry.importance, changeability=res.entry.changeability,
                                    weight=r6(res.weight), note=res.entry.note, resolved_via=res.resolved_via)
                     for res in resolutions]
-    return SelectionResult(
+    result = SelectionResult(
         tool_version=__version__, method=Method.default.value, catalogue=_catalogue_info(cat),
         scope=_scope_info(loaded), determinants=determinants, functions=functions,
-        strategies=[it.out for it in ranked], already_in_place=[it.out for it in placed], bundle=bundle_out,
+        strategies=ranked, already_in_place=placed, bundle=bundle_out,
         uncovered=uncovered, warnings=warnings)
+    result.actor_fit = ActorFitOut(actor_type=[a.value for a in actor_types],
+                                   admitted=sorted(a.value for a in admits) if admits is not None else [],
+                                   named=dict(named) if admits is not None else {}, note=actor_note)
+    result.other_actors = [_apart(cat, s, resolutions) for s in elsewhere]
+    result.foundation = [FoundationItem(id=s, name=cat.strategies[s].name, in_place=s in set(in_place))
+                         for s in sorted(foundation_ids)]
+    result.part_of_change = [PartOfChange(id=s, name=_name(cat, s)) for s in innovation]
+    levers = {s for res in resolutions if res.entry.kind is Kind.facilitator for s in res.routes
+              if s in cat.strategies and s not in excluded and s not in part
+              and not aimed_elsewhere(cat.strategies[s], admits)}
+    result.build_on = _build_on(cat, resolutions, levers)
+    result.tie_groups = _tie_groups(ranked_all, len(shown))
+    result.structural_check = _structural_check(cat, table, ranked_all)
+    return result, table
 
 
-def _bundle(cat: Catalogue, weights: dict[str, float], pool: Sequence[tuple[str, dict[str, float]]],
+def _log_half(x: float) -> float:
+    k = 0
+    while x < 1 - 1e-12:
+        x /= BREADTH_DECAY
+        k += 1
+    return k
+
+
+def _apart(cat: Catalogue, sid: str, resolutions: Sequence[Resolution]) -> ApartOut:
+    st = cat.strategies[sid]
+    dets = [res.entry.id for res in resolutions if res.entry.kind is Kind.barrier and sid in res.routes]
+    return ApartOut(id=sid, name=st.name, targets=[a.value for a in st.targets], determinants=dets)
+
+
+def _build_on(cat: Catalogue, resolutions: Sequence[Resolution], allowed: set[str]) -> list[BuildOn]:
+    """Per facilitator, the strategies that use it most directly (best route, pruned like the ranking)."""
+    out = []
+    for res in resolutions:
+        if res.entry.kind is not Kind.facilitator:
+            continue
+        best: list[tuple[float, int, str, Route]] = []
+        for sid, routes in res.routes.items():
+            if sid in allowed:
+                r = min(routes, key=Route.key)
+                best.append((r.strength, r.preference, sid, r))
+        top = max((b[0] for b in best), default=0.0)
+        best = [b for b in best if top > 0 and b[0] / top >= PRUNE_BELOW]
+        best.sort(key=lambda b: (-b[0], b[1], b[2]))
+        out.append(BuildOn(determinant=res.entry.id, name=_name(cat, res.entry.id),
+                           strategies=[Lever(id=sid, name=_name(cat, sid), strength=r6(strength), via=r.via)
+                                       for strength, _, sid, r in best[:BUILD_ON_TOP]]))
+    return out
+
+
+def _tie_groups(ranked: Sequence[Scored], shown: int) -> list[TieGroup]:
+    """Runs of equal scores that reach into the shown ranks (members beyond them are listed too)."""
+    groups: list[TieGroup] = []
+    i = 0
+    while i < len(ranked) and i < shown:
+        j = i
+        while j + 1 < len(ranked) and ranked[j + 1].total_q == ranked[i].total_q:
+            j += 1
+        if j > i:
+            groups.append(TieGroup(score=ranked[i].total_q / _SCALE, ranks=[i + 1, j + 1],
+                                   strategies=[s.id for s in ranked[i:j + 1]]))
+        i = j + 1
+    return groups
+
+
+def _structural_check(cat: Catalogue, table: Table, ranked: Sequence[Scored],
+                      top_k: int = STRUCTURAL_TOP) -> StructuralCheckOut:
+    """Leave out, one at a time, each curated link on a route that decides the top k; flag top-k strategies
+    that then fall out of the top k: their place rests on that single curated judgement."""
+    top = ranked[:top_k]
+    deciding = [t.route for s in top for t in s.terms]
+    # the best route of each barrier the top k draws on sets that barrier's scale (balance)
+    used = {t.det for s in top for t in s.terms}
+    deciding += [t.route for s in ranked for t in s.terms if t.relative >= 1 and t.det in used]
+    candidates: dict[tuple[str, str, str], m.Link] = {}
+    for route in deciding:
+        for lk in route.links:
+            if lk.evidence is m.Evidence.curated:
+                candidates.setdefault((lk.from_, lk.kind.value, lk.to), lk)
+    flags: list[StructuralFlag] = []
+    base_rank = {s.id: i for i, s in enumerate(top, 1)}
+    for (frm, kind, to), link in sorted(candidates.items()):
+        again, _ = rank(table, drop=link)
+        new_rank = {s.id: i for i, s in enumerate(again, 1)}
+        for sid, r in base_rank.items():
+            nr = new_rank.get(sid)
+            if nr is None or nr > top_k:
+                flags.append(StructuralFlag(id=sid, name=cat.strategies[sid].name, rank=r,
+                                            link=f"{frm} → {to} ({kind})", rank_without=nr))
+    flags.sort(key=lambda f: (f.rank, f.link))
+    return StructuralCheckOut(top_k=top_k, links_checked=len(candidates), flagged=flags)
+
+
+def _bundle(cat: Catalogue, weights: dict[str, float], routes: dict[str, dict[str, float]],
             preselected: list[str], size: int, warnings: list[str]) -> Bundle | None:
     if size <= 0:
         return None
-    routes = dict(pool)
     sol = greedy_bundle(weights, routes, size, preselected)
     if len(sol.picks) < size:
         warnings.append(f"the bundle has {len(sol.picks)} strategies, fewer than the {size} asked for: "
@@ -809,7 +744,8 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int =
                           score=total_q / _SCALE, contributions=[x[2] for x in terms],
                           determinants=[x[1] for x in terms if x[0] > 0], functions=[],
                           evidence=sorted({x[2].evidence or "" for x in terms} - {""}), importance=imp,
-                          feasibility=feas, cumulative_percent=total_q / _SCALE, level1=level1, level2=level2)
+                          feasibility=feas, targets=[a.value for a in st.targets],
+                          cumulative_percent=total_q / _SCALE, level1=level1, level2=level2)
         (placed if sid in in_place else ranked).append(_Scored(out, routes))
     _rank(ranked)
     _rank(placed)
@@ -817,7 +753,7 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int =
     owners = [d.id for d in sc.determinants if d.id in set(counted.values())]
     weights = {d: 1.0 for d in owners}
     bundle_pool = [(it.out.id, it.routes) for it in ranked + placed]
-    bundle_out = _bundle(cat, weights, bundle_pool, [p.out.id for p in placed], size, warnings)
+    bundle_out = _bundle(cat, weights, dict(bundle_pool), [p.out.id for p in placed], size, warnings)
     reached = {d for it in ranked + placed for d in it.routes}
     uncovered = [d for d in owners if d not in reached]
     determinants = [DeterminantOut(id=d.id, name=_name(cat, d.id), framework=cat.determinants[d.id].framework,
@@ -851,6 +787,6 @@ def find_strategy(result: SelectionResult, cat: Catalogue, strategy_id: str) -> 
     raise UsageError(f"no strategy with id '{shorten(strategy_id)}'", hint=hint or "see the ranked list for ids")
 
 
-__all__ = ["Method", "Resolution", "Route", "find_strategy", "resolve", "select", "weight", "BINARY_LINK_STRENGTH",
-           "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR", "FACILITATOR_FACTOR", "RATINGS_K",
-           "LEVEL_MISMATCH_K", "level_mismatch", "ratings_factor", "LinkIndex", "q", "r6"]
+__all__ = ["BINARY_LINK_STRENGTH", "BREADTH_DECAY", "CROSSWALK_FACTOR", "FANOUT_REFERENCE", "FUNCTION_ROUTE",
+           "LEVEL_MISMATCH_K", "PARENT_FACTOR", "PRUNE_BELOW", "SECONDARY_GRADE", "LinkIndex", "Method", "Resolution",
+           "Route", "find_strategy", "level_mismatch", "q", "r6", "resolve", "select", "weight"]

@@ -35,19 +35,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from strategease.bundle import greedy_bundle
-from strategease.catalogue import Catalogue
-from strategease.result import SelectionResult, StabilityOut, StabilityRow, TeamRatingsOut
+from strategease.ranking import LinkIndex, Table, bundle_routes, index_links, rank
+from strategease.result import StabilityOut, StabilityRow, TeamRatingsOut
+from strategease.routes import weight
 from strategease.scope import LoadedScope
-from strategease.scoring import (
-    LEVEL_MISMATCH_K,
-    LinkIndex,
-    level_mismatch,
-    modifier_values,
-    q,
-    ratings_factor,
-    resolve,
-    weight,
-)
 
 WEIGHT_JITTER = 1.0
 """± points drawn around each importance and changeability rating."""
@@ -64,17 +55,6 @@ MODEL = (f"each run draws every determinant's importance and changeability unifo
          "strengths clipped to 1); the same seed gives the same runs")
 
 Progress = Callable[[int, int], None]
-LinkKey = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    id: str
-    # per scope determinant (index) reached: its routes as (strength, indices of the route's links)
-    routes: tuple[tuple[int, tuple[tuple[float, tuple[int, ...]], ...]], ...]
-    ratings: float | None
-    mismatch: bool
-    in_place: bool
 
 
 @dataclass(frozen=True)
@@ -83,75 +63,17 @@ class _Outcome:
     bundle: list[str]
 
 
-class _Model:
-    """The scope's routes, resolved once; :meth:`evaluate` scores them under given weights and link factors."""
-
-    def __init__(self, cat: Catalogue, loaded: LoadedScope) -> None:
-        sc = loaded.scope
-        self.scope = sc
-        excluded = set(sc.constraints.exclude)
-        self.in_place = [s for s in sc.constraints.already_in_place if s in cat.strategies]
-        index = LinkIndex(cat)
-        self.resolutions = [resolve(cat, d, index) for d in sc.determinants]
-        self.det_ids = [r.entry.id for r in self.resolutions]
-        keys: set[LinkKey] = set()
-        for res in self.resolutions:
-            for routes in res.routes.values():
-                for route in routes:
-                    keys.update((lk.from_, lk.kind.value, lk.to) for lk in route.links)
-        self.link_keys = sorted(keys)
-        position = {key: i for i, key in enumerate(self.link_keys)}
-        levels = [lv.value for lv in sc.level]
-        ids = sorted({s for res in self.resolutions for s in res.routes} | set(self.in_place))
-        self.candidates: list[_Candidate] = []
-        for sid in ids:
-            if sid in excluded or sid not in cat.strategies:
-                continue
-            per_det = []
-            for i, res in enumerate(self.resolutions):
-                reached = res.routes.get(sid) or []
-                if reached:
-                    per_det.append((i, tuple((r.strength, tuple(position[(lk.from_, lk.kind.value, lk.to)]
-                                                                for lk in r.links)) for r in reached)))
-            st = cat.strategies[sid]
-            self.candidates.append(_Candidate(sid, tuple(per_det), ratings_factor(st), level_mismatch(st, levels),
-                                              sid in set(self.in_place)))
-
-    def base_weights(self) -> list[float]:
-        return [r.weight for r in self.resolutions]
-
-    def evaluate(self, weights: Sequence[float], factors: Sequence[float] | None, size: int) -> _Outcome:
-        scored: list[tuple[int, str]] = []
-        bundle_routes: dict[str, dict[str, float]] = {}
-        for cand in self.candidates:
-            base_q = 0
-            covers: dict[str, float] = {}
-            for i, routes in cand.routes:
-                best = 0.0
-                for strength, links in routes:
-                    r = strength
-                    if factors is not None:
-                        for li in links:
-                            r *= factors[li]
-                    best = max(best, min(r, 1.0))
-                value = q(weights[i] * best)
-                if value > 0:
-                    base_q += value
-                    covers[self.det_ids[i]] = best
-            if base_q <= 0 and not cand.in_place:
-                continue
-            total = base_q + sum(modifier_values(base_q, cand.ratings, cand.mismatch))
-            if cand.mismatch:
-                covers = {d: r * (1.0 - LEVEL_MISMATCH_K) for d, r in covers.items()}
-            bundle_routes[cand.id] = covers
-            if not cand.in_place:
-                scored.append((total, cand.id))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        picks: list[str] = []
-        if size > 0:
-            det_weights = dict(zip(self.det_ids, weights, strict=True))
-            picks = list(greedy_bundle(det_weights, bundle_routes, size, self.in_place).ids)
-        return _Outcome([sid for _, sid in scored], picks)
+def _evaluate(table: Table, links: LinkIndex, weights: Sequence[float], factors: Sequence[float] | None,
+              size: int) -> _Outcome:
+    """Rank TABLE with these weights and link factors through :func:`strategease.ranking.rank` (the rule
+    ``select`` uses), then build the bundle from the same relative strengths."""
+    ranked, placed = rank(table, weights, factors, links)
+    picks: list[str] = []
+    if size > 0:
+        det_weights = dict(zip(table.det_ids, weights, strict=True))
+        picks = list(greedy_bundle(det_weights, bundle_routes(ranked, placed), size,
+                                   [s.id for s in placed]).ids)
+    return _Outcome([s.id for s in ranked], picks)
 
 
 def _bounds(value: float, rated: tuple[int | None, int | None]) -> tuple[float, float]:
@@ -167,17 +89,17 @@ def _pct(share: float) -> str:
     return f"{share * 100:.4g} %"
 
 
-def run(cat: Catalogue, loaded: LoadedScope, result: SelectionResult, *, runs: int, top_k: int, bundle_size: int,
+def run(table: Table, loaded: LoadedScope, names: dict[str, str], *, runs: int, top_k: int, bundle_size: int,
         seed: int = DEFAULT_SEED, team: TeamRatingsOut | None = None,
         progress: Progress | None = None) -> tuple[StabilityOut, list[str]]:
     """Perturb weights and link strengths RUNS times (seeded); count top-k and bundle membership.
 
-    LOADED is the scope actually scored (team ratings already applied); TEAM widens the weight
-    bounds to the raters' range. Returns the section and its warnings (one per unstable strategy).
+    TABLE is the ranking table ``select`` built (its resolved routes, eligible strategies, in place);
+    LOADED the scope actually scored (team ratings already applied); TEAM widens the weight bounds
+    to the raters' range. Returns the section and its warnings (one per unstable strategy).
     """
-    model = _Model(cat, loaded)
-    names = {s: cat.strategies[s].name for s in (c.id for c in model.candidates)}
-    baseline = model.evaluate(model.base_weights(), None, bundle_size)
+    links = index_links(table)
+    baseline = _evaluate(table, links, table.weights, None, bundle_size)
     base_rank = {sid: i for i, sid in enumerate(baseline.ranked, 1)}
     base_top = set(baseline.ranked[:top_k])
     base_bundle = set(baseline.bundle)
@@ -185,11 +107,13 @@ def run(cat: Catalogue, loaded: LoadedScope, result: SelectionResult, *, runs: i
     if team is not None:
         for d in team.determinants:
             spread[d.id] = (d.importance.min, d.importance.max, d.changeability.min, d.changeability.max)
+    entries = {d.id: d for d in loaded.scope.determinants}
     bounds = []
-    for res in model.resolutions:
-        lo_i, hi_i, lo_c, hi_c = spread.get(res.entry.id, (None, None, None, None))
-        bounds.append((_bounds(float(res.entry.importance), (lo_i, hi_i)),
-                       _bounds(float(res.entry.changeability), (lo_c, hi_c))))
+    for det_id in table.det_ids:
+        entry = entries[det_id]
+        lo_i, hi_i, lo_c, hi_c = spread.get(det_id, (None, None, None, None))
+        bounds.append((_bounds(float(entry.importance), (lo_i, hi_i)),
+                       _bounds(float(entry.changeability), (lo_c, hi_c))))
     rng = random.Random(seed)
     top_runs: dict[str, int] = {}
     bundle_runs: dict[str, int] = {}
@@ -198,8 +122,8 @@ def run(cat: Catalogue, loaded: LoadedScope, result: SelectionResult, *, runs: i
         weights = []
         for (ilo, ihi), (clo, chi) in bounds:
             weights.append(weight(rng.uniform(ilo, ihi), rng.uniform(clo, chi)))
-        factors = [rng.uniform(1.0 - LINK_JITTER, 1.0 + LINK_JITTER) for _ in model.link_keys]
-        outcome = model.evaluate(weights, factors, bundle_size)
+        factors = [rng.uniform(1.0 - LINK_JITTER, 1.0 + LINK_JITTER) for _ in links.keys]
+        outcome = _evaluate(table, links, weights, factors, bundle_size)
         for i, sid in enumerate(outcome.ranked, 1):
             ranks.setdefault(sid, []).append(i)
         for sid in outcome.ranked[:top_k]:
@@ -236,12 +160,5 @@ def run(cat: Catalogue, loaded: LoadedScope, result: SelectionResult, *, runs: i
     return out, warnings
 
 
-def baseline_ranking(cat: Catalogue, loaded: LoadedScope, bundle_size: int) -> tuple[list[str], list[str]]:
-    """The unperturbed ranking and bundle as this module computes them (tests check they equal select's)."""
-    model = _Model(cat, loaded)
-    outcome = model.evaluate(model.base_weights(), None, bundle_size)
-    return outcome.ranked, outcome.bundle
-
-
 __all__ = ["DEFAULT_SEED", "LINK_JITTER", "MAX_RUNS", "MODEL", "UNSTABLE_BELOW", "WEIGHT_JITTER",
-           "baseline_ranking", "run"]
+           "run"]

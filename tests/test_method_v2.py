@@ -1,0 +1,233 @@
+"""Method v2 of `select --method default` (docs/scoring.md): each rule through the installed CLI on a small catalogue.
+
+The catalogue (tests/examples/select/v2/catalogue.yaml) is small enough to compute every score by hand:
+Enablement delivers 16 strategies (a broad function), Environmental restructuring, Education and Training
+deliver few, with primary/secondary grades; each strategy names whom it acts on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CAT = str(ROOT / "tests" / "examples" / "select" / "v2" / "catalogue.yaml")
+
+
+def _scope(tmp_path: Path, dets: list[dict[str, Any]], actor_type: list[str] | None = ("deliverers",),  # type: ignore[assignment]
+           **extra: Any) -> str:
+    change: dict[str, Any] = {"actor": "Ward nurses", "action": "Screen"}
+    if actor_type is not None:
+        change["actor_type"] = list(actor_type)
+    doc = {"title": "Test", "change": change, "determinants": dets, **extra}
+    path = tmp_path / "scope.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def _run(cli: Any, scope: str, *args: str) -> dict[str, Any]:
+    got = cli("select", scope, "--base", CAT, "--format", "json", "--top", "0", *args)
+    assert got.code == 0, got.err
+    return json.loads(got.out)
+
+
+def _ranked(doc: dict[str, Any]) -> list[str]:
+    return [s["id"] for s in doc["strategies"]]
+
+
+def _barriers(*ids: str) -> list[dict[str, Any]]:
+    return [{"id": i, "kind": "barrier"} for i in ids]
+
+
+# --------------------------------------------------------------------------- actor fit
+
+
+def test_actor_fit_lists_patient_strategies_apart_for_a_deliverer_scope(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory")))
+    apart = {a["id"]: a for a in doc["other_actors"]}
+    assert set(apart) == {"eric.intervene-with-patients", "eric.prepare-patients"}
+    assert apart["eric.prepare-patients"]["targets"] == ["recipients"]
+    assert not set(apart) & set(_ranked(doc))
+    assert not set(apart) & {b["id"] for b in doc["bundle"]["strategies"]}
+    # organisation-aimed strategies act on the deliverers' setting: ranked
+    assert "eric.change-record-systems" in _ranked(doc)
+    assert doc["actor_fit"]["admitted"] == ["deliverers", "implementation-team", "leaders", "organisation"]
+
+
+def test_actor_fit_admits_recipients_when_a_determinant_names_them(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "cfir1.patient-needs-and-resources")))
+    assert doc["other_actors"] == []
+    assert _ranked(doc)[0] == "eric.intervene-with-patients"
+    assert doc["actor_fit"]["named"] == {"recipients": ["cfir1.patient-needs-and-resources"]}
+
+
+def test_a_patient_scope_sets_clinician_strategies_apart(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "tdf.skills"), actor_type=["recipients"]))
+    apart = {a["id"] for a in doc["other_actors"]}
+    assert {"eric.remind-clinicians", "eric.conduct-ongoing-training", "eric.broad"} <= apart
+    # admitted only through the setting (implementation team) but aimed at clinicians too: apart
+    assert "eric.create-a-learning-collaborative" in apart
+    assert "eric.change-record-systems" in _ranked(doc)  # the organisation alone: kept
+    bundle = {b["id"] for b in doc["bundle"]["strategies"]}
+    assert not bundle & apart
+    assert "eric.prepare-patients" in _ranked(doc)
+
+
+def test_no_actor_type_filters_nothing_and_says_so(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory"), actor_type=None))
+    assert doc["other_actors"] == []
+    assert "eric.prepare-patients" in _ranked(doc)
+    assert any("does not say who must change" in w for w in doc["warnings"])
+    table = cli("select", _scope(tmp_path, _barriers("tdf.memory"), actor_type=None), "--base", CAT)
+    assert "actor_type" in table.err
+
+
+# --------------------------------------------------------------------------- foundation, part of the change
+
+
+def test_foundation_checklist_replaces_process_strategies_in_the_ranking(cli, tmp_path: Path) -> None:
+    scope = _scope(tmp_path, _barriers("tdf.memory"),
+                   constraints={"already_in_place": ["eric.tailor-strategies"]})
+    doc = _run(cli, scope)
+    foundation = {f["id"]: f["in_place"] for f in doc["foundation"]}
+    assert foundation == {"eric.conduct-local-needs-assessment": False,
+                          "eric.develop-a-formal-implementation-blueprint": False,
+                          "eric.tailor-strategies": True}
+    assert not set(foundation) & set(_ranked(doc))
+    md = cli("select", scope, "--base", CAT, "--format", "markdown").out
+    assert "## Foundation checklist" in md and "- [x] Tailor strategies" in md
+
+
+def test_a_process_determinant_calls_a_process_strategy_into_the_ranking(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("cfir1.planning")))
+    assert _ranked(doc)[0] == "eric.develop-a-formal-implementation-blueprint"
+    assert "eric.develop-a-formal-implementation-blueprint" not in {f["id"] for f in doc["foundation"]}
+
+
+def test_innovation_strategies_are_part_of_the_change(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory"),
+                           innovation={"name": "Reminder cards", "strategies": ["eric.remind-clinicians"]}))
+    assert doc["part_of_change"] == [{"id": "eric.remind-clinicians", "name": "Remind clinicians"}]
+    assert "eric.remind-clinicians" not in _ranked(doc)
+
+
+def test_unknown_innovation_strategy_is_a_scope_error(cli, tmp_path: Path) -> None:
+    scope = _scope(tmp_path, _barriers("tdf.memory"), innovation={"name": "X", "strategies": ["eric.remind"]})
+    got = cli("select", scope, "--base", CAT)
+    assert got.code == 1
+    assert "innovation.strategies[0]" in got.err
+
+
+# --------------------------------------------------------------------------- specificity, breadth, balance
+
+
+def test_specificity_primary_beats_secondary_beats_broad_function(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory")))
+    score = {s["id"]: s["score"] for s in doc["strategies"]}
+    # primary through Environmental restructuring (3 strategies): 0.5 -> the best, w = 0.36
+    assert score["eric.remind-clinicians"] == 0.36
+    # Enablement delivers 16: 0.5 x 10/16 = 0.3125, relative 0.625 -> 0.225
+    assert score["eric.generic-01"] == 0.225
+    # secondary: 0.5 x 0.5 = 0.25, relative 0.5 -> 0.18
+    assert score["eric.change-record-systems"] == 0.18
+    got = cli("select", _scope(tmp_path, _barriers("tdf.memory")), "--base", CAT, "--explain", "eric.generic-01")
+    assert "specificity" in got.out.replace("\n", " ")
+
+
+def test_fit_over_breadth(cli, tmp_path: Path) -> None:
+    """A strategy with three secondary links scores below one with a single primary link."""
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "tdf.knowledge", "tdf.skills")))
+    score = {s["id"]: s["score"] for s in doc["strategies"]}
+    # broad: 0.36 x 0.5 x (1 + 0.25 + 0.0625) = 0.23625 (without the decay it would be 0.54)
+    assert score["eric.broad"] == 0.23625
+    assert score["eric.remind-clinicians"] == score["eric.conduct-educational-meetings"] == 0.36
+    broad = next(s for s in doc["strategies"] if s["id"] == "eric.broad")
+    assert [c["breadth"] for c in broad["contributions"]] == [1.0, 0.25, 0.0625]
+
+
+def test_balance_each_determinant_gives_its_best_strategy_its_weight(cli, tmp_path: Path) -> None:
+    """A CFIR survey link (0.56) and a TDF function route (0.5) both give their best strategy w_d."""
+    doc = _run(cli, _scope(tmp_path, _barriers("cfir1.reflecting-and-evaluating", "tdf.knowledge")))
+    top = {s["id"]: s for s in doc["strategies"]}
+    for sid, det in (("eric.audit-and-provide-feedback", "cfir1.reflecting-and-evaluating"),
+                     ("eric.conduct-educational-meetings", "tdf.knowledge")):
+        (c,) = top[sid]["contributions"]
+        assert (c["determinant"], c["relative"], c["value"]) == (det, 1.0, 0.36)
+
+
+# --------------------------------------------------------------------------- facilitators, bounds
+
+
+def test_facilitator_adds_no_points_and_yields_a_build_on_list(cli, tmp_path: Path) -> None:
+    dets = [*_barriers("tdf.memory"), {"id": "cfir1.leadership-engagement", "kind": "facilitator"}]
+    scope = _scope(tmp_path, dets)
+    doc = _run(cli, scope)
+    assert doc["build_on"] == [{"determinant": "cfir1.leadership-engagement", "name": "Leadership engagement",
+                                "strategies": [{"id": "eric.identify-and-prepare-champions",
+                                                "name": "Identify and prepare champions", "strength": 0.5,
+                                                "via": "direct"}]}]
+    assert "eric.identify-and-prepare-champions" not in _ranked(doc)
+    assert all(c["rule"] != "facilitator" for s in doc["strategies"] for c in s["contributions"])
+    assert "Build on: Leadership engagement" in cli("select", scope, "--base", CAT).out
+    assert "Build on: Leadership engagement" in cli("select", scope, "--base", CAT, "--format", "markdown").out
+    csv_out = cli("select", scope, "--base", CAT, "--format", "csv").out
+    assert csv_out.splitlines()[0].endswith("bundle_pick,tie_group,rests_on,builds_on")
+
+
+def test_bounds_are_shown_never_counted(cli, tmp_path: Path) -> None:
+    scope = _scope(tmp_path, _barriers("tdf.memory", "cfir1.reflecting-and-evaluating", "cfir1.available-resources"))
+    doc = _run(cli, scope)
+    remind = next(s for s in doc["strategies"] if s["id"] == "eric.remind-clinicians")
+    assert remind["determinants"] == ["tdf.memory"]
+    assert remind["bounds"] == ["Reflecting and evaluating: below 20 % (fixture; an upper bound, not counted, "
+                                "never zero)"]
+    # a lower bound from a partial table gives no points either: Available resources stays uncovered
+    assert "cfir1.available-resources" in doc["uncovered"]
+    explained = cli("select", scope, "--base", CAT, "--explain", "eric.remind-clinicians").out
+    assert "below 20 %" in explained
+
+
+# --------------------------------------------------------------------------- ties and the structural check
+
+
+def test_ties_are_reported_as_groups(cli, tmp_path: Path) -> None:
+    scope = _scope(tmp_path, _barriers("tdf.memory", "tdf.knowledge"))
+    doc = _run(cli, scope)
+    first = doc["tie_groups"][0]
+    assert first["ranks"] == [1, 2]
+    assert first["strategies"] == ["eric.conduct-educational-meetings", "eric.remind-clinicians"]
+    assert "choose among these with APEASE" in cli("select", scope, "--base", CAT).out
+
+
+def test_structural_check_flags_ranks_resting_on_one_curated_link(cli, tmp_path: Path) -> None:
+    doc = _run(cli, _scope(tmp_path, _barriers("cfir1.planning", "tdf.knowledge")))
+    flagged = {f["id"]: f for f in doc["structural_check"]["flagged"]}
+    # educational meetings rests on one curated delivers link; the blueprint on a survey figure
+    assert flagged["eric.conduct-educational-meetings"]["link"] == \
+        "bcw.education → eric.conduct-educational-meetings (delivers)"
+    assert flagged["eric.conduct-educational-meetings"]["rank_without"] is None
+    assert "eric.develop-a-formal-implementation-blueprint" not in flagged
+    assert not any("rests on at least one curated link" in w for w in doc["warnings"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_every_text_format_shows_the_sections(cli, tmp_path: Path, fmt: str) -> None:
+    dets = [*_barriers("tdf.memory", "tdf.knowledge"), {"id": "cfir1.leadership-engagement", "kind": "facilitator"}]
+    out = cli("select", _scope(tmp_path, dets), "--base", CAT, "--format", fmt).out
+    for title in ("Who must change", "Ties", "Rests on one curated link", "Build on", "Foundation checklist",
+                  "Aimed at other actors"):
+        assert title in out, title
+
+
+def test_stability_runs_through_the_same_ranking(cli, tmp_path: Path) -> None:
+    """With no perturbation the stability model's baseline is select's ranking (one rule: ranking.rank)."""
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "tdf.knowledge")), "--stability", "20")
+    rows = {r["id"]: r for r in doc["stability"]["strategies"]}
+    for s in doc["strategies"]:
+        if s["id"] in rows:
+            assert rows[s["id"]]["baseline_rank"] == s["rank"]
+    assert not {a["id"] for a in doc["other_actors"]} & set(rows)
