@@ -42,8 +42,9 @@ Method ``default``
    ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
 5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
-   its function routes and non-survey direct links reach most strongly (survey endorsements were
-   elicited for barriers; Waltz et al. 2019).
+   its non-survey direct links (or crosswalks) reach most strongly — its function routes only when
+   it has no direct link, since a type of HOW is too broad to say what builds on a strength
+   (survey endorsements were elicited for barriers; Waltz et al. 2019).
 
 6. **Level modifier** (``via: levels``): a strategy whose levels share none of the scope's loses
    ``LEVEL_MISMATCH_K`` = 0.2 of its base score (and its bundle strengths × 0.8).
@@ -580,6 +581,9 @@ def _build_on(cat: Catalogue, resolutions: Sequence[Resolution], allowed: set[st
             if sid in allowed:
                 r = min(routes, key=Route.key)
                 best.append((r.strength, r.preference, sid, r))
+        direct = [b for b in best if b[1] <= 1]  # direct or crosswalk links name the strategies that use it
+        if direct:
+            best = direct  # a type of HOW is too broad to say what builds on this facilitator
         top = max((b[0] for b in best), default=0.0)
         best = [b for b in best if top > 0 and b[0] / top >= PRUNE_BELOW]
         best.sort(key=lambda b: (-b[0], b[1], b[2]))
