@@ -70,6 +70,13 @@ def stderr_lines(result: SelectionResult) -> list[str]:
     return lines
 
 
+def _md_item(line: str) -> str:
+    """A Markdown list item; a leading '[x] ' or '[ ] ' stays a task-list checkbox, the rest is escaped."""
+    if line[:4] in ("[x] ", "[ ] "):
+        return f"- {line[:4]}{_md(line[4:])}"
+    return f"- {_md(line)}"
+
+
 def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
     """The sections method ``default`` adds beside the ranking, as (title, lines) for every text format:
     who the change is about, ties, the structural check, what to build on, the foundation checklist,
@@ -534,7 +541,7 @@ def as_markdown(result: SelectionResult) -> str:
         out += ["", "## Already in place", ""]
         out += [f"- {_md(s.name)} (`{s.id}`): score {_num(s.score)}" for s in result.already_in_place]
     for title, lines in method_sections(result):
-        out += ["", f"## {_md(title)}", ""] + [f"- {_md(line)}" for line in lines]
+        out += ["", f"## {_md(title)}", ""] + [_md_item(line) for line in lines]
     b = result.bundle
     if b is not None:
         out += ["", f"## Suggested bundle (greedy coverage, up to {b.size})", ""]
