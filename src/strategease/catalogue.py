@@ -79,6 +79,8 @@ class Catalogue:
     layer_names: list[str] = field(default_factory=list)
     retired: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id -> (section, replaced_by)
     overridden_by: dict[str, list[str]] = field(default_factory=dict)  # id -> where layers changed it
+    retired_at: dict[str, Origin] = field(default_factory=dict)  # id -> where 'retired: true' was written
+    base_files: list[str] = field(default_factory=list)  # the files of layer 0 (the base)
 
     @property
     def version(self) -> str:
@@ -262,6 +264,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)
     cat.layers = [str(p) for p in layers]
+    cat.base_files = [raw.path for raw in raws if raw.layer == 0]
     digest = hashlib.sha256()
     for raw in raws:
         digest.update(raw.text_hash.encode())
@@ -299,6 +302,12 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
         _finding(report, raw.path, getattr(data, "start", (1, 1)), "schema",
                  f"the file must be a mapping of sections, not a {kind_of(data)}",
                  hint="start with e.g. 'strategies:'")
+        return
+    if _looks_like_scope(data):
+        _finding(report, raw.path, (1, 1), "scope-file",
+                 "this is a scope file (it has 'change:'), not a catalogue file",
+                 hint=f"check it with 'strategease check {raw.path}' or rank strategies with "
+                      f"'strategease select {raw.path}'")
         return
     for key, pos in data.key_positions():
         if key not in TOP_LEVEL:
@@ -341,6 +350,12 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
                          f"{name}[{index}] must be a mapping, not {kind_of(entry)}")
                 continue
             items[name].append(_Item(entry, Origin(raw.path, *getattr(entry, "start", (1, 1))), raw.layer))
+
+
+def _looks_like_scope(data: PosDict) -> bool:
+    """A mapping with a scope's 'change:' and no catalogue section other than 'determinants' (which both share)."""
+    keys = {str(k) for k in data}
+    return "change" in keys and not (keys & set(TOP_LEVEL)) - {"determinants"}
 
 
 def _key(name: str, raw: Any) -> Any:
@@ -464,6 +479,7 @@ def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, _Item, list[_Ite
                 cat.overridden_by[key] = [it.origin.text() for it in group[1:]]
             if getattr(model, "retired", False):
                 cat.retired[model.id] = (name, getattr(model, "replaced_by", None))
+                cat.retired_at[model.id] = group[-1].origin
                 continue
             target[model.id] = model
     for model, first, group in validated.get("links", []):
@@ -524,9 +540,13 @@ def _resolve(cat: Catalogue, report: Report) -> None:
             origin = origin_of(cat, section, entry_id)
             _ref(cat, report, origin, entry_id, "replaced_by", replaced_by, section, section[:-1])
     kept: list[tuple[m.Link, Origin]] = []
+    dropped: dict[str, list[str]] = defaultdict(list)
     for link, origin in zip(cat.links, cat.link_origins, strict=True):
         label = f"{link.from_} -> {link.to}"
         gone = [end for end in (link.from_, link.to) if end in cat.retired]
+        if gone and _retired_by_layer(cat, origin, gone[0]):
+            dropped[gone[0]].append(label)
+            continue
         if gone:
             replacement = cat.retired[gone[0]][1]
             report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "retired-reference",
@@ -544,9 +564,24 @@ def _resolve(cat: Catalogue, report: Report) -> None:
         if link.strength is not None and link.strength_lower is not None and link.strength < link.strength_lower:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "strength-range",
                                f"strength {link.strength} is below strength_lower {link.strength_lower}", label))
+    for entry_id, labels in sorted(dropped.items()):
+        where = cat.retired_at[entry_id]
+        replacement = cat.retired[entry_id][1]
+        shown = "; ".join(labels[:3]) + (f"; and {len(labels) - 3} more" if len(labels) > 3 else "")
+        report.add(Finding(where.path, where.line, where.column, Severity.note, "retired-drops-links",
+                           f"retiring it drops {len(labels)} link(s) of the base catalogue: {shown}", entry_id,
+                           f"add links to '{replacement}' in this layer if they should carry over" if replacement
+                           else "add links in this layer to keep those routes"))
     cat.links = [link for link, _ in kept]
     cat.link_origins = [origin for _, origin in kept]
     _check_cycles(cat, report)
+
+
+def _retired_by_layer(cat: Catalogue, link_origin: Origin, entry_id: str) -> bool:
+    """True when a base link ends at an entry that a layer (not the base itself) retired: the consequence
+    is the layer's choice and is reported at the layer's line, not at a line of a base the user may not edit."""
+    where = cat.retired_at.get(entry_id)
+    return (where is not None and link_origin.path in cat.base_files and where.path not in cat.base_files)
 
 
 def _check_cycles(cat: Catalogue, report: Report) -> None:

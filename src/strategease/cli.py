@@ -29,7 +29,8 @@ EXIT_HELP = (
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("strategease.cli_catalogue:validate", "Check catalogue files: syntax, schema, references, cycles."),
-    "schema": ("strategease.cli_catalogue:schema", "Print the JSON Schema of catalogue files."),
+    "check": ("strategease.cli_catalogue:check", "Check scope files (shape, values, ids) without ranking."),
+    "schema": ("strategease.cli_catalogue:schema", "Print the JSON Schema of catalogue or scope files."),
     "list": ("strategease.cli_catalogue:list_cmd", "List catalogue entries."),
     "show": ("strategease.cli_catalogue:show", "Show one entry with its links and their sources."),
     "search": ("strategease.cli_catalogue:search_cmd", "Search the catalogue by text."),

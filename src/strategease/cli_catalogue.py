@@ -43,16 +43,26 @@ def validate(
 
 
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
+                                                help="Write to PATH instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing PATH.")] = False,
+    scope: Annotated[bool, typer.Option("--scope", help="The schema of scope files instead of catalogue "
+                                        "files.")] = False,
 ) -> None:
-    """Print the JSON Schema of catalogue files (generated from the models), for editors and CI.
+    """Print the JSON Schema of catalogue files (or, with --scope, of scope files), for editors and CI.
 
-    Example: strategease schema -o catalogue.schema.json
+    The schemas are generated from the models; ids are checked against the catalogue only by
+    'strategease validate' and 'strategease check'.
+
+    Examples:
+
+      strategease schema -o catalogue.schema.json
+
+      strategease schema --scope -o scope.schema.json
     """
-    from strategease.schema import catalogue_schema_text
+    from strategease.schema import catalogue_schema_text, scope_schema_text
 
-    text = catalogue_schema_text()
+    text = scope_schema_text() if scope else catalogue_schema_text()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -60,6 +70,53 @@ def schema(
 
         write_atomic(output, text.encode("utf-8"), force=force)
         typer.echo(f"wrote {output}", err=True)
+
+
+def check(
+    scopes: Annotated[list[Path], typer.Argument(metavar="SCOPE...", show_default=False,
+                                                 help="Scope files to check ('-' reads one from stdin).")],
+    catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
+) -> None:
+    """Check scope files without ranking: YAML, shape, values, and every id against the catalogue.
+
+    Prints one line per scope file and lists every problem with file:line:column. Exit 0 all valid,
+    1 a scope is invalid, 2 a file is missing or its YAML is malformed.
+
+    Examples:
+
+      strategease check examples/delirium-scope.yaml
+
+      strategease check scopes/*.yaml --catalogue org/
+    """
+    from strategease.errors import EXIT_INVALID, ManyErrors, StrategeaseError, UsageError
+    from strategease.scope import load_scope
+
+    cat = load_valid(base, catalogue)
+    problems: list[StrategeaseError] = []
+    worst = 0
+    for path in scopes:
+        try:
+            loaded = load_scope(path, cat)
+        except ManyErrors as exc:
+            problems.extend(exc.errors)
+            worst = max(worst, exc.exit_code)
+            typer.echo(f"{path}: invalid ({len(exc.errors)} problem(s))")
+            continue
+        except UsageError as exc:
+            problems.append(exc)
+            worst = max(worst, exc.exit_code)
+            typer.echo(f"{path}: unreadable")
+            continue
+        except StrategeaseError as exc:
+            problems.append(exc)
+            worst = max(worst, exc.exit_code)
+            typer.echo(f"{path}: invalid")
+            continue
+        typer.echo(f"{path}: ok ({len(loaded.scope.determinants)} determinant(s))")
+    if problems:
+        sys.stdout.flush()
+        raise ManyErrors(problems, exit_code=worst or EXIT_INVALID)
 
 
 class ListKind(StrEnum):

@@ -9,6 +9,7 @@ from enum import StrEnum
 class Severity(StrEnum):
     error = "error"
     warning = "warning"
+    note = "note"  # a consequence the user chose (e.g. a layer retiring an entry drops its links); never fails --strict
 
 
 @dataclass(frozen=True, order=True)
@@ -61,6 +62,10 @@ class Report:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.warning]
+
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.note]
 
     def sorted(self) -> list[Finding]:
         return sorted(self.findings)

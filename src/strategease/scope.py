@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from strategease.catalogue import Catalogue, did_you_mean, shorten
 from strategease.errors import InputInvalid, ManyErrors
 from strategease.models import Actor, Level
-from strategease.yamlio import kind_of, parse_yaml, position, read_text
+from strategease.yamlio import kind_of, parse_yaml, position, read_stdin, read_text
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 NoteText = Annotated[str, StringConstraints(max_length=4000)]
@@ -220,6 +220,9 @@ def parse_scope(data: Any, path: str, cat: Catalogue | None = None) -> Scope:
         raise ManyErrors([_error(path, getattr(data, "start", (1, 1)),
                                  f"a scope must be a mapping (title, change, determinants, …), not a {kind_of(data)}",
                                  "run 'strategease init' for a commented example")])
+    if "change" not in data and {"catalogue", "sources", "strategies", "links", "functions"} & {str(k) for k in data}:
+        raise ManyErrors([_error(path, (1, 1), "this is a catalogue file (it has catalogue sections), not a scope",
+                                 f"check it with 'strategease validate --catalogue {path}'")])
     errors: list[InputInvalid] = []
     scope: Scope | None = None
     try:
@@ -347,13 +350,18 @@ def _unknown(path: str, pos: tuple[int | None, int | None], where: str, value: s
 def load_scope(path: Path, cat: Catalogue | None = None) -> LoadedScope:
     """Read, parse and validate a scope file; check its ids against CAT when given.
 
-    Missing/unreadable file or malformed YAML: :class:`UsageError` (exit 2).
+    PATH ``-`` reads the scope from stdin. Missing/unreadable file or malformed YAML: :class:`UsageError` (exit 2).
     Invalid content: :class:`ManyErrors` of :class:`InputInvalid` (exit 1).
     """
-    text, sha256 = read_text(path, what="scope file")
-    data = parse_yaml(text, str(path))
-    scope = parse_scope(data, str(path), cat)
-    return LoadedScope(scope, str(path), sha256)
+    if str(path) == "-":
+        text, sha256 = read_stdin(what="scope")
+        name = "<stdin>"
+    else:
+        text, sha256 = read_text(path, what="scope file")
+        name = str(path)
+    data = parse_yaml(text, name)
+    scope = parse_scope(data, name, cat)
+    return LoadedScope(scope, name, sha256)
 
 
 def example_scope_text() -> str:

@@ -310,6 +310,21 @@ def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: 
     return TextFile(text, hashlib.sha256(data).hexdigest())
 
 
+def read_stdin(*, what: str = "document") -> TextFile:
+    """Read UTF-8 text from stdin (for a PATH given as '-'), with the same limit and messages as files."""
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{what} on stdin is over the {MAX_BYTES}-byte limit", path="<stdin>")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UsageError("is not valid UTF-8 text", path="<stdin>", line=line) from None
+    return TextFile(text, hashlib.sha256(data).hexdigest())
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects.
