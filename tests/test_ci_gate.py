@@ -55,7 +55,8 @@ def test_precommit_hooks_pass_on_a_repository_with_a_workflow_a_scope_and_the_re
     repo = tmp_path / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
     (repo / ".github" / "workflows" / "ci.yml").write_text(
-        "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n")
+        "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n")
     (repo / "org").mkdir()
     (repo / "org" / "catalogue.yaml").write_text(readme_layer())
     (repo / "scopes").mkdir()
@@ -67,7 +68,8 @@ def test_precommit_hooks_pass_on_a_repository_with_a_workflow_a_scope_and_the_re
     exe = _executable()
     for used in readme_precommit_hooks():
         hook = {**shipped[str(used["id"])], **used}
-        argv = [exe, *shlex.split(str(hook["entry"]))[1:], *[str(a) for a in hook.get("args", [])]]  # type: ignore[attr-defined]
+        args = [str(a) for a in hook.get("args", [])]  # type: ignore[attr-defined]
+        argv = [exe, *shlex.split(str(hook["entry"]))[1:], *args]
         if hook.get("pass_filenames", True):
             files = _files_for(hook, repo)
             if not files:

@@ -155,26 +155,27 @@ def list_cmd(
 
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.table import Table
+    from strategease.console import show
+    from strategease.layout import Col, Grid, Named
 
-    from strategease.console import out
-
-    table = Table(title=f"{len(rows)} {kind.value}", show_lines=False)
-    cols = ["id", "name"] + {
+    cols = {
         "determinants": ["framework", "tier", "domain"],
         "strategies": ["framework", "cluster"],
         "clusters": ["framework", "size"],
-        "sources": ["kind"],
+        "sources": ["kind", "citation"],
         "frameworks": ["source"],
         "functions": [],
     }[kind.value]
-    if kind is ListKind.sources:
-        cols = ["id", "kind", "citation"]
-    for col in cols:
-        table.add_column(col, overflow="fold")
+    grid = Grid(f"{len(rows)} {kind.value}", [Col("id" if kind is ListKind.sources else "entry", head=True),
+                                              *(Col(c) for c in cols)])
     for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in cols])
-    out().print(table)
+        first = str(row.get("id")) if kind is ListKind.sources else Named(str(row.get("name") or ""), str(row["id"]))
+        grid.add(first, *[_text(row.get(c)) for c in cols])
+    show(grid)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _cell(value: object) -> str:
@@ -258,13 +259,10 @@ def search_cmd(
 
         sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.table import Table
+    from strategease.console import show
+    from strategease.layout import Col, Grid, Named
 
-    from strategease.console import out
-
-    table = Table(title=f"{len(hits)} match(es) for '{_cell(text)}'")
-    for col in ("kind", "id", "name"):
-        table.add_column(col, overflow="fold")
+    grid = Grid(f"{len(hits)} match(es) for '{text}'", [Col("entry", head=True), Col("kind")])
     for hit in hits:
-        table.add_row(hit["kind"], _cell(hit["id"]), _cell(hit["name"]))
-    out().print(table)
+        grid.add(Named(str(hit["name"]), str(hit["id"])), str(hit["kind"]))
+    show(grid)

@@ -50,7 +50,8 @@ BundleOption = Annotated[int | None, typer.Option(
     help="Size of the suggested bundle [default: constraints.max_strategies, else 5; 0 = none].")]
 ExplainOption = Annotated[str | None, typer.Option(
     "--explain", "-e", metavar="ID", show_default=False,
-    help="Print the itemised score of one ranked strategy, with sources, instead of the ranking.")]
+    help="Print the itemised score of one ranked strategy (its id, or its rank number), with sources, instead "
+         "of the ranking.")]
 FormatOption = Annotated[SelectFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -69,6 +70,11 @@ StabilityOption = Annotated[int, typer.Option(
     "--stability", metavar="N", min=0, max=100_000,
     help="Perturb weights (±1 point) and link strengths (±25 %) N times and report how often each strategy "
          "stays in the top --top and in the bundle; flags unstable ones (docs/scoring.md). 0 = off.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print the results only: no summary line on stderr.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="After the results, print on stderr every warning and the catalogue's coverage notes "
+    "on this scope's frameworks (by default one line counts them).")]
 SeedOption = Annotated[int | None, typer.Option(
     "--seed", min=0, show_default=False,
     help="Seed for --stability (default: a fixed seed, so runs are reproducible).")]
@@ -87,13 +93,16 @@ def select_cmd(
     aggregate: AggregateOption = AggregateChoice.median,
     stability: StabilityOption = 0,
     seed: SeedOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Rank implementation strategies for a scope, explain each score, and suggest a bundle.
 
     Each determinant in the scope (barrier or facilitator, any framework) is followed through the
     catalogue to intervention functions and strategies; scores are itemised and documented in
-    docs/scoring.md. Results go to stdout; uncovered determinants, warnings and coverage notes go to
-    stderr (json and markdown carry them in the output too).
+    docs/scoring.md ('strategease docs scoring'). Results go to stdout; one line on stderr counts the
+    uncovered determinants, warnings and coverage notes that concern this scope (--verbose prints
+    them, --quiet nothing; json and markdown carry them in the output too).
 
     Exit codes: 0 success · 1 scope or catalogue content invalid (schema, unknown ids, values out of
     range; every problem is listed with file:line:column) · 2 usage or I/O error (bad option, missing
@@ -115,7 +124,7 @@ def select_cmd(
     """
     from strategease.cli_options import load_valid
     from strategease.errors import UsageError
-    from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines
+    from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines, stderr_summary
     from strategease.scope import load_scope
     from strategease.scoring import find_strategy, select
 
@@ -133,9 +142,10 @@ def select_cmd(
         emit(EXPLAINERS[fmt.value](result, strategy, citations))
         return
     emit(RENDERERS[fmt.value](result))
-    if fmt.value not in CARRIES_WARNINGS:
+    if fmt.value not in CARRIES_WARNINGS and not quiet:
         sys.stdout.flush()
-        for line in stderr_lines(result):
+        summary = stderr_summary(result)
+        for line in stderr_lines(result) if verbose else [summary] if summary else []:
             sys.stderr.write(line + "\n")
 
 
@@ -185,9 +195,9 @@ def emit(rendered: object) -> None:
         sys.stdout.write(rendered)
         sys.stdout.flush()
         return
-    from strategease.console import out
+    from strategease.console import show
 
-    out().print(rendered)
+    show(rendered)
 
 
 InitPath = Annotated[Path | None, typer.Argument(show_default=False,

@@ -27,3 +27,19 @@ def err() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, width=_width(), highlight=False, emoji=False)
+
+
+def show(renderable: object) -> None:
+    """Print a Rich renderable on stdout, never cropping a line (an id longer than the terminal runs on
+    rather than being cut). When stdout is not a terminal (a pipe, a file, a CI log), lines carry no
+    trailing spaces from cell padding."""
+    import sys
+
+    console = out()
+    if console.is_terminal:
+        console.print(renderable, crop=False)
+        return
+    with console.capture() as captured:
+        console.print(renderable, crop=False)
+    sys.stdout.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+    sys.stdout.flush()

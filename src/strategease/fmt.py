@@ -9,3 +9,10 @@ def num(value: float | None, digits: int = 3, missing: str = "–") -> str:
         return missing
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def pct(fraction: float | None, digits: int = 1, missing: str = "–") -> str:
+    """FRACTION (0.769) as a percentage with at most DIGITS decimals: ``76.9 %`` (a space before the sign)."""
+    if fraction is None:
+        return missing
+    return f"{num(100 * fraction, digits)} %"
