@@ -42,7 +42,7 @@ class SelectMethod(StrEnum):
 ScopeArg = Annotated[Path, typer.Argument(help="Scope file (YAML); 'strategease init' writes an "
                                           "example.", show_default=False)]
 MethodOption = Annotated[SelectMethod, typer.Option(
-    "--method", "-m", help="'default': weighted routes through functions and links (docs/scoring.md); "
+    "--method", "-m", help="'default': weighted routes through functions and links ('strategease docs scoring'); "
     "'cfir-eric': the CFIR–ERIC matching tool's cumulative % of experts, CFIR 1.0 barriers only.")]
 TopOption = Annotated[int, typer.Option("--top", "-n", min=0, help="Show the N best strategies (0 = all).")]
 BundleOption = Annotated[int | None, typer.Option(
@@ -69,7 +69,7 @@ AggregateOption = Annotated[AggregateChoice, typer.Option(
 StabilityOption = Annotated[int, typer.Option(
     "--stability", metavar="N", min=0, max=100_000,
     help="Perturb weights (±1 point) and link strengths (±25 %) N times and report how often each strategy "
-         "stays in the top --top and in the bundle; flags unstable ones (docs/scoring.md). 0 = off.")]
+         "stays in the top --top and in the bundle; flags unstable ones ('strategease docs scoring'). 0 = off.")]
 QuietOption = Annotated[bool, typer.Option(
     "--quiet", "-q", help="Print the results only: no summary line on stderr.")]
 VerboseOption = Annotated[bool, typer.Option(
@@ -100,7 +100,7 @@ def select_cmd(
 
     Each determinant in the scope (barrier or facilitator, any framework) is followed through the
     catalogue to intervention functions and strategies; scores are itemised and documented in
-    docs/scoring.md ('strategease docs scoring'). Results go to stdout; one line on stderr counts the
+    'strategease docs scoring'. Results go to stdout; one line on stderr counts the
     uncovered determinants, warnings and coverage notes that concern this scope (--verbose prints
     them, --quiet nothing; json and markdown carry them in the output too).
 

@@ -149,7 +149,7 @@ def table(result: SelectionResult) -> RenderableType:
         parts.append(ranked)
         if not cfir:
             parts.append(Text(f"share = score ÷ the scope's total determinant weight ({_num(_total_weight(result))})"
-                              "; 100 % would be full strength on every determinant (docs/scoring.md).", style="dim"))
+                              "; 100 % would be full strength on every determinant ('strategease docs scoring').", style="dim"))
 
     if result.already_in_place:
         placed = " · ".join(f"{s.name} ({s.id}) {_num(s.score)}" for s in result.already_in_place)
