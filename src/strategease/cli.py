@@ -68,6 +68,8 @@ def plain_help(command: Any) -> Any:
 
     for param in command.params:
         desc = param.type_descriptor
+        if desc.is_choice:
+            desc.parameter_info.case_sensitive = False  # enum values ignore case: --format JSON works
         if param.param_type_name == "argument":
             word = param.metavar or param.name.upper()
             param.metavar = word
@@ -163,7 +165,7 @@ app = typer.Typer(
     help="Choose, explain and report implementation strategies for a scoped change.\n\n" + EXIT_HELP
     + "\n\nDocumentation: 'strategease docs' (how scores are computed, limits), shipped with the package.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,

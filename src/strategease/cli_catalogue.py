@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
+from strategease.cli_options import BaseOpt, CatalogueOpt, complete_ids, load_valid
 from strategease.vocab import Tier
 
 
@@ -185,7 +185,7 @@ def _cell(value: object) -> str:
 
 
 def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Id of a determinant, function, strategy, "
+    entry_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_ids, help="Id of a determinant, function, strategy, "
                                             "cluster, source or framework.")],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,

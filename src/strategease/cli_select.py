@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from strategease.cli_options import BaseOpt, CatalogueOpt
+from strategease.cli_options import BaseOpt, CatalogueOpt, complete_strategy_ids
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -49,7 +49,7 @@ BundleOption = Annotated[int | None, typer.Option(
     "--bundle", "-b", min=0, show_default=False,
     help="Size of the suggested bundle [default: constraints.max_strategies, else 5; 0 = none].")]
 ExplainOption = Annotated[str | None, typer.Option(
-    "--explain", "-e", metavar="ID", show_default=False,
+    "--explain", "-e", metavar="ID", show_default=False, autocompletion=complete_strategy_ids,
     help="Print the itemised score of one ranked strategy (its id, or its rank number), with sources, instead "
          "of the ranking.")]
 FormatOption = Annotated[SelectFormat, typer.Option("--format", "-f", help="Output format.")]

@@ -148,8 +148,9 @@ def table(result: SelectionResult) -> RenderableType:
     else:
         parts.append(ranked)
         if not cfir:
-            parts.append(Text(f"share = score ÷ the scope's total determinant weight ({_num(_total_weight(result))})"
-                              "; 100 % would be full strength on every determinant ('strategease docs scoring').", style="dim"))
+            parts.append(Text(f"share = score ÷ the scope's total determinant weight ({_num(_total_weight(result))}); "
+                              "100 % would be full strength on every determinant ('strategease docs scoring').",
+                              style="dim"))
 
     if result.already_in_place:
         placed = " · ".join(f"{s.name} ({s.id}) {_num(s.score)}" for s in result.already_in_place)
