@@ -185,8 +185,9 @@ def _cell(value: object) -> str:
 
 
 def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_ids, help="Id of a determinant, function, strategy, "
-                                            "cluster, source or framework.")],
+    entry_id: Annotated[str, typer.Argument(
+        metavar="ID", autocompletion=complete_ids,
+        help="Id of a determinant, function, strategy, cluster, source or framework.")],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,
     base: BaseOpt = None,
