@@ -191,10 +191,10 @@ def _root(
 def _print_error(exc: StrategeaseError) -> None:
     if isinstance(exc, ManyErrors):
         for sub in exc.errors:
-            sys.stderr.write(f"error: {sub}\n")
+            sys.stderr.write(f"error: {sub}\n" + "".join(f"{line}\n" for line in sub.excerpt))
         sys.stderr.write(f"{len(exc.errors)} error(s); nothing was done\n")
     else:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {exc}\n" + "".join(f"{line}\n" for line in exc.excerpt))
 
 
 class _Interrupted(BaseException):

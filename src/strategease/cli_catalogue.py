@@ -106,7 +106,7 @@ def check(
         except UsageError as exc:
             problems.append(exc)
             worst = max(worst, exc.exit_code)
-            typer.echo(f"{path}: unreadable")
+            typer.echo(f"{path}: {'malformed YAML' if 'YAML' in exc.message else 'unreadable'}")
             continue
         except StrategeaseError as exc:
             problems.append(exc)

@@ -19,12 +19,13 @@ naming ``file:line:column`` and, for an unknown id, the closest known one.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from strategease.catalogue import Catalogue, did_you_mean, shorten
 from strategease.errors import InputInvalid, ManyErrors
@@ -40,6 +41,15 @@ Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
 DEFAULT_RATING = 3
 
 
+def _lower(value: Any) -> Any:
+    """Enum values in a scope ignore case ('Barrier' is 'barrier')."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _lower_all(value: Any) -> Any:
+    return [_lower(v) for v in value] if isinstance(value, list) else value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -53,7 +63,7 @@ class Change(_Strict):
     """The change in behaviour or practice (AACTT: actor, action, context, target, time)."""
 
     actor: ShortText
-    actor_type: list[Actor] = Field(
+    actor_type: Annotated[list[Actor], BeforeValidator(_lower_all)] = Field(
         default_factory=list,
         description="who must change, in the catalogue's vocabulary of strategy targets (AACTT's actor)",
     )
@@ -73,7 +83,7 @@ class Change(_Strict):
 
 class ScopeDeterminant(_Strict):
     id: EntryId
-    kind: Kind
+    kind: Annotated[Kind, BeforeValidator(_lower)]
     importance: Rating = DEFAULT_RATING
     changeability: Rating = DEFAULT_RATING
     note: NoteText | None = None
@@ -100,7 +110,7 @@ class Partner(_Strict):
     name: ShortText
     type: ShortText
     role: ShortText | None = None
-    involvement: Involvement | None = None
+    involvement: Annotated[Involvement | None, BeforeValidator(_lower)] = None
     note: NoteText | None = None
 
 
@@ -123,7 +133,7 @@ class Scope(_Strict):
 
     title: ShortText
     change: Change
-    level: list[Level] = Field(default_factory=list)
+    level: Annotated[list[Level], BeforeValidator(_lower_all)] = Field(default_factory=list)
     determinants: Annotated[list[ScopeDeterminant], Field(min_length=1, max_length=500)]
     innovation: Innovation | None = None
     constraints: Constraints = Field(default_factory=Constraints)
@@ -172,6 +182,11 @@ def _describe(err: Any) -> tuple[str, str | None]:
     if kind == "list_type":
         return f"'{where}' must be a list, not {kind_of(err.get('input'))}", None
     got = err.get("input")
+    if kind == "enum" and isinstance(got, str):
+        allowed = re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
+        hint = did_you_mean(got.lower(), allowed)
+        return (f"{where}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
+                hint or _HINTS.get(last) or f"use one of: {', '.join(allowed)}")
     shown = f" (got {shorten(repr(got))})" if isinstance(got, (int, float, str, bool)) else ""
     return f"{where}: {err['msg']}{shown}", _HINTS.get(last)
 
@@ -360,7 +375,12 @@ def load_scope(path: Path, cat: Catalogue | None = None) -> LoadedScope:
         text, sha256 = read_text(path, what="scope file")
         name = str(path)
     data = parse_yaml(text, name)
-    scope = parse_scope(data, name, cat)
+    try:
+        scope = parse_scope(data, name, cat)
+    except ManyErrors as exc:
+        for err in exc.errors:
+            err.with_excerpt(text)
+        raise
     return LoadedScope(scope, name, sha256)
 
 
