@@ -30,11 +30,37 @@ def list_entries(
         if tier and getattr(model, "tier", None) != tier:
             continue
         rows.append(entry_dict(model))
+    if kind == "sources":
+        used = links_by_source(cat)
+        for row in rows:
+            row["links"] = used.get(row["id"], 0)
     if framework and not rows and framework not in cat.frameworks:
         raise UsageError(f"unknown framework '{framework}'",
                          hint=did_you_mean(framework, cat.frameworks) or
                          f"frameworks are: {', '.join(sorted(cat.frameworks))}")
     return rows
+
+
+def links_by_source(cat: Catalogue) -> dict[str, int]:
+    """How many of the catalogue's links each source stands behind."""
+    counts: dict[str, int] = {}
+    for link in cat.links:
+        counts[link.source] = counts.get(link.source, 0) + 1
+    return counts
+
+
+def evidence_summary(cat: Catalogue) -> str:
+    """One line on the kinds of evidence behind the catalogue's links, with the curated share."""
+    counts: dict[str, int] = {}
+    for link in cat.links:
+        counts[link.evidence.value] = counts.get(link.evidence.value, 0) + 1
+    total = sum(counts.values())
+    if not total:
+        return "no links"
+    curated = counts.get("curated", 0)
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"{total} links: {curated} curated ({100 * curated / total:.1f} %, this project's judgement); "
+            f"by evidence: {kinds}")
 
 
 def show_entry(cat: Catalogue, entry_id: str) -> dict[str, Any]:
@@ -70,7 +96,7 @@ def show_entry(cat: Catalogue, entry_id: str) -> dict[str, Any]:
 
 
 def search(cat: Catalogue, text: str) -> list[dict[str, Any]]:
-    """Entries whose id, name, description or examples contain every word of TEXT (case-insensitive)."""
+    """Entries whose id, name, aliases, description or examples contain every word of TEXT (case-insensitive)."""
     words = [w for w in text.lower().split() if w]
     if not words:
         raise UsageError("search text is empty", hint="give one or more words")
@@ -78,10 +104,11 @@ def search(cat: Catalogue, text: str) -> list[dict[str, Any]]:
     for section in ("determinants", "functions", "strategies", "clusters", "sources"):
         for entry_id, model in cat.section(section).items():
             name = getattr(model, "name", "") or getattr(model, "citation", "")
-            hay = " ".join([entry_id, name, getattr(model, "description", None) or "",
+            aliases = " ".join(getattr(model, "aliases", None) or [])
+            hay = " ".join([entry_id, name, aliases, getattr(model, "description", None) or "",
                             " ".join(getattr(model, "examples", []) or [])]).lower()
             if all(w in hay for w in words):
-                rank = 0 if all(w in (entry_id + " " + name).lower() for w in words) else 1
+                rank = 0 if all(w in (entry_id + " " + name + " " + aliases).lower() for w in words) else 1
                 hits.append((rank, entry_id, {"kind": SINGULAR[section], "id": entry_id, "name": name,
                                               "framework": getattr(model, "framework", None)}))
     hits.sort(key=lambda h: (h[0], h[1]))

@@ -621,6 +621,16 @@ def _warn(cat: Catalogue, report: Report) -> None:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "orphan",
                                "no link points to this strategy, so selection can never rank it", st_id,
                                "add an 'addresses' or 'delivers' link"))
+    from strategease.reach import Reachability
+
+    graph = Reachability(cat)
+    for det_id, det in cat.determinants.items():
+        if not det.retired and not graph.reach(det_id).strategies:
+            origin = origin_of(cat, "determinants", det_id)
+            report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "no-route",
+                               "this determinant reaches no strategy, so choosing it adds nothing to a selection",
+                               det_id, "add an 'addresses' link to a strategy, a 'calls-for' link to a function, "
+                               "or a 'crosswalk' to a linked construct"))
     for section in ENTITY_SECTIONS:
         if section == "clusters":
             continue

@@ -166,12 +166,24 @@ def list_cmd(
         "frameworks": ["source"],
         "functions": [],
     }[kind.value]
+    caption = None
+    if kind is ListKind.sources:
+        from strategease.browse import evidence_summary
+
+        cols = ["kind", "links", "citation"]
+        caption = evidence_summary(cat)
     grid = Grid(f"{len(rows)} {kind.value}", [Col("id" if kind is ListKind.sources else "entry", head=True),
                                               *(Col(c) for c in cols)])
     for row in rows:
         first = str(row.get("id")) if kind is ListKind.sources else Named(str(row.get("name") or ""), str(row["id"]))
         grid.add(first, *[_text(row.get(c)) for c in cols])
-    show(grid)
+    if caption:
+        from rich.console import Group
+        from rich.text import Text
+
+        show(Group(grid, Text(caption, style="dim")))
+    else:
+        show(grid)
 
 
 def _text(value: object) -> str:
@@ -210,7 +222,7 @@ def show(
 
     con = out()
     con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
-    skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies"}
+    skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies", "effects"}
     for key, value in doc.items():
         if key in skip or value in (None, [], "", False):
             continue
@@ -218,6 +230,12 @@ def show(
     for key in ("children", "strategies"):
         if doc.get(key):
             con.print(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
+    if doc.get("effects"):
+        from strategease.effects import effect_lines
+
+        con.print(f"[bold]effectiveness[/bold] ({len(doc['effects'])}; published reviews, not part of any score)")
+        for line in effect_lines(doc["effects"]):
+            con.print(f"  {escape(line)}")
     for key, arrow in (("links_out", "->"), ("links_in", "<-")):
         links = doc.get(key) or []
         if links:

@@ -71,7 +71,7 @@ StabilityOption = Annotated[int, typer.Option(
     help="Perturb weights (±1 point) and link strengths (±25 %) N times and report how often each strategy "
          "stays in the top --top and in the bundle; flags unstable ones ('strategease docs scoring'). 0 = off.")]
 QuietOption = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="Print the results only: no summary line on stderr.")]
+    "--quiet", "-q", help="Print the results only: no summary lines on stderr.")]
 VerboseOption = Annotated[bool, typer.Option(
     "--verbose", "-v", help="After the results, print on stderr every warning and the catalogue's coverage notes "
     "on this scope's frameworks (by default one line counts them).")]
@@ -139,13 +139,14 @@ def select_cmd(
     if explain is not None:
         strategy = find_strategy(result, cat, explain)
         citations = {key: src.citation for key, src in sorted(cat.sources.items())}
-        emit(EXPLAINERS[fmt.value](result, strategy, citations))
+        model = cat.strategies.get(strategy.id)
+        effects = [e.model_dump(mode="json", exclude_none=True) for e in model.effects] if model else []
+        emit(EXPLAINERS[fmt.value](result, strategy, citations, effects))
         return
     emit(RENDERERS[fmt.value](result))
     if fmt.value not in CARRIES_WARNINGS and not quiet:
         sys.stdout.flush()
-        summary = stderr_summary(result)
-        for line in stderr_lines(result) if verbose else [summary] if summary else []:
+        for line in stderr_lines(result) if verbose else stderr_summary(result):
             sys.stderr.write(line + "\n")
 
 

@@ -163,13 +163,29 @@ def parse_table(text: str, path: str, sha256: str | None = None) -> Table:
 # --------------------------------------------------------------------------- matching names
 
 
+# British spellings read as their American forms (ERIC is written in American English; the CFIR-ERIC
+# tool, Waltz 2019 and many UK papers write "adviser", "organise", "behaviour", "programme").
+_SPELLINGS = {
+    "adviser": "advisor", "advisers": "advisors", "organise": "organize", "organised": "organized",
+    "organising": "organizing", "organisation": "organization", "organisations": "organizations",
+    "organisational": "organizational", "behaviour": "behavior", "behaviours": "behaviors",
+    "behavioural": "behavioral", "programme": "program", "programmes": "programs", "centre": "center",
+    "centres": "centers", "utilise": "utilize", "utilisation": "utilization", "mobilise": "mobilize",
+    "prioritise": "prioritize", "prioritisation": "prioritization", "standardise": "standardize",
+    "modelling": "modeling", "counselling": "counseling", "colour": "color",
+    "favour": "favor", "labour": "labor", "practise": "practice", "licence": "license", "judgement": "judgment",
+    "optimise": "optimize", "recognise": "recognize", "emphasise": "emphasize", "specialised": "specialized",
+}
+
+
 def normalise(text: str) -> str:
-    """Case- and punctuation-insensitive form of a name or id: ``Reflecting & Evaluating`` and
-    ``reflecting-and-evaluating`` both become ``reflecting and evaluating``."""
+    """Case-, punctuation- and spelling-insensitive form of a name or id: ``Reflecting & Evaluating``
+    and ``reflecting-and-evaluating`` both become ``reflecting and evaluating``, and British spellings
+    read as American ones (``Use an implementation adviser`` = ``Use an implementation advisor``)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("&", " and ").replace("+", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return " ".join(_SPELLINGS.get(w, w) for w in re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,11 @@ class Resolver:
         self.by_norm: dict[str, list[str]] = {}
         for entry_id, model in self.entries.items():
             self.by_name.setdefault(model.name, []).append(entry_id)
-            keys = {normalise(model.name), normalise(entry_id), normalise(entry_id.split(".", 1)[-1])}
+            aliases = getattr(model, "aliases", None) or []
+            for alias in aliases:
+                self.by_name.setdefault(alias, []).append(entry_id)
+            keys = {normalise(model.name), normalise(entry_id), normalise(entry_id.split(".", 1)[-1]),
+                    *(normalise(a) for a in aliases)}
             for key in keys:
                 self.by_norm.setdefault(key, []).append(entry_id)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from strategease.effects import EFFECTS_CAVEAT_LOWER
 from strategease.errors import UsageError
 from strategease.report import APEASE_CRITERIA, SECTION_TITLES, TO_DECIDE, ReportDoc, join_names, num
 from strategease.result import SelectionResult
@@ -201,6 +202,7 @@ def _render_template(fmt: str, doc: ReportDoc, result: SelectionResult, options:
         "selection": result,
         "titles": dict(SECTION_TITLES),
         "to_decide": TO_DECIDE,
+        "effects_caveat": EFFECTS_CAVEAT_LOWER,
         "csp": CSP,
     }
     name = custom.name if custom is not None else SHIPPED_TEMPLATES[fmt]
@@ -356,6 +358,10 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
         word.add_heading(t(f"{spec.code}. {spec.name}"), level=2)
         table(["Dimension", "Specification", "Status"],
               [[d.label, d.value if d.value else f"To decide: {d.prompt}", d.status] for d in spec.dimensions])
+        if spec.effects:
+            para(f"Published effectiveness ({EFFECTS_CAVEAT_LOWER}):")
+            for line in spec.effects:
+                para(line, style="List Bullet")
 
     heading("apease", 7)
     para("Complete with the client: for each strategy in the bundle, judge each criterion "
@@ -367,6 +373,11 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
         para(f"{b.code}: {b.name}")
 
     heading("caveats", 8)
+    if doc.caveats.basis:
+        word.add_heading("What this scope rests on", level=2)
+        para(doc.caveats.basis_summary or "")
+        table(["Determinant", "Strongest evidence behind its links"],
+              [[b.determinant, b.basis] for b in doc.caveats.basis])
     if doc.caveats.evidence:
         word.add_heading("Evidence behind the links", level=2)
         table(["Kind of evidence", "Times used", "What it means"],

@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from strategease.effects import EFFECTS_CAVEAT, effect_lines
 from strategease.fmt import num, pct
 from strategease.layout import Col, Grid, Named
 from strategease.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 Renderer = Callable[[SelectionResult], Any]
-Explainer = Callable[[SelectionResult, StrategyOut, Mapping[str, str]], Any]
+Explainer = Callable[[SelectionResult, StrategyOut, Mapping[str, str], Sequence[Mapping[str, Any]]], Any]
+"""An explainer gets the result, the strategy, citations by source key and the strategy's published effects."""
 
 
 # --------------------------------------------------------------------------- shared bits
@@ -55,8 +57,10 @@ def _names(result: SelectionResult) -> dict[str, str]:
     return names
 
 
-def stderr_summary(result: SelectionResult) -> str | None:
-    """One line for stderr after the results: what concerns this scope and how to see it (``--verbose``)."""
+def stderr_summary(result: SelectionResult) -> list[str]:
+    """At most two lines for stderr after the results: what the scope's determinants rest on, and a count
+    of what concerns this scope with how to see it (``--verbose``)."""
+    lines = [result.evidence_basis.summary] if result.evidence_basis is not None else []
     bits = []
     if result.uncovered:
         bits.append(f"{len(result.uncovered)} determinant(s) not covered")
@@ -64,15 +68,17 @@ def stderr_summary(result: SelectionResult) -> str | None:
         bits.append(f"{len(result.warnings)} warning(s)")
     if result.coverage_notes:
         bits.append(f"{len(result.coverage_notes)} catalogue note(s) on this scope's frameworks")
-    if not bits:
-        return None
-    return ", ".join(bits) + " — see them with --verbose"
+    if bits:
+        lines.append(", ".join(bits) + " — see them with --verbose")
+    return lines
 
 
 def stderr_lines(result: SelectionResult) -> list[str]:
     """Status lines for stderr (``--verbose``): uncovered determinants, warnings, coverage notes."""
     lines = []
     names = _names(result)
+    if result.evidence_basis is not None:
+        lines.append(result.evidence_basis.summary)
     if result.uncovered:
         lines.append("uncovered: " + ", ".join(f"{names.get(d, d)} ({d})" for d in result.uncovered))
     lines.extend(f"warning: {w}" for w in result.warnings)
@@ -532,7 +538,8 @@ def _cited(c: Contribution, citations: Mapping[str, str]) -> list[str]:
     return [f"{k}: {citations.get(k, '(citation not in catalogue)')}" for k in keys]
 
 
-def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> RenderableType:
+def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                  effects: Sequence[Mapping[str, Any]] = ()) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -554,6 +561,9 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
             notes.append(f"{c.determinant or c.via}: {'; '.join(bits)}")
     if notes:
         parts.append(Text("Evidence and notes\n", style="bold") + Text("\n".join(notes)))
+    if effects:
+        parts.append(Text("Published effectiveness (not part of the score)\n", style="bold")
+                     + Text("\n".join([*effect_lines(effects), EFFECTS_CAVEAT])))
     sources = _sources(s, citations)
     if sources:
         parts.append(Text("Sources\n", style="bold") + Text("\n".join(sources)))
@@ -569,9 +579,12 @@ def _sources(s: StrategyOut, citations: Mapping[str, str]) -> list[str]:
     return seen
 
 
-def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
-    doc = {"method": result.method, "strategy": s.model_dump(mode="json"),
-           "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
+def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                 effects: Sequence[Mapping[str, Any]] = ()) -> str:
+    doc: dict[str, Any] = {"method": result.method, "strategy": s.model_dump(mode="json"),
+                           "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
+    if effects:
+        doc["effects"] = [dict(e) for e in effects]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -579,7 +592,8 @@ EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "weight", "
                        "source", "note")
 
 
-def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                effects: Sequence[Mapping[str, Any]] = ()) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPLAIN_CSV_COLUMNS)
@@ -589,7 +603,8 @@ def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str,
     return buf.getvalue()
 
 
-def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str]) -> str:
+def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
+                     effects: Sequence[Mapping[str, Any]] = ()) -> str:
     cfir = _is_cfir_eric(result)
     where = f"rank {s.rank}" if s in result.strategies else "already in place"
     out = [f"## {_md(s.name)} (`{s.id}`)", "", f"{where} · method `{result.method}` · {_score_line(s, cfir)}", ""]
@@ -597,6 +612,9 @@ def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping
                      [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.weight, 6), _num(c.value, 6),
                        c.rule, c.evidence or "", c.note or ""] for c in s.contributions]
                      + [["**total**", "", "", "", f"**{_num(s.score, 6)}**", "", "", ""]], right={2, 3, 4})
+    if effects:
+        out += ["", "Published effectiveness (not part of the score):", ""]
+        out += [f"- {_md(line)}" for line in effect_lines(effects)] + ["", _md(EFFECTS_CAVEAT)]
     sources = _sources(s, citations)
     if sources:
         out += ["", "Sources:", ""] + [f"- {_md(line)}" for line in sources]

@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from strategease.effects import effect_lines
 from strategease.errors import UsageError
 from strategease.fmt import num
+from strategease.reach import BASIS_LABELS
 from strategease.result import Contribution, SelectionResult, StrategyOut
 
 if TYPE_CHECKING:
@@ -241,6 +243,7 @@ class Specification(_Out):
     name: str
     description: str | None
     dimensions: list[SpecDimension]
+    effects: list[str] = []  # published effectiveness (reviews), one line each; never part of the score
 
 
 class ApeaseCriterion(_Out):
@@ -260,7 +263,16 @@ class EvidenceCount(_Out):
     explanation: str
 
 
+class BasisRow(_Out):
+    """One scope determinant and the strongest kind of evidence behind any of its links to strategies."""
+
+    determinant: str
+    basis: str
+
+
 class CaveatSection(_Out):
+    basis_summary: str | None = None
+    basis: list[BasisRow] = []
     evidence: list[EvidenceCount]
     general: list[str]
     coverage: list[str]
@@ -659,7 +671,10 @@ def _specification(row: BundleRow, strategy: StrategyOut | None, result: Selecti
             values["justification"] = " ".join(lines)
     dims = [SpecDimension(key=key, label=label, status=PRE_FILLED if values[key] else TO_DECIDE,
                           value=values[key], prompt=prompts[key]) for key, label, _ in PROCTOR_DIMENSIONS]
-    return Specification(code=row.code, strategy=row.id, name=row.name, description=desc, dimensions=dims)
+    effects = effect_lines(e.model_dump(mode="json", exclude_none=True) for e in cat.strategies[row.id].effects) \
+        if cat is not None and row.id in cat.strategies else []
+    return Specification(code=row.code, strategy=row.id, name=row.name, description=desc, dimensions=dims,
+                         effects=effects)
 
 
 def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -> CaveatSection:
@@ -668,7 +683,11 @@ def _caveats(result: SelectionResult, shown: list[StrategyOut], names: _Names) -
                 for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     coverage = list(result.coverage_notes)
     uncovered = [names(d) for d in result.uncovered]
-    return CaveatSection(evidence=evidence, general=list(GENERAL_CAVEATS), coverage=coverage,
+    eb = result.evidence_basis
+    basis = [BasisRow(determinant=names(d), basis=BASIS_LABELS.get(b, b)) for d, b in eb.determinants.items()] \
+        if eb is not None else []
+    return CaveatSection(basis_summary=eb.summary if eb is not None else None, basis=basis,
+                         evidence=evidence, general=list(GENERAL_CAVEATS), coverage=coverage,
                          warnings=list(result.warnings), uncovered=uncovered)
 
 

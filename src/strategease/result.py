@@ -221,9 +221,19 @@ class StabilityOut(_Out):
     unstable: list[str] = Field(default_factory=list)
 
 
-OPTIONAL_SECTIONS = ("team_ratings", "partners", "stability")
+OPTIONAL_SECTIONS = ("evidence_basis", "team_ratings", "partners", "stability")
 """Sections of :class:`SelectionResult` left out of the JSON when absent, so output for inputs that
 do not use them stays byte-identical to earlier versions."""
+
+
+class EvidenceBasisOut(_Out):
+    """What the scope's determinants rest on: the best evidence kind behind any path to a strategy
+    (``survey-of-experts``, ``systematic-review``, ``published-matrix``, ``secondary-report``,
+    ``seed-document``, ``curated`` or ``none``; see :mod:`strategease.reach`)."""
+
+    summary: str
+    counts: dict[str, int]
+    determinants: dict[str, str]
 
 
 class SelectionResult(_Out):
@@ -239,6 +249,7 @@ class SelectionResult(_Out):
     uncovered: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     coverage_notes: list[str] = Field(default_factory=list)
+    evidence_basis: EvidenceBasisOut | None = None
     team_ratings: TeamRatingsOut | None = None
     partners: PartnersOut | None = None
     stability: StabilityOut | None = None

@@ -118,6 +118,7 @@ from strategease.result import (
     CatalogueInfo,
     Contribution,
     DeterminantOut,
+    EvidenceBasisOut,
     FunctionOut,
     ScopeInfo,
     SelectionResult,
@@ -514,7 +515,16 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
         result.partners, partner_warnings = analyse(cat, loaded.scope, result)
         result.warnings.extend(partner_warnings)
     result.coverage_notes = coverage_notes(cat, result)
+    result.evidence_basis = scope_evidence(cat, [d.id for d in result.determinants])
     return result
+
+
+def scope_evidence(cat: Catalogue, det_ids: list[str]) -> EvidenceBasisOut:
+    """What each of the scope's determinants rests on (one line for the terminal, a table for the report)."""
+    from strategease.reach import basis_counts, basis_sentence, evidence_basis
+
+    basis = evidence_basis(cat, det_ids)
+    return EvidenceBasisOut(summary=basis_sentence(basis), counts=dict(basis_counts(basis)), determinants=basis)
 
 
 @dataclass

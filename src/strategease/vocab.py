@@ -29,7 +29,7 @@ class Evidence(StrEnum):
     survey_of_experts = "survey-of-experts"  # e.g. % of experts endorsing (Waltz et al. 2019)
     published_matrix = "published-matrix"  # a table in a peer-reviewed source (BCW guide, Michie 2011)
     secondary_report = "secondary-report"  # a later paper reporting the link without the number
-    systematic_review = "systematic-review"  # a systematic review (e.g. Cochrane EPOC) of the strategy for this kind of barrier
+    systematic_review = "systematic-review"  # a systematic review (e.g. Cochrane EPOC) for this kind of barrier
     seed_document = "seed-document"  # this project's seed documents (e.g. a mitigation table)
     curated = "curated"  # this project's own judgement, with a rationale
 
