@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ class Catalogue:
     overridden_by: dict[str, list[str]] = field(default_factory=dict)  # id -> where layers changed it
     retired_at: dict[str, Origin] = field(default_factory=dict)  # id -> where 'retired: true' was written
     base_files: list[str] = field(default_factory=list)  # the files of layer 0 (the base)
+    invalid: dict[str, str] = field(default_factory=dict)  # id -> where an entry that failed its schema is
 
     @property
     def version(self) -> str:
@@ -212,6 +214,17 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
     if kind == "string_pattern_mismatch" and pattern == m.KEY_PATTERN:
         return (f"{loc}: {shorten(repr(err.get('input')))} is not a valid key",
                 "use lower-case words joined by '.', '-' or '_', e.g. 'waltz2019'")
+    choices = re.fullmatch(r"\^\(([a-z0-9|_.-]+)\)\$", pattern or "")
+    if kind == "string_pattern_mismatch" and choices:
+        allowed = choices.group(1).split("|")
+        got = str(err.get("input"))
+        return (f"{loc}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
+                did_you_mean(got.lower(), allowed) or f"use one of: {', '.join(allowed)}")
+    if kind == "enum":
+        allowed = re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
+        got = str(err.get("input"))
+        return (f"{loc}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
+                did_you_mean(got.lower(), allowed) or f"use one of: {', '.join(allowed)}")
     msg = err["msg"]
     return (f"{loc}: {msg}" if loc else msg), None
 
@@ -275,7 +288,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
         _collect(cat, raw, items, report)
         raw.data = None  # its entries are in ITEMS: let _validate free each once validated
     merged = _combine(items, report)
-    validated = {name: _validate(name, entries, report) for name, entries in merged.items()}
+    validated = {name: _validate(name, entries, report, cat.invalid) for name, entries in merged.items()}
     _merge(cat, validated, report)
     _resolve(cat, report)
     cat.build_indexes()
@@ -414,7 +427,8 @@ def _merged_raw(group: list[_Item], name: str, report: Report) -> dict[str, Any]
     return merged
 
 
-def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tuple[Any, _Item, list[_Item]]]:
+def _validate(name: str, groups: list[list[_Item]], report: Report,
+              invalid: dict[str, str]) -> list[tuple[Any, _Item, list[_Item]]]:
     """Stage 3: validate merged entries with the section's model; report errors where written.
 
     Works in chunks and drops each raw entry once validated, so that raw entries and models do
@@ -432,7 +446,7 @@ def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tupl
             parsed = adapter.validate_python(raws)
             good.extend((m.share_fields_set(obj), group[0], group) for obj, group in zip(parsed, part, strict=True))
         except ValidationError:
-            _validate_each(name, model, raws, part, good, report)
+            _validate_each(name, model, raws, part, good, report, invalid)
         for group in part:
             for item in group:
                 item.raw = None
@@ -440,13 +454,15 @@ def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tupl
 
 
 def _validate_each(name: str, model: type[BaseModel], raws: list[Any], groups: list[list[_Item]],
-                   good: list[tuple[Any, _Item, list[_Item]]], report: Report) -> None:
+                   good: list[tuple[Any, _Item, list[_Item]]], report: Report, invalid: dict[str, str]) -> None:
     """Validate entries one by one, reporting each problem where it is written."""
     for raw, group in zip(raws, groups, strict=True):
         try:
             good.append((m.share_fields_set(model.model_validate(raw)), group[0], group))
         except ValidationError as exc:
             label = _key(name, raw)
+            if name != "links" and isinstance(label, str):
+                invalid[label] = group[0].origin.text()
             entry = (f"{label[0]} -> {label[1]}" if name == "links" and label else
                      str(label) if label else f"{name} entry")
             for err in exc.errors():
@@ -504,6 +520,11 @@ def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name:
         report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "retired-reference",
                            f"{field_name} '{value}' is retired", entry,
                            f"use '{replacement}'" if replacement else "remove the reference"))
+        return False
+    if value in cat.invalid:  # follows from an earlier error: say so rather than "not defined"
+        report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
+                           f"{field_name} '{value}' is unusable: its entry at {cat.invalid[value]} has errors",
+                           entry, "fix that entry first; this error follows from it"))
         return False
     hint = did_you_mean(value, pool) or f"define the {what} or fix the reference"
     report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
