@@ -37,3 +37,16 @@ def test_docs_prints_the_bundled_scoring_page(cli) -> None:
     assert page.code == 0 and page.out.startswith("# How `strategease select` scores strategies")
     wrong = cli("docs", "scorin")
     assert wrong.code == 2 and "did you mean 'scoring'" in wrong.err
+
+
+def test_docs_topics_are_shipped_in_the_wheel() -> None:
+    """Every topic of 'strategease docs' exists, and the wheel carries docs/ inside the package."""
+    import tomllib
+    from pathlib import Path
+
+    from strategease.cli_docs import TOPICS
+
+    root = Path(__file__).resolve().parent.parent
+    assert all((root / "docs" / f"{topic}.md").is_file() for topic in TOPICS)
+    build = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]
+    assert build["targets"]["wheel"]["force-include"]["docs"] == "strategease/docs"
