@@ -218,28 +218,31 @@ def show(
         return
     from rich.markup import escape
 
+    from functools import partial
+
     from strategease.console import out
 
     con = out()
-    con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
+    say = partial(con.print, soft_wrap=True)  # never wrap or cut a line: ids stay whole at any width
+    say(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
     skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies", "effects"}
     for key, value in doc.items():
         if key in skip or value in (None, [], "", False):
             continue
-        con.print(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
+        say(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
     for key in ("children", "strategies"):
         if doc.get(key):
-            con.print(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
+            say(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
     if doc.get("effects"):
         from strategease.effects import effect_lines
 
-        con.print(f"[bold]effectiveness[/bold] ({len(doc['effects'])}; published reviews, not part of any score)")
+        say(f"[bold]effectiveness[/bold] ({len(doc['effects'])}; published reviews, not part of any score)")
         for line in effect_lines(doc["effects"]):
-            con.print(f"  {escape(line)}")
+            say(f"  {escape(line)}")
     for key, arrow in (("links_out", "->"), ("links_in", "<-")):
         links = doc.get(key) or []
         if links:
-            con.print(f"[bold]{key.replace('_', ' ')}[/bold] ({len(links)})")
+            say(f"[bold]{key.replace('_', ' ')}[/bold] ({len(links)})")
         for lk in links:
             strength = lk.get("strength")
             bits = [lk["kind"], lk["evidence"], f"source {lk['source']}"]
@@ -247,9 +250,9 @@ def show(
                 bits.insert(1, f"strength {strength:g}")
             elif lk.get("strength_lower") is not None:
                 bits.insert(1, f"strength ≥ {lk['strength_lower']:g}")
-            con.print(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
+            say(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
             if lk.get("rationale"):
-                con.print(f"       [dim]{escape(lk['rationale'])}[/dim]")
+                say(f"       [dim]{escape(lk['rationale'])}[/dim]")
 
 
 def _plain(value: object) -> str:
