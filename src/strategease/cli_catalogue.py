@@ -216,9 +216,9 @@ def show(
 
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.markup import escape
-
     from functools import partial
+
+    from rich.markup import escape
 
     from strategease.console import out
 
