@@ -140,3 +140,17 @@ def test_scope_schema_is_current_and_accepts_the_example(cli) -> None:
     assert [e.message for e in validator.iter_errors(doc)] == []
     doc["determinants"][0]["kind"] = "barier"
     assert list(validator.iter_errors(doc)), "a misspelt kind is rejected"
+
+
+def test_layer_consequences_keep_only_what_the_layers_cause() -> None:
+    from strategease.findings import Finding, Report, Severity, layer_consequences
+
+    old = Finding("/pkg/data/d.yaml", 5, 3, Severity.warning, "no-route", "reaches no strategy", "tdf.x")
+    new = Finding("/pkg/data/d.yaml", 9, 3, Severity.warning, "no-route", "reaches no strategy", "tdf.y")
+    own = Finding("org/layer.yaml", 4, 5, Severity.warning, "orphan", "no link", "org.card")
+    base = Report(files=["/pkg/data/d.yaml"], findings=[old])
+    layered = Report(files=["/pkg/data/d.yaml", "org/layer.yaml"], findings=[old, new, own])
+    kept = layer_consequences(layered, base).findings
+    assert own in kept and old not in kept
+    moved = [f for f in kept if f.entry == "tdf.y"]
+    assert moved and moved[0].path == "org/layer.yaml" and "line 9" in moved[0].message

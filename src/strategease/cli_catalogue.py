@@ -29,7 +29,9 @@ def validate(
     """Check catalogue files: YAML syntax, schema, ids, references, cycles, orphans.
 
     Every finding names file:line:column, the entry and a fix. With --catalogue, the layers are
-    checked merged over the base (the shipped catalogue unless PATHs are given). Exit 0 valid,
+    checked merged over the base (the shipped catalogue unless PATHs are given); a layer retiring a
+    base entry gets a note (never a failure) at its own line. Given a scope file, it says so and
+    names the command to run ('strategease check'). Exit 0 valid,
     1 invalid (or warnings with --strict), 2 unreadable input.
 
     Example: strategease validate --catalogue org/ --format github --strict
@@ -38,6 +40,10 @@ def validate(
     from strategease.render_validate import RENDERERS
 
     _, report = load_catalogue(paths or None, catalogue or ())
+    if catalogue and not paths:  # layers over the shipped base: report what the layers cause, where they can fix it
+        from strategease.findings import layer_consequences
+
+        report = layer_consequences(report, load_catalogue(None, (), use_cache=True)[1])
     sys.stdout.write(RENDERERS[fmt.value](report))
     raise typer.Exit(0 if report.ok(strict) else 1)
 

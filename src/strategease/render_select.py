@@ -500,6 +500,8 @@ def as_markdown(result: SelectionResult) -> str:
         out += ["", f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})."]
         if b.uncovered:
             out.append(f"Not covered: {', '.join(b.uncovered)}.")
+        for line in bundle_differences(result):
+            out += ["", _md(line)]
     if result.stability is not None:
         out += ["", f"## {_md(_stability_title(result))}", ""]
         out += _md_table(STABILITY_HEADERS, [[base, f"{name} (`{sid}`)", *rest]
