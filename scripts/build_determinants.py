@@ -31,6 +31,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cfir_crosswalks as cx  # noqa: E402  (published CFIR 1.0 -> 2.0 changes, COM-B, inheritance)
+
 REPO = Path(__file__).resolve().parent.parent
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 PARTNER_TYPES = {
@@ -1294,9 +1297,9 @@ def check(doc: dict) -> None:
         for end in ("from", "to"):
             if lk[end] not in ids:
                 problems.append(f"link {lk['from']} -> {lk['to']}: unknown {end}")
-    xw = [lk["from"] for lk in links if lk["kind"] == "crosswalk"]
+    xw = [(lk["from"], lk["to"]) for lk in links if lk["kind"] == "crosswalk"]
     if len(xw) != len(set(xw)):
-        problems.append("more than one crosswalk link for a CFIR 2.0 entry")
+        problems.append("duplicate crosswalk links")
     if problems:
         raise SystemExit("self-check failed:\n  " + "\n  ".join(problems))
     print("counts:", counts, "| cfir2 subconstructs:", cfir2_sub, "| functions:", len(fns),
@@ -1323,6 +1326,9 @@ def main(argv: list[str] | None = None) -> int:
         "functions": functions,
         "links": build_calls_for(ref, comb_ids, tdf_ids, fn_ids) + build_crosswalk(),
     }
+    doc["links"] += cx.crosswalk_links(ref, doc["links"], doc["determinants"])
+    cx.apply_aliases(doc["determinants"])
+    cx.table5_notes(ref, doc["determinants"])
     doc["sources"] = [{k: v for k, v in s.items() if v is not None} for s in doc["sources"]]
     check(doc)
 

@@ -23,6 +23,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cfir_partnering as cp  # noqa: E402  (CFIR evidence and partnering layer)
+
 REPO = Path(__file__).resolve().parent.parent
 CURATED = Path(__file__).resolve().parent / "curated_strategies.yaml"
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
@@ -34,7 +37,7 @@ HEADER = (
 )
 
 # Ids defined in data/determinants.yaml (the other catalogue file) that this file may reference.
-EXTERNAL_SOURCES = {"strategease-curation", "pcori-network-deck", "khan-partnering"}
+EXTERNAL_SOURCES = {"strategease-curation", "pcori-network-deck", "khan-partnering", "va-partnering-column"}
 EXTERNAL_FRAMEWORKS = {"comb", "tdf", "cfir1", "cfir2", "partnering", "bcw"}
 BCW_FUNCTIONS = {f"bcw.{s}" for s in (
     "education", "persuasion", "incentivisation", "coercion", "training", "restriction",
@@ -42,7 +45,8 @@ BCW_FUNCTIONS = {f"bcw.{s}" for s in (
 PARTNERING = {f"partnering.{s}" for s in (
     "accountability", "management-complexity", "power-imbalance", "lack-of-collaborative-capacity",
     "sustainability", "culture-clash", "loss-of-autonomy", "coordination-fatigue", "trust",
-    "unclear-shared-goals", "missing-partners", "weak-communication", "no-shared-language")}
+    "unclear-shared-goals", "missing-partners", "weak-communication", "no-shared-language",
+    "mismatched-timelines")}
 
 GO_ZONE = {"I": "I", "II": "II", "III": "III", "IV": "IV"}
 W2019_URL = "https://implementationscience.biomedcentral.com/articles/10.1186/s13012-019-0892-4"
@@ -115,13 +119,17 @@ SOURCES = [
      "note": "Codes ten intervention components (educational meetings, reminders, audit and feedback, ...) to "
              "intervention functions for that review only. Used for orientation in curated function links; it is "
              "not a general ERIC-to-function mapping."},
-    {"id": "bunger2024", "codes": [], "kind": "secondary",
-     "citation": "Bunger AC, Chuang E, Ebersole C, et al. Collaboration strategies are implementation strategies "
-                 "(project spotlight). 2024.",
-     "note": "Known to this project only through The Center for Implementation bulletin that also carried the "
-             "partnering article in seed document 000, and the strategy names listed in the reference README "
-             "(contract for expertise, joint supervision, co-located staff). The original work was not read; "
-             "descriptions are this project's reading of the names."},
+    {"id": "bunger2024", "codes": ["B2024ABS", "B2024T2"], "kind": "primary",
+     "citation": "Bunger AC, Chuang E, Girth AM, Lancaster KE, Smith R, Phillips RJ, et al. Specifying cross-system "
+                 "collaboration strategies for implementation: a multi-site qualitative study with child welfare "
+                 "and behavioral health organizations. Implement Sci. 2024;19:13.",
+     "url": "https://implementationscience.biomedcentral.com/articles/10.1186/s13012-024-01335-1",
+     "note": "Seven cross-system collaboration strategies used to implement Ohio START, specified with an expert "
+             "panel. Read in part (abstract and part of Table 2): four strategies named (contract for expertise, "
+             "provide joint supervision, co-locate staff to staff the program; referral protocols to promote "
+             "service access), their actors (agency leaders incl. HR and procurement, supervisors), and for three "
+             "the mechanisms and determinants addressed. Strategies 5-7 were not read. Descriptions in this "
+             "catalogue are this project's own wording."},
 ]
 
 
@@ -515,10 +523,20 @@ class Build:
 
     def build(self) -> dict:
         clusters = self.clusters()
-        strategies = self.eric() + self.collab()
+        strategies = self.eric() + self.collab() + cp.collab_extra(self)
         self.cfir_links()
+        cp.table5_links(self)
+        cp.upper_bound_links(self)
+        cp.relabel_unspecified(self)
+        self.extra_origin_ids = cp.det_ids(REPO)
+        cp.curated_cfir_links(self, self.extra_origin_ids)
         self.function_links()
         self.partnering_links()
+        cp.partnering_extra_links(self)
+        cp.annotate_eric(self, strategies)
+        cp.apply_aliases(self, strategies)
+        cp.apply_targets(self, strategies)
+        cp.count_cluster_sizes(clusters, strategies)
         frameworks = [
             {"id": "eric", "name": "Expert Recommendations for Implementing Change (ERIC)",
              "description": "A compilation of 73 named implementation strategies agreed by an expert panel, grouped "
@@ -546,7 +564,7 @@ class Build:
                 "description": "Implementation strategies (the 73 ERIC strategies plus partnering and collaboration "
                                "strategies), their clusters, and the links that connect determinants and intervention "
                                "functions to them, each labelled with the kind of evidence behind it.",
-                "coverage": self.coverage(),
+                "coverage": cp.revise_coverage(self, self.coverage()),
             },
             "sources": sources,
             "frameworks": frameworks,
@@ -580,7 +598,7 @@ class Build:
         ids = [c["id"] for c in doc["clusters"]] + list(strategies)
         if len(ids) != len(set(ids)):
             errors.append("duplicate entity ids")
-        dets = set(self.cfir_ids.values()) | PARTNERING
+        dets = set(self.cfir_ids.values()) | PARTNERING | getattr(self, "extra_origin_ids", set())
         targets = set()
         for lk in doc["links"]:
             for end in (lk["from"], lk["to"]):

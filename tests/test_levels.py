@@ -17,11 +17,12 @@ def shipped() -> Any:
     return require_valid(None)
 
 
-def _scope(levels: list[str], dets: list[dict[str, Any]]) -> Any:
+def _scope(levels: list[str], dets: list[dict[str, Any]], exclude: tuple[str, ...] = ()) -> Any:
     from strategease.scope import Scope
 
     return Scope.model_validate({"title": "Levels", "change": {"actor": "Nurses", "action": "Screen"},
-                                 "level": levels, "determinants": dets})
+                                 "level": levels, "determinants": dets,
+                                 "constraints": {"exclude": list(exclude)}})
 
 
 def _by_id(result: Any) -> dict[str, Any]:
@@ -66,7 +67,9 @@ def test_mismatch_is_discounted_in_the_bundle_too(shipped: Any) -> None:
     from strategease.scoring import select
 
     dets = [{"id": "partnering.missing-partners", "kind": "barrier", "importance": 5, "changeability": 5}]
-    res = select(shipped, _scope(["organisation"], dets), top=0, bundle=2)
+    # leave one organisation-level strategy, so the bundle's second pick is a mismatched one
+    res = select(shipped, _scope(["organisation"], dets, exclude=("eric.engage-community-resources",)),
+                 top=0, bundle=2)
     st = _by_id(res)
     # the catalogue's links from missing-partners are curated binary links (r = 0.5, w = 1)
     boards = st["eric.use-advisory-boards-and-workgroups"]  # partnership, organisation: matches

@@ -256,6 +256,8 @@ def show(
                 bits.insert(1, f"strength {strength:g}")
             elif lk.get("strength_lower") is not None:
                 bits.insert(1, f"strength ≥ {lk['strength_lower']:g}")
+            elif lk.get("strength_upper") is not None:
+                bits.insert(1, f"strength < {lk['strength_upper']:g}, upper bound")
             say(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
             if lk.get("rationale"):
                 say(f"       [dim]{escape(lk['rationale'])}[/dim]")

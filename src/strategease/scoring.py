@@ -112,6 +112,7 @@ from strategease import models as m
 from strategease.bundle import greedy_bundle
 from strategease.catalogue import Catalogue, did_you_mean
 from strategease.errors import UsageError
+from strategease.reach import gives_points
 from strategease.result import (
     Bundle,
     BundleItem,
@@ -267,6 +268,8 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
         pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
         if direct_ok:
             for link in links(base, m.LinkKind.addresses):
+                if not gives_points(link):  # "below 20 %": an upper bound, never scored as a route
+                    continue
                 survey = link.evidence is m.Evidence.survey_of_experts
                 if survey and link.strength is not None:
                     has_endorsement = True

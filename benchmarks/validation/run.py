@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
+
+Two parts:
+
+1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
+   determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
+   builds a scope, runs the installed CLI (``strategease select SCOPE --format json --top 0 --method M``) for
+   ``default`` and ``cfir-eric``, and computes recall@10 and recall@20 of the authors' choices. The baseline is a
+   leave-one-out popularity ranking: the strategies chosen most often in the *other* cases (ties by id; strategies
+   chosen nowhere else follow in id order). Cases whose strategies are themselves a catalogue source are flagged
+   ``leakage`` and the means are shown with and without them.
+2. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
+   expert's expected shortlist, implausible strategies in the top 10 and in the bundle, and the obvious misses
+   (expected ``primary`` picks not in the top 10).
+
+Usage (with the Python of the environment whose ``strategease`` you want to measure)::
+
+    python benchmarks/validation/run.py                 # tables on stdout
+    python benchmarks/validation/run.py --json          # machine output
+    python benchmarks/validation/run.py --markdown FILE # the figures tables as Markdown
+    python benchmarks/validation/run.py --write-docs    # refresh the generated blocks of docs/validation.md
+    python benchmarks/validation/run.py --write-scopes  # (re)write benchmarks/validation/scopes/<case>.yaml
+    python benchmarks/run.py --validation [...]         # the same, from the performance benchmark's entry point
+
+Deterministic: files are read in name order, ties break by id, and no time or path of this machine enters the
+output. Exit code 0 when everything ran, 2 on bad input or a failed CLI call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CASES = HERE / "cases"
+SCOPES = HERE / "scopes"
+WORKED = ROOT / "examples" / "worked"
+DOC = ROOT / "docs" / "validation.md"
+BIN = Path(sys.executable).parent
+STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
+METHODS = ("default", "cfir-eric")
+KS = (10, 20)
+CASE_KEYS = {"id", "citation", "short", "doi", "framework", "setting", "change", "level", "method_used", "determinants",
+             "strategies", "how_read", "extraction", "leakage"}
+
+
+class InputError(Exception):
+    """A case or expected file is malformed (exit 2)."""
+
+
+# --------------------------------------------------------------------------------------------- loading
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+@dataclass
+class Case:
+    path: Path
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def chosen(self) -> list[str]:
+        return sorted({s["id"] for s in self.data["strategies"]})
+
+    @property
+    def leakage(self) -> bool:
+        return bool(self.data.get("leakage"))
+
+
+def load_cases(directory: Path = CASES) -> list[Case]:
+    cases = []
+    for path in sorted(directory.glob("*.yaml")):
+        data = _load_yaml(path)
+        missing = sorted(k for k in ("id", "citation", "doi", "framework", "change", "determinants", "strategies",
+                                     "how_read", "extraction") if k not in data)
+        if missing:
+            raise InputError(f"{path}: missing key(s) {', '.join(missing)}")
+        unknown = sorted(set(data) - CASE_KEYS)
+        if unknown:
+            raise InputError(f"{path}: unknown key(s) {', '.join(unknown)}")
+        ex = data["extraction"]
+        if ex.get("completeness") not in ("full", "partial") or ex.get("certainty") not in ("high", "medium", "low"):
+            raise InputError(f"{path}: extraction needs completeness full|partial and certainty high|medium|low")
+        entry_keys = {"determinants": {"id", "kind", "label"}, "strategies": {"id", "as_reported", "mapping"}}
+        for key, allowed in entry_keys.items():
+            for item in data[key]:
+                extra = sorted(set(item) - allowed) if isinstance(item, dict) else ["?"]
+                if extra or "id" not in item:
+                    raise InputError(f"{path}: {key} entry {item!r} has unknown keys {extra} (quote text with commas)")
+        if path.stem != data["id"]:
+            raise InputError(f"{path}: id {data['id']!r} must equal the file name")
+        cases.append(Case(path, data))
+    if not cases:
+        raise InputError(f"{directory}: no case files")
+    return cases
+
+
+def case_scope(case: Case) -> dict[str, Any]:
+    """The strategease scope a case stands for: its actor, action and coded determinants (weights left default)."""
+    d = case.data
+    change = {k: d["change"][k] for k in ("actor", "action", "actor_type") if k in d["change"]}
+    scope: dict[str, Any] = {"title": f"Validation case {case.id}", "change": change}
+    if d.get("level"):
+        scope["level"] = list(d["level"])
+    scope["determinants"] = [{"id": x["id"], "kind": x.get("kind", "barrier")} for x in d["determinants"]]
+    return scope
+
+
+def scope_text(case: Case) -> str:
+    header = (f"# Built from benchmarks/validation/cases/{case.id}.yaml by benchmarks/validation/run.py"
+              " --write-scopes; edit the case, not this file.\n")
+    return header + yaml.safe_dump(case_scope(case), sort_keys=False, allow_unicode=True, width=110)
+
+
+# --------------------------------------------------------------------------------------------- running
+
+
+def run_cli(args: list[str]) -> Any:
+    proc = subprocess.run([STRATEGEASE, *args], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise InputError(f"strategease {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
+    return json.loads(proc.stdout)
+
+
+@dataclass
+class Selection:
+    ranked: list[str]
+    bundle: list[str]
+    catalogue_hash: str = ""
+    tool_version: str = ""
+
+
+def select(scope_path: Path, method: str) -> Selection:
+    out = run_cli(["select", str(scope_path), "--format", "json", "--top", "0", "--method", method])
+    ranked = [s["id"] for s in sorted(out.get("strategies", []), key=lambda s: (s["rank"], s["id"]))]
+    bundle_block = out.get("bundle") or {}
+    bundle = [s["id"] if isinstance(s, dict) else str(s) for s in bundle_block.get("strategies", [])]
+    return Selection(ranked, bundle, (out.get("catalogue") or {}).get("content_hash", ""),
+                     str(out.get("tool_version", "")))
+
+
+def catalogue_ids() -> tuple[set[str], set[str]]:
+    strategies = {s["id"] for s in run_cli(["list", "strategies", "--format", "json"])}
+    determinants = {d["id"] for d in run_cli(["list", "determinants", "--format", "json"])}
+    return strategies, determinants
+
+
+def recall(chosen: list[str], ranked: list[str], k: int) -> float:
+    top = set(ranked[:k])
+    return sum(1 for s in chosen if s in top) / len(chosen)
+
+
+def popularity_ranking(cases: list[Case], leave_out: str, universe: set[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    for c in cases:
+        if c.id == leave_out:
+            continue
+        for s in c.chosen:
+            counts[s] = counts.get(s, 0) + 1
+    return sorted(universe, key=lambda s: (-counts.get(s, 0), s))
+
+
+def r3(x: float) -> float:
+    return round(x + 0.0, 3)
+
+
+def evaluate_cases(cases: list[Case], tmp: Path) -> dict[str, Any]:
+    strategies, determinants = catalogue_ids()
+    rows = []
+    meta: dict[str, str] = {}
+    for case in cases:
+        bad = sorted({s for s in case.chosen if s not in strategies}
+                     | {d["id"] for d in case.data["determinants"] if d["id"] not in determinants})
+        if bad:
+            raise InputError(f"{case.path}: id(s) not in the installed catalogue: {', '.join(bad)}")
+        scope_path = tmp / f"{case.id}.yaml"
+        scope_path.write_text(scope_text(case), encoding="utf-8")
+        row: dict[str, Any] = {
+            "id": case.id, "doi": case.data["doi"], "framework": case.data["framework"],
+            "n_determinants": len(case.data["determinants"]), "n_chosen": len(case.chosen),
+            "completeness": case.data["extraction"]["completeness"],
+            "certainty": case.data["extraction"]["certainty"], "leakage": case.leakage, "recall": {},
+        }
+        for method in METHODS:
+            sel = select(scope_path, method)
+            meta = {"tool_version": sel.tool_version, "catalogue_hash": sel.catalogue_hash}
+            row["recall"][method] = {f"@{k}": r3(recall(case.chosen, sel.ranked, k)) for k in KS}
+            row["recall"][method]["ranked"] = len(sel.ranked)
+        base = popularity_ranking(cases, case.id, strategies)
+        row["recall"]["baseline"] = {f"@{k}": r3(recall(case.chosen, base, k)) for k in KS}
+        rows.append(row)
+
+    def means(subset: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+        if not subset:
+            return {}
+        return {m: {f"@{k}": r3(sum(r["recall"][m][f"@{k}"] for r in subset) / len(subset)) for k in KS}
+                for m in (*METHODS, "baseline")}
+
+    return {"meta": meta, "cases": rows, "mean_all": means(rows),
+            "mean_without_leakage": means([r for r in rows if not r["leakage"]]),
+            "mean_cfir_without_leakage": means([r for r in rows if not r["leakage"]
+                                                and r["framework"].startswith("cfir")]),
+            "n_cases": len(rows), "n_leakage": sum(1 for r in rows if r["leakage"])}
+
+
+# --------------------------------------------------------------------------------------------- worked scopes
+
+
+def load_expected(path: Path) -> dict[str, Any]:
+    data = _load_yaml(path)
+    for key in ("expected", "implausible"):
+        if not isinstance(data.get(key), list):
+            raise InputError(f"{path}: '{key}' must be a list")
+        for item in data[key]:
+            extra = sorted(set(item) - {"id", "primary", "reason", "source"}) if isinstance(item, dict) else ["?"]
+            if extra or "id" not in item:
+                raise InputError(f"{path}: {key} entry {item!r} has unknown keys {extra} (quote text with commas)")
+    return data
+
+
+def evaluate_worked(directory: Path = WORKED) -> list[dict[str, Any]]:
+    strategies, _ = catalogue_ids()
+    rows = []
+    for scope_path in sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".expected.yaml")):
+        exp_path = scope_path.with_name(scope_path.stem + ".expected.yaml")
+        if not exp_path.exists():
+            raise InputError(f"{scope_path}: no sibling {exp_path.name}")
+        exp = load_expected(exp_path)
+        expected = {e["id"] for e in exp["expected"]}
+        primary = sorted(e["id"] for e in exp["expected"] if e.get("primary"))
+        implausible = {e["id"] for e in exp["implausible"]}
+        bad = sorted((expected | implausible) - strategies)
+        if bad:
+            raise InputError(f"{exp_path}: id(s) not in the installed catalogue: {', '.join(bad)}")
+        sel = select(scope_path, "default")
+        top10 = sel.ranked[:10]
+        rows.append({
+            "name": scope_path.stem,
+            "precision@10": r3(sum(1 for s in top10 if s in expected) / 10),
+            "implausible_top10": [s for s in top10 if s in implausible],
+            "implausible_bundle": [s for s in sel.bundle if s in implausible],
+            "obvious_misses": [s for s in primary if s not in top10],
+            "top10": top10,
+            "bundle": sel.bundle,
+        })
+    return rows
+
+
+# --------------------------------------------------------------------------------------------- rendering
+
+
+def _f(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def cases_table_md(cases: list[Case]) -> str:
+    lines = ["| Case | Citation | DOI | Framework | Determinants | Strategies | Completeness | Certainty | Read |",
+             "| --- | --- | --- | --- | ---: | ---: | --- | --- | --- |"]
+    for c in cases:
+        d = c.data
+        cit = d.get("short") or d["citation"]
+        lines.append(f"| {c.id}{' (leakage)' if c.leakage else ''} | {cit} | [{d['doi']}](https://doi.org/{d['doi']})"
+                     f" | {d['framework']} | {len(d['determinants'])} | {len(c.chosen)} | "
+                     f"{d['extraction']['completeness']} | {d['extraction']['certainty']} | "
+                     f"{d['how_read'].split(' (')[0]} |")
+    return "\n".join(lines)
+
+
+def figures_md(res: dict[str, Any]) -> str:
+    lines = ["| Case | n chosen | default @10 | default @20 | cfir-eric @10 | cfir-eric @20 | baseline @10 | "
+             "baseline @20 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in res["cases"]:
+        rec = r["recall"]
+        lines.append(f"| {r['id']}{' ‡' if r['leakage'] else ''} | {r['n_chosen']} | "
+                     + " | ".join(_f(rec[m][f'@{k}']) for m in (*METHODS, "baseline") for k in KS) + " |")
+    for label, key in (("**Mean, all cases**", "mean_all"), ("**Mean, without ‡**", "mean_without_leakage"),
+                       ("**Mean, CFIR cases without ‡**", "mean_cfir_without_leakage")):
+        if res[key]:
+            lines.append(f"| {label} | | " + " | ".join(_f(res[key][m][f'@{k}']) for m in (*METHODS, "baseline")
+                                                       for k in KS) + " |")
+    lines.append("")
+    meta = res["meta"]
+    n_cfir = sum(1 for r in res["cases"] if r["framework"].startswith("cfir") and not r["leakage"])
+    lines.append(f"‡ leakage: the case's strategies are a source of the catalogue's CFIR-ERIC data. "
+                 f"{res['n_cases']} cases, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
+                 f"strategease {meta.get('tool_version', '')}, catalogue {meta.get('catalogue_hash', '')[:12]}.")
+    return "\n".join(lines)
+
+
+def worked_md(rows: list[dict[str, Any]]) -> str:
+    lines = ["| Worked scope | precision@10 | implausible in top 10 | implausible in bundle | obvious misses |",
+             "| --- | ---: | --- | --- | --- |"]
+    for r in rows:
+        lines.append(f"| {r['name']} | {_f(r['precision@10'])} | {', '.join(r['implausible_top10']) or '-'} | "
+                     f"{', '.join(r['implausible_bundle']) or '-'} | {', '.join(r['obvious_misses']) or '-'} |")
+    if rows:
+        lines.append(f"| **Mean** | {_f(sum(r['precision@10'] for r in rows) / len(rows))} | "
+                     f"{sum(len(r['implausible_top10']) for r in rows)} | "
+                     f"{sum(len(r['implausible_bundle']) for r in rows)} | "
+                     f"{sum(len(r['obvious_misses']) for r in rows)} |")
+    return "\n".join(lines)
+
+
+def worked_lists_md(row: dict[str, Any], expected: dict[str, Any]) -> str:
+    exp = {e["id"] for e in expected["expected"]}
+    imp = {e["id"] for e in expected["implausible"]}
+
+    def mark(s: str) -> str:
+        return " ✓" if s in exp else (" ✗" if s in imp else "")
+    lines = ["Top 10 (✓ on the expected shortlist, ✗ implausible):", ""]
+    lines += [f"{i}. `{s}`{mark(s)}" for i, s in enumerate(row["top10"], 1)]
+    lines += ["", "Bundle: " + (", ".join(f"`{s}`{mark(s)}" for s in row["bundle"]) or "(empty)")]
+    lines += ["", f"precision@10 {_f(row['precision@10'])}; obvious misses: "
+              + (", ".join(f"`{s}`" for s in row["obvious_misses"]) or "none")]
+    return "\n".join(lines)
+
+
+def text_report(res: dict[str, Any], worked: list[dict[str, Any]]) -> str:
+    out = ["Published cases: recall of the authors' chosen strategies", ""]
+    head = f"{'case':34} {'n':>3} " + " ".join(f"{m[:9]+'@'+str(k):>12}" for m in (*METHODS, "baseline") for k in KS)
+    out.append(head)
+    for r in res["cases"]:
+        out.append(f"{(r['id'] + (' ‡' if r['leakage'] else '')):34} {r['n_chosen']:>3} "
+                   + " ".join(f"{r['recall'][m][f'@{k}']:>12.2f}" for m in (*METHODS, "baseline") for k in KS))
+    for label, key in (("mean (all)", "mean_all"), ("mean (without ‡)", "mean_without_leakage"),
+                       ("mean (CFIR cases, without ‡)", "mean_cfir_without_leakage")):
+        if res[key]:
+            out.append(f"{label:34} {'':>3} " + " ".join(f"{res[key][m][f'@{k}']:>12.2f}"
+                                                       for m in (*METHODS, "baseline") for k in KS))
+    out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
+    if worked:
+        out.append("Worked scopes (method default)")
+        out.append("")
+        for r in worked:
+            out.append(f"{r['name']:34} precision@10 {r['precision@10']:.2f}  implausible top10 "
+                       f"{len(r['implausible_top10'])}  bundle {len(r['implausible_bundle'])}  misses "
+                       f"{', '.join(r['obvious_misses']) or '-'}")
+    return "\n".join(out) + "\n"
+
+
+_BLOCK = re.compile(r"(<!-- generated:(?P<name>[\w.-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
+
+
+def write_docs(doc: Path, blocks: dict[str, str]) -> list[str]:
+    text = doc.read_text(encoding="utf-8")
+    seen: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name not in blocks:
+            return m.group(0)
+        seen.append(name)
+        return f"{m.group(1)}{blocks[name].rstrip()}\n{m.group(4)}"
+    new = _BLOCK.sub(repl, text)
+    tmp = doc.with_suffix(".md.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(doc)
+    return seen
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="strategease validation benchmark (see the module docstring).")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--markdown", type=Path, metavar="FILE", help="write the figures tables as Markdown to FILE")
+    ap.add_argument("--write-docs", action="store_true", help="refresh the generated blocks of docs/validation.md")
+    ap.add_argument("--write-scopes", action="store_true", help="write benchmarks/validation/scopes/<case>.yaml")
+    ap.add_argument("--no-worked", action="store_true", help="skip the worked scopes")
+    args = ap.parse_args(argv)
+    try:
+        cases = load_cases()
+        if args.write_scopes:
+            SCOPES.mkdir(exist_ok=True)
+            for c in cases:
+                (SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
+        with tempfile.TemporaryDirectory() as tmp:
+            res = evaluate_cases(cases, Path(tmp))
+        worked = [] if args.no_worked else evaluate_worked()
+        result = {"cases": res, "worked": worked}
+        if args.json:
+            sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
+        else:
+            sys.stdout.write(text_report(res, worked))
+        md = f"{figures_md(res)}\n\n{worked_md(worked)}\n"
+        if args.markdown:
+            args.markdown.write_text(md, encoding="utf-8")
+        if args.write_docs:
+            blocks = {"cases": cases_table_md(cases), "figures": figures_md(res), "worked": worked_md(worked)}
+            for r in worked:
+                exp = load_expected(WORKED / f"{r['name']}.expected.yaml")
+                blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
+            seen = write_docs(DOC, blocks)
+            sys.stderr.write(f"docs/validation.md: refreshed {len(seen)} generated block(s)\n")
+    except InputError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

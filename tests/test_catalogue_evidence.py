@@ -1,0 +1,165 @@
+"""The shipped catalogue's CFIR and partnering evidence: coverage, Table 5 figures, upper bounds, curation.
+
+Reachability is computed from the loaded catalogue with the routes the default method uses
+(``scoring.resolve``): a determinant's own ``addresses`` links, its ``calls-for`` functions and what
+they deliver, one crosswalk step, and parents' functions when it has none of its own. Upper-bound-only
+links ("below 20 %") are not routes.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+if not REFERENCE.is_dir():  # worktrees live one level deeper than the main checkout
+    REFERENCE = Path("/work/shared/reference")
+
+
+@pytest.fixture(scope="module")
+def cat() -> Any:
+    from strategease.catalogue import require_valid
+
+    return require_valid(None)
+
+
+def _reach(cat: Any, det_id: str) -> set[str]:
+    from strategease.scope import ScopeDeterminant
+    from strategease.scoring import resolve
+
+    routes = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"})).routes
+    return {sid for sid, rs in routes.items() if max(r.strength for r in rs) > 0}  # a known 0 % is no route
+
+
+def _select(cat: Any, dets: list[str], method: str) -> dict[str, Any]:
+    from strategease.scope import Scope
+    from strategease.scoring import select
+
+    scope = Scope.model_validate({"title": "T", "change": {"actor": "Staff", "action": "Do it"},
+                                  "determinants": [{"id": d, "kind": "barrier"} for d in dets]})
+    return {s.id: s for s in select(cat, scope, method, top=0).strategies}
+
+
+def test_every_cfir_and_partnering_determinant_reaches_three_strategies(cat: Any) -> None:
+    dets = [d for d in cat.determinants.values() if d.framework in ("cfir1", "cfir2", "partnering")]
+    assert len(dets) >= 41 + 67 + 14
+    short = {d.id: len(_reach(cat, d.id)) for d in dets if len(_reach(cat, d.id)) < 3}
+    assert short == {}
+
+
+@pytest.mark.parametrize("det_id", ["cfir1.leadership-engagement", "cfir2.funding", "cfir2.space",
+                                    "cfir2.information-technology-infrastructure", "cfir2.policies-laws",
+                                    "cfir2.financing", "partnering.mismatched-timelines"])
+def test_priority_barriers_have_a_direct_primary_link(cat: Any, det_id: str) -> None:
+    direct = [lk for lk in cat.links if lk.from_ == det_id and lk.kind.value == "addresses"]
+    assert any(lk.grade is not None and lk.grade.value == "primary" for lk in direct), det_id
+
+
+def test_specific_strategies_reach_the_barriers_they_act_on(cat: Any) -> None:
+    assert {"eric.recruit-designate-and-train-for-leadership", "eric.involve-executive-boards",
+            "eric.obtain-formal-commitments"} <= _reach(cat, "cfir1.leadership-engagement")
+    assert {"eric.change-record-systems", "eric.facilitate-relay-of-clinical-data-to-providers"} <= _reach(
+        cat, "cfir2.information-technology-infrastructure")
+    assert {"eric.access-new-funding", "eric.fund-and-contract-for-the-clinical-innovation"} <= _reach(
+        cat, "cfir2.funding")
+
+
+def _table5() -> list[dict[str, str]]:
+    with (REFERENCE / "cfir_eric_endorsements_waltz2019_table5.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference data not available")
+def test_every_table5_value_is_in_the_catalogue_exactly(cat: Any) -> None:
+    survey = {(lk.from_, lk.to): lk for lk in cat.links
+              if lk.kind.value == "addresses" and lk.evidence.value == "survey-of-experts" and lk.strength is not None}
+    rows = _table5()
+    assert len(rows) == 237
+    for r in rows:
+        did = next(d.id for d in cat.determinants.values()
+                   if d.framework == "cfir1" and d.name == r["cfir_construct"])
+        sid = next(s.id for s in cat.strategies.values() if s.number == int(r["eric_id"]))
+        link = survey[(did, sid)]
+        assert link.strength == pytest.approx(float(r["percent_endorsed"]) / 100), (did, sid)
+        assert link.source == "waltz2019"
+        if r["verification"] == "uncertain-alignment":
+            assert "uncertain-alignment" in (link.note or "")
+
+
+def test_table5_spot_values_through_cfir_eric(cat: Any) -> None:
+    # Waltz et al. 2019 Table 5, printed values
+    planning = _select(cat, ["cfir1.planning"], "cfir-eric")
+    assert planning["eric.develop-a-formal-implementation-blueprint"].cumulative_percent == 73
+    assert planning["eric.develop-a-formal-implementation-blueprint"].level1 == 1
+    assert planning["eric.conduct-local-needs-assessment"].cumulative_percent == 50
+    incentives = _select(cat, ["cfir1.organizational-incentives-and-rewards"], "cfir-eric")
+    assert incentives["eric.alter-incentive-allowance-structures"].cumulative_percent == 71
+    assert incentives["eric.access-new-funding"].cumulative_percent == 38
+    both = _select(cat, ["cfir1.networks-and-communications", "cfir1.structural-characteristics"], "cfir-eric")
+    weaving = both["eric.promote-network-weaving"]  # 57 + 23
+    assert (weaving.cumulative_percent, weaving.level1, weaving.level2) == (80, 1, 1)
+
+
+def test_upper_bounds_are_never_zero_and_never_scored(cat: Any) -> None:
+    upper = [lk for lk in cat.links if lk.strength_upper is not None]
+    assert len(upper) > 200
+    for lk in upper:
+        assert lk.strength is None and lk.strength_lower is None, (lk.from_, lk.to)
+        assert lk.strength_upper == 0.2
+        assert "upper bound" in (lk.note or "") and "never a zero" in (lk.note or "")
+    # Planning's Level 1/2 list is complete: Remind clinicians is below 20 %, not a route, not zero
+    planning = [lk for lk in upper if lk.from_ == "cfir1.planning"]
+    assert "eric.remind-clinicians" in {lk.to for lk in planning}
+    res = _select(cat, ["cfir1.planning"], "default")
+    assert "eric.remind-clinicians" not in res or all(
+        c.via != "direct" for c in res["eric.remind-clinicians"].contributions)
+    # Key stakeholders' list is incomplete: no upper bounds there
+    assert not [lk for lk in upper if lk.from_ == "cfir1.key-stakeholders"]
+
+
+def test_level_one_or_two_links_are_partial_lower_bounds(cat: Any) -> None:
+    partial = [lk for lk in cat.links if lk.source == "s2024t4"]
+    assert partial
+    for lk in partial:
+        assert lk.strength is None and lk.strength_lower == 0.2
+        assert "Partial view" in (lk.note or "")
+
+
+def test_every_curated_link_has_a_rationale_and_curated_source(cat: Any) -> None:
+    for lk in cat.links:
+        if lk.evidence.value == "curated":
+            assert lk.source == "strategease-curation", (lk.from_, lk.to)
+            assert lk.rationale and lk.rationale.strip(), (lk.from_, lk.to)
+
+
+def test_published_crosswalks_cite_damschroder_2022(cat: Any) -> None:
+    xw = {(lk.from_, lk.to): lk for lk in cat.links if lk.kind.value == "crosswalk"}
+    for comb in ("comb.psychological-capability", "comb.physical-capability"):
+        assert xw[("cfir2.capability", comb)].source == "damschroder2022"
+    assert xw[("cfir2.implementation-leads", "cfir1.champions")].source == "damschroder2022"
+    inherited = xw[("cfir2.funding", "cfir1.available-resources")]
+    assert inherited.evidence.value == "curated" and "Inherited" in (inherited.rationale or "")
+
+
+def test_collaboration_strategies_from_bunger_2024_have_targets(cat: Any) -> None:
+    for sid in ("collab.contract-for-expertise", "collab.provide-joint-supervision", "collab.co-locate-staff",
+                "collab.establish-referral-protocols"):
+        s = cat.strategies[sid]
+        assert s.source == "bunger2024"
+        assert "partners" in [t.value for t in s.targets]
+
+
+def test_aliases_cover_spellings_and_published_wordings(cat: Any) -> None:
+    advisor = cat.strategies["eric.use-an-implementation-advisor"]
+    assert "Use an implementation adviser" in advisor.aliases
+    assert "Organise clinician implementation team meetings" in cat.strategies[
+        "eric.organize-clinician-implementation-team-meetings"].aliases
+    assert "Fund and contract and/or negotiate with vendors for the clinical innovation" in cat.strategies[
+        "eric.fund-and-contract-for-the-clinical-innovation"].aliases
+    assert "Organisational incentives and rewards" in cat.determinants[
+        "cfir1.organizational-incentives-and-rewards"].aliases
+    assert "Policies and Laws" in cat.determinants["cfir2.policies-laws"].aliases
