@@ -4,7 +4,9 @@
 Usage:  python scripts/build_strategies.py [REFERENCE_DIR] [--out PATH] [--check]
 
 REFERENCE_DIR defaults to <repo>/../shared/reference. Curated content (descriptions, levels, approach tags,
-function -> strategy rationales, partnering strategies and links) lives in scripts/curated_strategies.yaml.
+partnering strategies and links) lives in scripts/curated_strategies.yaml; the strategy model (targets, classes,
+graded function -> strategy links, direct TDF/COM-B links, published effects) in scripts/strategy_model.py with
+scripts/curated_strategy_model.yaml and scripts/curated_direct_links.yaml.
 Output is deterministic: same inputs, same bytes. Consistency problems found in the reference data are
 printed as "DISCREPANCY:" lines on stderr (they do not stop the build); broken invariants stop it.
 
@@ -25,6 +27,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cfir_partnering as cp  # noqa: E402  (CFIR evidence and partnering layer)
+import strategy_model as sm  # noqa: E402  (targets, classes, graded function links, direct TDF/COM-B links, effects)
 
 REPO = Path(__file__).resolve().parent.parent
 CURATED = Path(__file__).resolve().parent / "curated_strategies.yaml"
@@ -417,25 +420,9 @@ class Build:
                 "evidence": "secondary-report", "source": src, "note": " ".join(note)})
             self.n_unspec_links += ok
 
-    def function_links(self) -> None:
-        for n, r in sorted(self.eric_by_num.items()):
-            funcs = self.cur["eric"][slug(r["name"])]["functions"]
-            if not 1 <= len(funcs) <= 3:
-                sys.exit(f"ERIC {n}: need 1-3 functions, got {len(funcs)}")
-            for f, why in funcs.items():
-                self.add_link({"from": f, "to": self.eric_id[n], "kind": "delivers", "evidence": "curated",
-                               "source": "strategease-curation", "rationale": " ".join(why.split())})
-        for x in self.cur["eric_extra"]:
-            for f, why in x.get("functions", {}).items():
-                self.add_link({"from": f, "to": f"eric.{x['slug']}", "kind": "delivers", "evidence": "curated",
-                               "source": "strategease-curation", "rationale": " ".join(why.split())})
-        for s in self.cur["collab"]:
-            funcs = s.get("functions", {}) or {}
-            if len(funcs) > 2:
-                sys.exit(f"collab {s['slug']}: at most 2 functions")
-            for f, why in funcs.items():
-                self.add_link({"from": f, "to": f"collab.{s['slug']}", "kind": "delivers", "evidence": "curated",
-                               "source": "strategease-curation", "rationale": " ".join(why.split())})
+    def function_links(self, strategy_ids: set[str]) -> None:
+        """Graded function -> strategy links, from scripts/curated_strategy_model.yaml."""
+        self.model.delivers(strategy_ids)
 
     def partnering_links(self) -> None:
         for challenge, items in self.cur["partnering_links"].items():
@@ -453,7 +440,6 @@ class Build:
         complete = ", ".join(self.complete_barriers)
         cl_known = sum(1 for r in self.cluster_rows if r["mean_importance"])
         pct_rows = self.n_pct_links
-        n_curated_fn = sum(1 for lk in self.links if lk["kind"] == "delivers")
         return [
             {"topic": "CFIR-ERIC endorsement percentages",
              "note": f"Percentages known for {len(self.complete_barriers) + len(self.partial_barriers)} of "
@@ -499,12 +485,6 @@ class Build:
                      f"{len(self.perry_new_confirmed)} confirmed new strategy is added without number, cluster or "
                      f"ratings; {len(self.perry_unverified)} further new strategies are unverified and not added.",
              "source": "perry2019"},
-            {"topic": "Function to strategy links",
-             "note": f"All {n_curated_fn} function -> strategy links are this project's curated judgement, each "
-                     "with a one-line rationale; no published mapping from ERIC strategies to intervention "
-                     "functions, COM-B or TDF was found. A Cochrane review's coding of ten intervention components "
-                     "was used for orientation only.",
-             "source": "strategease-curation"},
             {"topic": "Policy categories",
              "note": "The intervention function x policy category matrix (Behaviour Change Wheel) is not "
                      "available, so the catalogue has no policy-category links."},
@@ -522,21 +502,27 @@ class Build:
         ]
 
     def build(self) -> dict:
+        self.model = sm.StrategyModel(self)
         clusters = self.clusters()
         strategies = self.eric() + self.collab() + cp.collab_extra(self)
+        strategy_ids = {s["id"] for s in strategies}
         self.cfir_links()
         cp.table5_links(self)
         cp.upper_bound_links(self)
         cp.relabel_unspecified(self)
         self.extra_origin_ids = cp.det_ids(REPO)
         cp.curated_cfir_links(self, self.extra_origin_ids)
-        self.function_links()
+        self.function_links(strategy_ids)
         self.partnering_links()
         cp.partnering_extra_links(self)
         cp.annotate_eric(self, strategies)
         cp.apply_aliases(self, strategies)
         cp.apply_targets(self, strategies)
         cp.count_cluster_sizes(clusters, strategies)
+        self.direct_origin_ids = self.model.direct_links(sm.det_ids(REPO), strategy_ids)
+        self.model.apply(strategies)
+        self.model.effects(strategies, self.eric_id)
+        self.model.check_delivers()
         frameworks = [
             {"id": "eric", "name": "Expert Recommendations for Implementing Change (ERIC)",
              "description": "A compilation of 73 named implementation strategies agreed by an expert panel, grouped "
@@ -558,13 +544,14 @@ class Build:
         for s in SOURCES:
             e = {k: s[k] for k in ("id", "citation", "url", "kind", "note") if s.get(k)}
             sources.append(e)
+        sources += self.model.sources()
         doc = {
             "catalogue": {
                 "name": "strategease shipped catalogue", "version": "2026.11.0",
                 "description": "Implementation strategies (the 73 ERIC strategies plus partnering and collaboration "
                                "strategies), their clusters, and the links that connect determinants and intervention "
                                "functions to them, each labelled with the kind of evidence behind it.",
-                "coverage": cp.revise_coverage(self, self.coverage()),
+                "coverage": cp.revise_coverage(self, self.coverage()) + self.model.coverage(),
             },
             "sources": sources,
             "frameworks": frameworks,
@@ -598,7 +585,7 @@ class Build:
         ids = [c["id"] for c in doc["clusters"]] + list(strategies)
         if len(ids) != len(set(ids)):
             errors.append("duplicate entity ids")
-        dets = set(self.cfir_ids.values()) | PARTNERING | getattr(self, "extra_origin_ids", set())
+        dets = set(self.cfir_ids.values()) | PARTNERING | self.extra_origin_ids | self.direct_origin_ids
         targets = set()
         for lk in doc["links"]:
             for end in (lk["from"], lk["to"]):

@@ -13,7 +13,7 @@ from typing import Any
 
 def effect_line(effect: Mapping[str, Any]) -> str:
     """One line: 'Ivers 2012 (Cochrane): compliance with desired practice — median … (49 studies; moderate)'."""
-    what = effect.get("effect") or "no summary figure reported"
+    what = effect.get("effect") or "no summary figure recorded (not read or not pooled; see the note)"
     extra = [f"{effect['studies']} studies" if effect.get("studies") else None, effect.get("certainty")]
     tail = "; ".join(str(x) for x in extra if x)
     return f"{effect['review']}: {effect['outcome']} — {what}" + (f" ({tail})" if tail else "") + \
