@@ -149,7 +149,7 @@ def test_table_and_markdown_show_agreement(cli) -> None:
     md = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--ratings", TEAM, "--format", "markdown").out
     assert "| cfir1.available-resources | Available resources | 3 | 5 (2–5, IQR 1.5) | 2 (2–3, IQR 0.5) | DISCUSS" \
         in md
-    assert "| tdf.goals | Goals [added] | 1 | 4 | 3 | one rater |" in md
+    assert "| tdf.goals | Goals \\[added\\] | 1 | 4 | 3 | one rater |" in md
 
 
 # --------------------------------------------------------------------------- invalid files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from strategease.catalogue import Catalogue, did_you_mean, origin_of
+from strategease.catalogue import Catalogue, did_you_mean, origin_of, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
 
 KINDS = ("determinants", "strategies", "functions", "sources", "clusters", "frameworks")
@@ -66,9 +66,11 @@ def evidence_summary(cat: Catalogue) -> str:
 def show_entry(cat: Catalogue, entry_id: str) -> dict[str, Any]:
     """Everything about one entry: its fields, where it is defined, and its links with sources."""
     found = cat.entity(entry_id)
+    if found is None and entry_id in cat.retired:
+        raise UsageError(f"entry {retired_message(cat, entry_id)}", hint=retired_hint(cat, entry_id))
     if found is None:
         hint = did_you_mean(entry_id, cat.all_ids()) or "try 'strategease search TEXT'"
-        raise UsageError(f"no entry with id '{entry_id}'", hint=hint)
+        raise UsageError(f"no entry with id '{shorten(entry_id)}'", hint=hint)
     section, model = found
     origin = origin_of(cat, section, entry_id)
     doc: dict[str, Any] = {"kind": SINGULAR[section], **entry_dict(model), "defined_at": origin.text()}

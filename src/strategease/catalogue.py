@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from strategease import models as m
 from strategease.errors import UsageError
 from strategease.findings import Finding, Report, Severity
-from strategease.yamlio import PosDict, gc_paused, kind_of, parse_yaml, position, read_text
+from strategease.yamlio import PosDict, gc_paused, kind_of, parse_yaml, position, read_text, typed_text_error
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {
     "sources": m.Source,
@@ -121,8 +121,34 @@ def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def replacement_of(cat: Catalogue, entry_id: str) -> str | None:
+    """What replaces the retired ENTRY_ID: its ``replaced_by``, followed through replacements that
+    are retired themselves, or None (nothing replaces it, or the chain is a cycle)."""
+    seen = {entry_id}
+    current = cat.retired[entry_id][1]
+    while current is not None and current in cat.retired:
+        if current in seen:
+            return None
+        seen.add(current)
+        current = cat.retired[current][1]
+    return current
+
+
+def retired_message(cat: Catalogue, entry_id: str) -> str:
+    """``'tdf.x' is retired (replaced by 'tdf.y')``: for an id a scope, ratings or command names."""
+    replacement = replacement_of(cat, entry_id)
+    return f"'{entry_id}' is retired" + (f" (replaced by '{replacement}')" if replacement else "")
+
+
+def retired_hint(cat: Catalogue, entry_id: str) -> str:
+    replacement = replacement_of(cat, entry_id)
+    return f"use '{replacement}' instead" if replacement else "remove it: nothing replaces it"
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for an unknown id, or None."""
+    if len(word) > 200:  # not a mistyped id: no near match worth the comparisons
+        return None
     pool = list(candidates)
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.75)
     if not close:
@@ -225,6 +251,9 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
         got = str(err.get("input"))
         return (f"{loc}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
                 did_you_mean(got.lower(), allowed) or f"use one of: {', '.join(allowed)}")
+    typed = typed_text_error(loc, err.get("input")) if kind == "string_type" else None
+    if typed is not None:
+        return typed
     msg = err["msg"]
     return (f"{loc}: {msg}" if loc else msg), None
 
@@ -293,6 +322,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     _resolve(cat, report)
     cat.build_indexes()
     _warn(cat, report)
+    _check_text(cat, report)
     report.counts = {name: len(cat.section(name)) for name in ENTRY_MODELS if name != "links"}
     report.counts["links"] = len(cat.links)
     if cat.retired:
@@ -487,7 +517,7 @@ def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, _Item, list[_Ite
                 first_section, where = seen[key]
                 report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "duplicate-id",
                                    f"id '{model.id}' is already defined at {where.text()} "
-                                   f"(as a {first_section[:-1]})", model.id, "ids must be unique; rename one"))
+                                   f"(as a {_singular(first_section)})", model.id, "ids must be unique; rename one"))
                 continue
             seen[key] = (name, origin)
             cat.origins[key] = origin
@@ -510,8 +540,18 @@ def origin_of(cat: Catalogue, section: str, entry_id: str) -> Origin:
     return cat.origins.get(key, Origin(cat.files[0] if cat.files else "<catalogue>", 1, 1))
 
 
-def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name: str, value: str,
-         section: str, what: str) -> bool:
+def _singular(section: str) -> str:
+    """``strategies`` -> ``strategy``, ``determinants`` -> ``determinant``."""
+    return "strategy" if section == "strategies" else section[:-1]
+
+
+MAX_HINTS = 1000
+"""Distinct unknown references that get a did-you-mean (each compares the value with every id of its
+section); later ones get the generic hint, so 100,000 broken links are checked in seconds."""
+
+
+def _ref(cat: Catalogue, report: Report, hints: dict[tuple[str, str], str | None], origin: Origin, entry: str,
+         field_name: str, value: str, section: str, what: str) -> bool:
     pool = cat.section(section)
     if value in pool:
         return True
@@ -526,40 +566,45 @@ def _ref(cat: Catalogue, report: Report, origin: Origin, entry: str, field_name:
                            f"{field_name} '{value}' is unusable: its entry at {cat.invalid[value]} has errors",
                            entry, "fix that entry first; this error follows from it"))
         return False
-    hint = did_you_mean(value, pool) or f"define the {what} or fix the reference"
+    key = (section, value)
+    if key not in hints:
+        hints[key] = did_you_mean(value, pool) if len(hints) < MAX_HINTS else None
+    hint = hints[key] or f"define the {what} or fix the reference"
     report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
                        f"{field_name} '{value}' is not a defined {what}", entry, hint))
     return False
 
 
 def _resolve(cat: Catalogue, report: Report) -> None:
+    hints: dict[tuple[str, str], str | None] = {}  # did-you-mean per unknown reference (see _ref)
     for section in ("determinants", "functions", "clusters", "strategies"):
         for entry_id, model in cat.section(section).items():
             origin = origin_of(cat, section, entry_id)
-            _ref(cat, report, origin, entry_id, "source", model.source, "sources", "source")
+            _ref(cat, report, hints, origin, entry_id, "source", model.source, "sources", "source")
             if hasattr(model, "framework"):
-                _ref(cat, report, origin, entry_id, "framework", model.framework, "frameworks", "framework")
+                _ref(cat, report, hints, origin, entry_id, "framework", model.framework, "frameworks", "framework")
     for fw_id, fw in cat.frameworks.items():
-        _ref(cat, report, origin_of(cat, "frameworks", fw_id), fw_id, "source", fw.source, "sources", "source")
+        _ref(cat, report, hints, origin_of(cat, "frameworks", fw_id), fw_id, "source", fw.source, "sources", "source")
     for det_id, det in cat.determinants.items():
         origin = origin_of(cat, "determinants", det_id)
         for parent in det.parents:
-            _ref(cat, report, origin, det_id, "parent", parent, "determinants", "determinant")
+            _ref(cat, report, hints, origin, det_id, "parent", parent, "determinants", "determinant")
     for st_id, st in cat.strategies.items():
         origin = origin_of(cat, "strategies", st_id)
         if st.cluster is not None:
-            _ref(cat, report, origin, st_id, "cluster", st.cluster, "clusters", "cluster")
+            _ref(cat, report, hints, origin, st_id, "cluster", st.cluster, "clusters", "cluster")
         if st.ratings is not None and st.ratings.source is not None:
-            _ref(cat, report, origin, st_id, "ratings.source", st.ratings.source, "sources", "source")
+            _ref(cat, report, hints, origin, st_id, "ratings.source", st.ratings.source, "sources", "source")
     if cat.meta:
         for note in cat.meta.coverage:
             if note.source:
-                _ref(cat, report, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
+                _ref(cat, report, hints, Origin(cat.files[-1], 1, 1), "catalogue", "coverage.source", note.source,
                      "sources", "source")
+    in_cycle = _check_replacement_cycles(cat, report)
     for entry_id, (section, replaced_by) in sorted(cat.retired.items()):
-        if replaced_by is not None:
+        if replaced_by is not None and entry_id not in in_cycle:
             origin = origin_of(cat, section, entry_id)
-            _ref(cat, report, origin, entry_id, "replaced_by", replaced_by, section, section[:-1])
+            _ref(cat, report, hints, origin, entry_id, "replaced_by", replaced_by, section, _singular(section))
     kept: list[tuple[m.Link, Origin]] = []
     dropped: dict[str, list[str]] = defaultdict(list)
     for link, origin in zip(cat.links, cat.link_origins, strict=True):
@@ -576,9 +621,9 @@ def _resolve(cat: Catalogue, report: Report) -> None:
             continue
         kept.append((link, origin))
         from_section, to_section = LINK_ENDPOINTS[link.kind]
-        _ref(cat, report, origin, label, "from", link.from_, from_section, from_section[:-1])
-        _ref(cat, report, origin, label, "to", link.to, to_section, to_section[:-1])
-        _ref(cat, report, origin, label, "source", link.source, "sources", "source")
+        _ref(cat, report, hints, origin, label, "from", link.from_, from_section, _singular(from_section))
+        _ref(cat, report, hints, origin, label, "to", link.to, to_section, _singular(to_section))
+        _ref(cat, report, hints, origin, label, "source", link.source, "sources", "source")
         if link.from_ == link.to:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "self-link",
                                "a link cannot point to itself", label))
@@ -603,6 +648,32 @@ def _retired_by_layer(cat: Catalogue, link_origin: Origin, entry_id: str) -> boo
     is the layer's choice and is reported at the layer's line, not at a line of a base the user may not edit."""
     where = cat.retired_at.get(entry_id)
     return (where is not None and link_origin.path in cat.base_files and where.path not in cat.base_files)
+
+
+def _check_replacement_cycles(cat: Catalogue, report: Report) -> set[str]:
+    """Retired entries whose ``replaced_by`` chain comes back to itself: an error naming the cycle,
+    reported once, at the cycle's first id. Returns the ids in cycles."""
+    in_cycle: set[str] = set()
+    for start in sorted(cat.retired):
+        chain = [start]
+        nxt = cat.retired[start][1]
+        while nxt is not None and nxt in cat.retired and nxt not in chain:
+            chain.append(nxt)
+            nxt = cat.retired[nxt][1]
+        if nxt is None or nxt not in chain or nxt in in_cycle:
+            continue
+        cycle = chain[chain.index(nxt):]
+        in_cycle.update(cycle)
+        first = min(cycle)
+        ordered = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
+        origin = origin_of(cat, cat.retired[first][0], first)
+        if cat.overridden_by.get(first):  # retired by a layer: point at the last layer's entry
+            path, line, column = cat.overridden_by[first][-1].rsplit(":", 2)
+            origin = Origin(path, int(line), int(column))
+        report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "replaced-by-cycle",
+                           "replaced_by forms a cycle: " + " -> ".join(ordered), first,
+                           "point one replaced_by at an entry that is not retired, or remove it"))
+    return in_cycle
 
 
 def _check_cycles(cat: Catalogue, report: Report) -> None:
@@ -663,6 +734,66 @@ def _warn(cat: Catalogue, report: Report) -> None:
                                    "add a short plain-language description"))
 
 
+ONE_LINE_FIELDS = frozenset({"name", "aliases", "domain", "examples", "partner_types", "review", "topic"})
+"""Fields that hold one line: a line break or tab in them is flagged like any control character."""
+
+
+def _strings(value: Any, field_name: str) -> Iterator[tuple[str, str]]:
+    """(field, text) for every string in VALUE: a model's fields, a list's items, nested models."""
+    if isinstance(value, str):
+        yield field_name, value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, field_name)
+    elif isinstance(value, BaseModel):
+        for key, item in value.__dict__.items():
+            if item is not None and not isinstance(item, (int, float)):
+                yield from _strings(item, key)
+
+
+def _check_text(cat: Catalogue, report: Report) -> None:
+    """Warn on characters a terminal or a reader is fooled by (``unsafe-character``: control and
+    BiDi/format characters, line breaks in one-line fields) and on look-alike names
+    (``confusable-name``: equal after NFKC, Cyrillic/Greek look-alike mapping and case-folding)."""
+    from strategease.safetext import has_unsafe, lookalike_key, unsafe_characters
+
+    def check(origin: Origin, entry: str, model: BaseModel, fields: Iterable[tuple[str, str]] | None = None) -> None:
+        strings = list(_strings(model, "") if fields is None else fields)
+        if not has_unsafe(" ".join(text for _, text in strings)):
+            return
+        for field_name, text in strings:
+            found = unsafe_characters(text)
+            if field_name not in ONE_LINE_FIELDS:
+                found = [c for c in found if c not in ("\\n", "\\t")]
+            if found:
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "unsafe-character",
+                                   f"{field_name} holds {', '.join(found)} (control or invisible "
+                                   "formatting characters)", entry,
+                                   "remove them: terminals act on them and they hide or reorder text"))
+
+    for section in (*ENTITY_SECTIONS, "sources", "frameworks"):
+        seen: dict[str, tuple[str, str]] = {}  # look-alike key -> (id, name)
+        for entry_id, model in sorted(cat.section(section).items()):
+            origin = origin_of(cat, section, entry_id)
+            check(origin, entry_id, model)
+            name = getattr(model, "name", None)
+            if not isinstance(name, str):
+                continue
+            key = lookalike_key(name)
+            other = seen.setdefault(key, (entry_id, name))
+            if other[0] != entry_id and other[1].casefold() != name.casefold():
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "confusable-name",
+                                   f"name '{name}' looks like '{other[1]}' ({other[0]}) but is spelled with "
+                                   "other characters", entry_id,
+                                   "use the same letters (e.g. Latin, not Cyrillic or full-width), or rename one"))
+    for link, origin in zip(cat.links, cat.link_origins, strict=True):  # ids are pattern-checked: text only
+        rationale, note = link.rationale, link.note
+        if (rationale is None or rationale.isprintable()) and (note is None or note.isprintable()):
+            continue  # the fast path: nothing unsafe is printable (str.isprintable)
+        texts = [(key, text) for key, text in (("rationale", rationale), ("note", note)) if text]
+        check(origin, f"{link.from_} -> {link.to}", link, texts)
+
+
 def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = ()) -> Catalogue:
     """Load a catalogue for use by a command; raise on errors (exit 1) with every problem listed."""
     from strategease.errors import InputInvalid, ManyErrors
@@ -678,5 +809,5 @@ def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = 
     return cat
 
 
-__all__ = ["Catalogue", "Origin", "did_you_mean", "load_catalogue", "origin_of", "require_valid",
-           "shipped_paths"]
+__all__ = ["Catalogue", "Origin", "did_you_mean", "load_catalogue", "origin_of", "replacement_of", "require_valid",
+           "retired_hint", "retired_message", "shipped_paths"]

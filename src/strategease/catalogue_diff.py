@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from strategease import models as m
 from strategease.catalogue import Catalogue, load_catalogue
-from strategease.errors import InputInvalid, ManyErrors, UsageError
+from strategease.errors import InputInvalid, ManyErrors, StrategeaseError, UsageError
 from strategease.findings import Severity
 from strategease.importer import normalise
 
@@ -386,6 +386,23 @@ def _materialise(spec: GitSpec, into: Path, cwd: Path) -> list[tuple[Path, str]]
     return out
 
 
+def _renamed(exc: StrategeaseError, rename: dict[str, str]) -> StrategeaseError:
+    """EXC with every temporary file named as ``REV:PATH`` instead (its path and in its text)."""
+    def swap(text: str | None) -> str | None:
+        if text is None:
+            return None
+        for local, shown in rename.items():
+            text = text.replace(local, shown)
+        return text
+
+    exc.path = swap(exc.path)
+    exc.message = swap(exc.message) or ""
+    exc.hint = swap(exc.hint)
+    if isinstance(exc, ManyErrors):
+        exc.errors = [_renamed(sub, rename) for sub in exc.errors]
+    return exc
+
+
 def _require(cat: Catalogue, report: Any, rename: dict[str, str]) -> None:
     errors = [f for f in report.sorted() if f.severity is Severity.error]
     if errors:
@@ -410,10 +427,13 @@ def load_side(spec: str, *, layered: bool = False, base: Sequence[Path] | None =
         pairs = _materialise(where, Path(tmp), cwd or Path.cwd())
         rename = {str(local): shown for local, shown in pairs}
         local_paths = [local for local, _ in pairs]
-        if layered:
-            cat, report = load_catalogue(base_paths, local_paths)
-        else:
-            cat, report = load_catalogue(local_paths)
+        try:
+            if layered:
+                cat, report = load_catalogue(base_paths, local_paths)
+            else:
+                cat, report = load_catalogue(local_paths)
+        except StrategeaseError as exc:  # malformed YAML: name the revision's file, not the temp copy
+            raise _renamed(exc, rename) from None
         _require(cat, report, rename)
     cat.files = [rename.get(f, f) for f in cat.files]
     return Side(spec, cat, [shown for _, shown in pairs], base_paths if layered else None, [])

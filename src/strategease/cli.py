@@ -19,7 +19,15 @@ import typer
 from typer.core import TyperGroup
 
 from strategease import __version__
-from strategease.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ManyErrors, StrategeaseError
+from strategease.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    MAX_PRINTED,
+    ManyErrors,
+    StrategeaseError,
+    more_line,
+)
+from strategease.safetext import guarded_streams, one_line
 
 EXIT_HELP = (
     "Exit codes: 0 success · 1 input found invalid (or --strict warnings) · "
@@ -189,12 +197,14 @@ def _root(
 
 
 def _print_error(exc: StrategeaseError) -> None:
+    """Each error on one line (values in it cannot start another); at most MAX_PRINTED of many."""
     if isinstance(exc, ManyErrors):
-        for sub in exc.errors:
-            sys.stderr.write(f"error: {sub}\n" + "".join(f"{line}\n" for line in sub.excerpt))
-        sys.stderr.write(f"{len(exc.errors)} error(s); nothing was done\n")
+        for sub in exc.errors[:MAX_PRINTED]:
+            sys.stderr.write(f"error: {one_line(str(sub))}\n" + "".join(f"{one_line(x)}\n" for x in sub.excerpt))
+        sys.stderr.write(more_line(len(exc.errors)))
+        sys.stderr.write(f"{len(exc.errors):,} error(s); nothing was done\n")
     else:
-        sys.stderr.write(f"error: {exc}\n" + "".join(f"{line}\n" for line in exc.excerpt))
+        sys.stderr.write(f"error: {one_line(str(exc))}\n" + "".join(f"{one_line(x)}\n" for x in exc.excerpt))
 
 
 class _Interrupted(BaseException):
@@ -229,7 +239,8 @@ def run(argv: list[str] | None = None) -> int:
     except ValueError:  # not in the main thread
         previous = None
     try:
-        app(args=args, prog_name="strategease")
+        with guarded_streams():  # what any command prints reaches the terminal escaped (safetext)
+            app(args=args, prog_name="strategease")
     except SystemExit as exc:
         code = exc.code
         if code == EXIT_INTERRUPTED:  # Typer turns a KeyboardInterrupt into a silent exit 130
@@ -249,7 +260,7 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the boundary: never show a raw traceback to users
         if debug:
             raise
-        sys.stderr.write(f"error: internal error ({type(exc).__name__}: {exc}); rerun as "
+        sys.stderr.write(f"error: internal error ({type(exc).__name__}: {one_line(str(exc))}); rerun as "
                          "'strategease --debug COMMAND ...' and report it\n")
         return EXIT_INTERNAL
     finally:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt, complete_ids, load_valid
+from strategease.safetext import one_line, write_commands
 from strategease.vocab import Tier
 
 
@@ -44,7 +45,11 @@ def validate(
         from strategease.findings import layer_consequences
 
         report = layer_consequences(report, load_catalogue(None, (), use_cache=True)[1])
-    sys.stdout.write(RENDERERS[fmt.value](report))
+    rendered = RENDERERS[fmt.value](report)
+    if fmt.value == "github":  # the one output whose lines are meant as workflow commands
+        write_commands(sys.stdout, rendered)
+    else:
+        sys.stdout.write(rendered)
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
@@ -75,7 +80,7 @@ def schema(
         from strategease.outputs import write_atomic
 
         write_atomic(output, text.encode("utf-8"), force=force)
-        typer.echo(f"wrote {output}", err=True)
+        typer.echo(one_line(f"wrote {output}"), err=True)
 
 
 def check(

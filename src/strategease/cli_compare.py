@@ -20,6 +20,7 @@ from strategease.cli_select import (
     VerboseOption,
     emit,
 )
+from strategease.safetext import one_line
 
 
 class CompareFormat(StrEnum):
@@ -89,4 +90,4 @@ def compare_cmd(
         sys.stdout.flush()
         lines = [f"warning: {line}" for line in comparison.warnings] if verbose else [stderr_summary(comparison)]
         for line in filter(None, lines):
-            sys.stderr.write(line + "\n")
+            sys.stderr.write(one_line(line) + "\n")

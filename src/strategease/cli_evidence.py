@@ -15,6 +15,8 @@ import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
 from strategease.cli_select import SelectMethod
+from strategease.errors import MAX_PRINTED, more_line
+from strategease.safetext import one_line
 from strategease.vocab import Evidence, LinkKind
 
 
@@ -91,8 +93,10 @@ def import_links(
                             from_framework=from_framework, to_framework=to_framework, shape=shape.value,
                             scale=scale.value, skip_unmatched=skip_unmatched)
     result = build_import(table, cat, options)
-    for line in skipped_lines(result):
-        sys.stderr.write(line + "\n")
+    skipped_text = skipped_lines(result)
+    for line in skipped_text[:MAX_PRINTED]:
+        sys.stderr.write(one_line(line) + "\n")
+    sys.stderr.write(more_line(len(skipped_text)))
     if kind is LinkKind.addresses and evidence is not Evidence.survey_of_experts:
         sys.stderr.write(f"note: 'select --method cfir-eric' counts only survey-of-experts links, not "
                          f"{evidence.value} ones\n")
@@ -101,9 +105,9 @@ def import_links(
     write_atomic(output, text.encode("utf-8"), force=force)
     skipped = f"; skipped {len(result.skipped)} unmatched name(s)" if result.skipped else ""
     transposed = ", transposed" if result.transposed else ""
-    sys.stderr.write(
+    sys.stderr.write(one_line(
         f"wrote {output}: {len(result.links)} link(s) from {file} ({result.shape} table, values read as "
-        f"{SCALE_WORDS[result.scale]}{transposed}); {result.reweighted} re-weight existing links{skipped}\n")
+        f"{SCALE_WORDS[result.scale]}{transposed}); {result.reweighted} re-weight existing links{skipped}") + "\n")
 
 
 def diff(

@@ -17,6 +17,7 @@ from strategease.cli_select import (
     SelectMethod,
     StabilityOption,
 )
+from strategease.safetext import one_line
 
 
 class ReportFormat(StrEnum):
@@ -96,4 +97,4 @@ def report_cmd(
     doc = build_report(result, cat, date=report_date(epoch))
     data = render(chosen, doc, result, options)
     write_atomic(output, data, force=force)
-    typer.echo(f"wrote {output} ({chosen}, {len(data)} bytes)", err=True)
+    typer.echo(one_line(f"wrote {output} ({chosen}, {len(data)} bytes)"), err=True)

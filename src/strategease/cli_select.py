@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt, complete_strategy_ids
+from strategease.safetext import one_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -147,7 +148,7 @@ def select_cmd(
     if fmt.value not in CARRIES_WARNINGS and not quiet:
         sys.stdout.flush()
         for line in stderr_lines(result) if verbose else stderr_summary(result):
-            sys.stderr.write(line + "\n")
+            sys.stderr.write(one_line(line) + "\n")
 
 
 def load_team_ratings(path: Path | None, cat: Catalogue) -> TeamRatings | None:
@@ -237,7 +238,7 @@ def init_cmd(path: InitPath = None, force: ForceOption = False, interactive: Int
     from strategease.outputs import write_atomic
 
     write_atomic(path, text.encode("utf-8"), force=force)
-    typer.echo(f"wrote {path}; edit it, then run: strategease select {path}", err=True)
+    typer.echo(one_line(f"wrote {path}; edit it, then run: strategease select {path}"), err=True)
 
 
 def terminal_prompter() -> Prompter:

@@ -17,6 +17,15 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
+MAX_PRINTED = 50
+"""At most this many of a run's errors or findings are printed one per line (text outputs); the rest
+are counted (:func:`more_line`). JSON outputs carry all of them."""
+
+
+def more_line(total: int, shown: int = MAX_PRINTED) -> str:
+    """The line that counts what was not printed (``… and 99,950 more``), or "" if all were."""
+    return f"… and {total - shown:,} more\n" if total > shown else ""
+
 
 class StrategeaseError(Exception):
     """Base class for errors shown to the user as one line, without a traceback."""

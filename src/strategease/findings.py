@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from strategease.safetext import one_line
+
 
 class Severity(StrEnum):
     error = "error"
@@ -26,10 +28,11 @@ class Finding:
     hint: str | None = None
 
     def text(self) -> str:
+        """One line, whatever the path, entry or message holds (:func:`safetext.one_line`)."""
         where = f"{self.path}:{self.line}:{self.column}"
         entry = f" {self.entry}:" if self.entry else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}: {self.severity.value}:{entry} {self.message}{hint} [{self.rule}]"
+        return one_line(f"{where}: {self.severity.value}:{entry} {self.message}{hint} [{self.rule}]")
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from strategease.errors import InputInvalid, UsageError, one_or_many
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_CELLS = 1_000_000
+MAX_SUGGESTIONS = 200  # distinct unmatched names per column that get a did-you-mean (Resolver.suggest)
 """Most cells a table may have (blank ones included): a 1000 x 1000 matrix, or 250,000 links in
 a four-column long table. Bounds memory (a cell costs ~300 bytes) and time; see docs/limits.md."""
 SHAPES = ("auto", "long", "wide")
@@ -178,6 +180,7 @@ _SPELLINGS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """Case-, punctuation- and spelling-insensitive form of a name or id: ``Reflecting & Evaluating``
     and ``reflecting-and-evaluating`` both become ``reflecting and evaluating``, and British spellings
@@ -211,6 +214,8 @@ class Resolver:
             entry_id: model for entry_id, model in cat.section(section).items()
             if framework is None or _framework_of(entry_id, model) == framework
         }
+        self._pool: dict[str, str] | None = None  # normalised name -> id, for suggest()
+        self._suggested: dict[str, str | None] = {}
         self.by_name: dict[str, list[str]] = {}
         self.by_norm: dict[str, list[str]] = {}
         for entry_id, model in self.entries.items():
@@ -229,7 +234,10 @@ class Resolver:
         'Reflecting & Evaluating' as the CFIR-ERIC tool does for CFIR 1.0)."""
         if name in self.entries:
             return Match((name,))
-        loose = sorted(set(self.by_norm.get(normalise(name), [])))
+        found = self.by_norm.get(normalise(name))
+        if found is None:
+            return Match(())
+        loose = sorted(set(found))
         exact = self.by_name.get(name, [])
         frameworks = {_framework_of(i, self.entries[i]) for i in loose}
         if len(exact) == 1 and len(frameworks) == 1:
@@ -237,13 +245,21 @@ class Resolver:
         return Match(tuple(loose))
 
     def suggest(self, name: str) -> str | None:
-        """The closest entry, as ``'Name' (id)``, or None."""
-        names = {normalise(model.name): entry_id for entry_id, model in self.entries.items()}
-        close = difflib.get_close_matches(normalise(name), list(names), n=1, cutoff=0.6)
-        if not close:
+        """The closest entry, as ``'Name' (id)``, or None. Suggestions are worked out for the first
+        MAX_SUGGESTIONS distinct names only (each compares the name with every entry's); later
+        ones get None, so a table of 100,000 unknown names costs seconds, not minutes."""
+        key = normalise(name)
+        if key in self._suggested:
+            return self._suggested[key]
+        if len(self._suggested) >= MAX_SUGGESTIONS:
             return None
-        entry_id = names[close[0]]
-        return f"'{self.entries[entry_id].name}' ({entry_id})"
+        if self._pool is None:
+            self._pool = {normalise(model.name): entry_id for entry_id, model in self.entries.items()}
+        close = difflib.get_close_matches(key, list(self._pool), n=1, cutoff=0.6)
+        entry_id = self._pool[close[0]] if close else None
+        found = f"'{self.entries[entry_id].name}' ({entry_id})" if entry_id else None
+        self._suggested[key] = found
+        return found
 
     @property
     def what(self) -> str:
@@ -252,7 +268,7 @@ class Resolver:
 
 
 def _unresolved(name: str, match: Match, resolver: Resolver, everywhere: Resolver | None,
-                cat: Catalogue, role: str) -> tuple[str, str]:
+                anywhere: Anywhere, role: str) -> tuple[str, str]:
     """Message and hint for a name that did not resolve to exactly one id."""
     if match.ids:
         frameworks = sorted({_framework_of(i, resolver.entries[i]) for i in match.ids})
@@ -266,7 +282,7 @@ def _unresolved(name: str, match: Match, resolver: Resolver, everywhere: Resolve
         if other.ids:
             fw = _framework_of(other.ids[0], everywhere.entries[other.ids[0]])
             return message, f"'{name}' is {other.ids[0]} in framework '{fw}'; check --{role}-framework"
-    found = _find_anywhere(cat, name)
+    found = anywhere.find(name)
     if found:
         return message, f"'{name}' is the {found}; check the column and --kind"
     suggestion = resolver.suggest(name)
@@ -276,12 +292,20 @@ def _unresolved(name: str, match: Match, resolver: Resolver, everywhere: Resolve
     return message, f"see 'strategease list {resolver.section}{flag}' for the names"
 
 
-def _find_anywhere(cat: Catalogue, name: str) -> str | None:
-    for section in ("determinants", "functions", "strategies"):
-        hit = Resolver(cat, section, None).resolve(name)
-        if hit.ids:
-            return f"{SINGULAR[section]} {hit.ids[0]}"
-    return None
+class Anywhere:
+    """Resolvers over whole sections, built once per import: where a name that matched nothing in
+    its column is looked up, to say what it is instead."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.resolvers = [(section, Resolver(cat, section, None))
+                          for section in ("determinants", "functions", "strategies")]
+
+    def find(self, name: str) -> str | None:
+        for section, resolver in self.resolvers:
+            hit = resolver.resolve(name)
+            if hit.ids:
+                return f"{SINGULAR[section]} {hit.ids[0]}"
+        return None
 
 
 # --------------------------------------------------------------------------- building links
@@ -427,7 +451,7 @@ def _resolvers(cat: Catalogue, options: ImportOptions) -> tuple[Resolver, Resolv
 
 
 def _resolve_names(table: Table, cells: Sequence[Cell], resolver: Resolver, everywhere: Resolver,
-                   cat: Catalogue, role: str) -> tuple[dict[Cell, str], list[InputInvalid]]:
+                   anywhere: Anywhere, role: str) -> tuple[dict[Cell, str], list[InputInvalid]]:
     found: dict[Cell, str] = {}
     problems: list[InputInvalid] = []
     for cell in cells:
@@ -439,7 +463,7 @@ def _resolve_names(table: Table, cells: Sequence[Cell], resolver: Resolver, ever
             found[cell] = match.ids[0]
         else:
             message, hint = _unresolved(cell.text, match, resolver,
-                                        everywhere if resolver.framework else None, cat, role)
+                                        everywhere if resolver.framework else None, anywhere, role)
             problems.append(table.error(cell, message, hint))
     return found, problems
 
@@ -465,6 +489,7 @@ def _long(table: Table, cat: Catalogue, options: ImportOptions
                              + f"; missing: {', '.join(names[r] for r in missing)}",
                              "name the columns in the header row, or pass --shape wide for a matrix")])
     from_res, to_res, from_all, to_all = _resolvers(cat, options)
+    anywhere = Anywhere(cat)
     pending: list[_Pending] = []
     unmatched: list[InputInvalid] = []
     for row in table.rows:
@@ -472,7 +497,7 @@ def _long(table: Table, cat: Catalogue, options: ImportOptions
         ids: dict[str, str] = {}
         problems: list[InputInvalid] = []
         for role, cell, res, every in (("from", from_cell, from_res, from_all), ("to", to_cell, to_res, to_all)):
-            found, probs = _resolve_names(table, [cell], res, every, cat, role)
+            found, probs = _resolve_names(table, [cell], res, every, anywhere, role)
             if cell in found:
                 ids[role] = found[cell]
             problems.extend(probs)
@@ -487,18 +512,19 @@ def _long(table: Table, cat: Catalogue, options: ImportOptions
 def _wide(table: Table, cat: Catalogue, options: ImportOptions
           ) -> tuple[list[_Pending], list[InputInvalid], list[InputInvalid], bool]:
     from_res, to_res, from_all, to_all = _resolvers(cat, options)
+    anywhere = Anywhere(cat)
     heads = table.header[1:]
     sides = [row[0] for row in table.rows]
     if not heads:
         raise one_or_many([table.error(table.header[0], "a matrix needs strategy names in the header row after "
                              "the first column", "or pass --shape long with determinant, strategy and "
                              "strength columns")])
-    head_ids, head_bad = _resolve_names(table, heads, to_res, to_all, cat, "to")
-    side_ids, side_bad = _resolve_names(table, sides, from_res, from_all, cat, "from")
+    head_ids, head_bad = _resolve_names(table, heads, to_res, to_all, anywhere, "to")
+    side_ids, side_bad = _resolve_names(table, sides, from_res, from_all, anywhere, "from")
     transposed = False
     if head_bad or side_bad:  # maybe strategies run down the side and determinants across?
-        t_head_ids, t_head_bad = _resolve_names(table, heads, from_res, from_all, cat, "from")
-        t_side_ids, t_side_bad = _resolve_names(table, sides, to_res, to_all, cat, "to")
+        t_head_ids, t_head_bad = _resolve_names(table, heads, from_res, from_all, anywhere, "from")
+        t_side_ids, t_side_bad = _resolve_names(table, sides, to_res, to_all, anywhere, "to")
         if len(t_head_bad) + len(t_side_bad) < len(head_bad) + len(side_bad):
             transposed = True
             head_ids, head_bad, side_ids, side_bad = t_head_ids, t_head_bad, t_side_ids, t_side_bad

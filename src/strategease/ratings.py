@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from strategease.catalogue import Catalogue, did_you_mean
+from strategease.catalogue import Catalogue, did_you_mean, retired_hint, retired_message
 from strategease.errors import InputInvalid, one_or_many
 from strategease.importer import Cell, Resolver, Table, normalise, read_table
 from strategease.result import RatedDeterminant, RaterOut, RaterScore, Spread, TeamRatingsOut
@@ -145,6 +145,8 @@ def _determinant(table: Table, cell: Cell, cat: Catalogue, resolver: Resolver) -
     if match.ids:
         return None, table.error(cell, f"determinant '{text}' is ambiguous: it matches {', '.join(match.ids)}",
                           "write the id instead of the name")
+    if text in cat.retired:
+        return None, table.error(cell, f"determinant {retired_message(cat, text)}", retired_hint(cat, text))
     other = cat.entity(text)
     if other is not None:
         kind = {"strategies": "strategy", "functions": "function"}.get(other[0], other[0].rstrip("s"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -418,14 +419,32 @@ def _cell(value: float | int | None) -> str:
     return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
 
+_MD_MARK = re.compile(r"([\\`*_~\[\]|#])")
+_MD_BULLET = re.compile(r"^([-+])(?=\s|$)")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_MD_CODE = re.compile(r"\\`([a-z0-9][a-z0-9.\-]*)\\`")
+
+
 def _md(text: object) -> str:
     """Catalogue or scope text made inert in a Markdown table cell or list item: one line (every
     kind of line break collapsed, so no new block can start), no raw HTML or autolinks (``<``,
-    ``>`` and ``&`` as entities), no links or images (``](`` and ``][`` escaped), no broken
-    table rows (``|`` escaped). Backticks stay: cells put ids in code spans."""
+    ``>`` and ``&`` as entities), and every character that starts emphasis, strikethrough, code,
+    links, images, headings or breaks a table row (`` \\ ` * _ ~ [ ] | # ``) backslash-escaped; a
+    leading list marker is escaped too. Only code spans this module writes around ids
+    (`` `eric.audit` ``: lower-case letters, digits, ``.`` and ``-``) stay code."""
     text = " ".join(str(text).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", "\\\\")
-    return text.replace("|", "\\|").replace("](", "\\](").replace("][", "\\][")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_BULLET.sub(r"\\\1", _MD_ORDERED.sub(r"\1\\\2", _MD_MARK.sub(r"\\\1", text)))
+    return _MD_CODE.sub(r"`\1`", text)
+
+
+def _code(text: str) -> str:
+    """TEXT as a Markdown code span (shown literally), whatever backticks it holds."""
+    text = " ".join(text.split())
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
@@ -441,7 +460,7 @@ def as_markdown(result: SelectionResult) -> str:
     cfir = _is_cfir_eric(result)
     out = [f"# Implementation strategies: {_md(sc.title)}", ""]
     out.append(f"Method `{result.method}` · catalogue {_md(result.catalogue.name)} {result.catalogue.version} "
-               f"(`{result.catalogue.content_hash[:12]}`) · scope `{_md(sc.path)}` (`{sc.content_hash[:12]}`) · "
+               f"(`{result.catalogue.content_hash[:12]}`) · scope {_code(sc.path)} (`{sc.content_hash[:12]}`) · "
                f"strategease {result.tool_version}")
     out += ["", "## The change", ""]
     out += [f"- **{k}**: {_md(v)}" for k, v in sc.change.items()]
@@ -490,7 +509,7 @@ def as_markdown(result: SelectionResult) -> str:
                          right={0, 2})
     if result.already_in_place:
         out += ["", "## Already in place", ""]
-        out += [f"- {s.name} (`{s.id}`): score {_num(s.score)}" for s in result.already_in_place]
+        out += [f"- {_md(s.name)} (`{s.id}`): score {_num(s.score)}" for s in result.already_in_place]
     b = result.bundle
     if b is not None:
         out += ["", f"## Suggested bundle (greedy coverage, up to {b.size})", ""]

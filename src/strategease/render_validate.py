@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from strategease.findings import Report
+from strategease.errors import MAX_PRINTED, more_line
+from strategease.findings import Finding, Report
+from strategease.safetext import escape
 
 
 def _summary(report: Report) -> str:
@@ -15,10 +17,21 @@ def _summary(report: Report) -> str:
             + (f" [{counts}]" if counts else ""))
 
 
+def _shown(report: Report) -> list[Finding]:
+    """The findings printed one per line: all if there are at most MAX_PRINTED, else the first errors
+    (then warnings) up to MAX_PRINTED, so that no error hides behind warnings; in file order."""
+    findings = report.sorted()
+    if len(findings) <= MAX_PRINTED:
+        return findings
+    chosen = sorted(report.errors)[:MAX_PRINTED]
+    chosen += sorted(report.warnings)[: MAX_PRINTED - len(chosen)]
+    return sorted(chosen)
+
+
 def text(report: Report) -> str:
-    lines = [f.text() for f in report.sorted()]
-    lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    """One line per finding, the first MAX_PRINTED of them, then what was left out and the summary."""
+    lines = "".join(f.text() + "\n" for f in _shown(report))
+    return lines + more_line(len(report.findings)) + _summary(report) + "\n"
 
 
 def as_json(report: Report) -> str:
@@ -35,7 +48,7 @@ def as_json(report: Report) -> str:
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = escape(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
@@ -44,7 +57,7 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 def github(report: Report) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
     lines = []
-    for f in report.sorted():
+    for f in _shown(report):
         level = {"error": "error", "warning": "warning"}.get(f.severity.value, "notice")
         title = _gh_escape(f"strategease {f.rule}", prop=True)
         body = f"{f.entry}: {f.message}" if f.entry else f.message
@@ -52,8 +65,7 @@ def github(report: Report) -> str:
             body += f" ({f.hint})"
         lines.append(f"::{level} file={_gh_escape(f.path, True)},line={f.line},col={f.column},"
                      f"title={title}::{_gh_escape(body)}")
-    lines.append(_summary(report))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines) + more_line(len(report.findings)) + _summary(report) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "github": github}

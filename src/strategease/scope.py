@@ -27,10 +27,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from strategease.catalogue import Catalogue, did_you_mean, shorten
+from strategease.catalogue import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import InputInvalid, ManyErrors
 from strategease.models import Actor, Level
-from strategease.yamlio import kind_of, parse_yaml, position, read_stdin, read_text
+from strategease.yamlio import kind_of, parse_yaml, position, read_stdin, read_text, typed_text_error
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 NoteText = Annotated[str, StringConstraints(max_length=4000)]
@@ -182,6 +182,9 @@ def _describe(err: Any) -> tuple[str, str | None]:
     if kind == "list_type":
         return f"'{where}' must be a list, not {kind_of(err.get('input'))}", None
     got = err.get("input")
+    typed = typed_text_error(where, got) if kind == "string_type" else None
+    if typed is not None:
+        return typed
     if kind == "enum" and isinstance(got, str):
         allowed = re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
         hint = did_you_mean(got.lower(), allowed)
@@ -351,6 +354,8 @@ _SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions
 def _unknown(path: str, pos: tuple[int | None, int | None], where: str, value: str, cat: Catalogue,
              section: str) -> InputInvalid:
     what = _SINGULAR[section]
+    if value in cat.retired:
+        return _error(path, pos, f"{where}: {retired_message(cat, value)}", retired_hint(cat, value))
     other = cat.entity(value)
     if other is not None:
         found = _SINGULAR.get(other[0], other[0])

@@ -110,7 +110,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from strategease import __version__
 from strategease import models as m
 from strategease.bundle import greedy_bundle
-from strategease.catalogue import Catalogue, did_you_mean
+from strategease.catalogue import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
 from strategease.reach import gives_points
 from strategease.result import (
@@ -852,8 +852,10 @@ def find_strategy(result: SelectionResult, cat: Catalogue, strategy_id: str) -> 
     if strategy_id in cat.strategies:
         raise UsageError(f"strategy '{strategy_id}' is not ranked for this scope: no route reaches it from the "
                          "scope's determinants", hint=did_you_mean(strategy_id, ranked))
+    if strategy_id in cat.retired:
+        raise UsageError(f"strategy {retired_message(cat, strategy_id)}", hint=retired_hint(cat, strategy_id))
     hint = did_you_mean(strategy_id, ranked) or did_you_mean(strategy_id, cat.strategies)
-    raise UsageError(f"no strategy with id '{strategy_id}'", hint=hint or "see the ranked list for ids")
+    raise UsageError(f"no strategy with id '{shorten(strategy_id)}'", hint=hint or "see the ranked list for ids")
 
 
 __all__ = ["Method", "Resolution", "Route", "find_strategy", "resolve", "select", "weight", "BINARY_LINK_STRENGTH",

@@ -424,6 +424,36 @@ def _common_mistake(exc: yaml.MarkedYAMLError, text: str, line: int | None, col:
     return None
 
 
+def yaml_typed(value: Any) -> str | None:
+    """What YAML made of an unquoted VALUE where text was expected (``the boolean false`` for
+    ``NO``, ``the date 2024-01-31``, ``the number .nan``), or None if VALUE is not such a scalar."""
+    import datetime
+    import math
+
+    if isinstance(value, bool):
+        return (f"the boolean {str(value).lower()} (unquoted yes, no, on, off, true and false are "
+                "booleans in YAML)")
+    if isinstance(value, datetime.date):
+        return f"the {'timestamp' if isinstance(value, datetime.datetime) else 'date'} {value.isoformat()}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "the number " + (".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf")
+    if isinstance(value, (int, float)):
+        text = str(value)
+        return f"the number {text if len(text) <= 40 else text[:39] + '…'}"
+    return None
+
+
+def typed_text_error(where: str, value: Any) -> tuple[str, str] | None:
+    """Message and hint for a YAML-typed VALUE given where text was expected (see :func:`yaml_typed`)."""
+    if value is None:
+        return f"{where}: expected text, but the value is empty (null)", "write the text after the colon"
+    typed = yaml_typed(value)
+    if typed is None:
+        return None
+    return (f"{where}: expected text, but YAML read the unquoted value as {typed}",
+            "put the value in quotes to keep it as text")
+
+
 def kind_of(value: Any) -> str:
     """What a parsed value is, in YAML's words for containers ('mapping', 'list', 'null')."""
     if isinstance(value, dict):
