@@ -219,7 +219,9 @@ def test_malformed_catalogue_yaml(cli, tmp_path: Path, name: str) -> None:
 def test_malformed_scope_yaml(cli, tmp_path: Path, name: str) -> None:
     result, scope = _scope_case(cli, tmp_path, name, SCOPE.read_bytes().replace(b"level: [", b"level: [[", 1))
     expect(result, 2, f"{scope}:", "malformed YAML")
-    assert result.err.count("\n") == 1
+    lines = result.err.splitlines()
+    assert len([line for line in lines if line.startswith("error:")]) == 1
+    assert all(line.startswith("error:") or " | " in line for line in lines)  # the source line and a caret
     _no_output(tmp_path)
 
 

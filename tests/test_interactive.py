@@ -51,6 +51,7 @@ SCRIPT = [
     "collab",  # collaborate
     "",  # no more partners
     "3",  # bundle size
+    "",  # review: write it
 ]
 
 
@@ -76,7 +77,7 @@ def test_scripted_answers_make_a_valid_commented_scope(cli, monkeypatch: pytest.
     assert got.out == ""  # questions go to stderr; stdout stays clean
     assert "Not a level: wards" in got.err
     assert "Please give a whole number from 1 to 5." in got.err
-    assert "Please give a number from 1 to" in got.err
+    assert "Please give numbers from 1 to" in got.err
     assert "Knowledge is already in the scope." in got.err
     assert "  COM-B / TDF\n" in got.err and "  Partnering" in got.err
     text = target.read_text(encoding="utf-8")
@@ -213,3 +214,46 @@ def test_in_a_real_terminal(tmp_path: Path) -> None:
         os.close(master)
     assert code == 0, output.decode(errors="replace")[-2000:]
     assert target.read_text(encoding="utf-8").startswith("# A strategease scope")
+
+
+BEFORE_DETERMINANTS = SCRIPT[:8]  # title, the change and the levels
+AFTER_DETERMINANTS = ["n", "4"]  # no partners; bundle of 4
+
+
+def test_a_bad_pick_asks_the_same_question_again(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 shipped: Any) -> None:
+    """A mistyped number re-asks the pick: the next number is still a pick, never a search."""
+    from strategease.interactive import find_determinants
+
+    second = find_determinants(shipped, "knowledge")[1]
+    target = tmp_path / "scope.yaml"
+    lines = [*BEFORE_DETERMINANTS, "knowledge", "999", "2", "b", "", "", "", "", *AFTER_DETERMINANTS, ""]
+    got = _run(cli, monkeypatch, lines, target)
+    assert got.code == 0, got.err
+    assert got.err.count("Numbers to add") == 2 and "Please give numbers from 1 to" in got.err
+    assert f"  - id: {second.id}" in target.read_text(encoding="utf-8")
+
+
+def test_several_picks_and_a_removal_before_writing(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                    shipped: Any) -> None:
+    from strategease.interactive import find_determinants
+
+    hits = find_determinants(shipped, "knowledge")
+    target = tmp_path / "scope.yaml"
+    rate = ["b", "4", "3", ""]
+    lines = [*BEFORE_DETERMINANTS, "knowledge", "1 3", *rate, *rate, "", *AFTER_DETERMINANTS,
+             "remove 9", "remove 1", ""]
+    got = _run(cli, monkeypatch, lines, target)
+    assert got.code == 0, got.err
+    assert "Your scope: Early mobilisation" in got.err and f"Removed {hits[0].name}." in got.err
+    text = target.read_text(encoding="utf-8")
+    assert f"  - id: {hits[2].id}" in text and f"  - id: {hits[0].id}" not in text
+
+
+def test_search_ranks_by_matched_words_with_stemming(shipped: Any) -> None:
+    from strategease.interactive import find_determinants, stem
+
+    assert stem("staffing") == stem("staff") and stem("shortages") == stem("shortage") == "short"
+    ids = [d.id for d in find_determinants(shipped, "staff shortage")]
+    assert "cfir2.work-infrastructure" in ids  # its description speaks of staffing
+    assert ids[0] == "cfir1.available-resources"  # matches both words

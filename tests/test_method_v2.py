@@ -82,7 +82,7 @@ def test_no_actor_type_filters_nothing_and_says_so(cli, tmp_path: Path) -> None:
     assert doc["other_actors"] == []
     assert "eric.prepare-patients" in _ranked(doc)
     assert any("does not say who must change" in w for w in doc["warnings"])
-    table = cli("select", _scope(tmp_path, _barriers("tdf.memory"), actor_type=None), "--base", CAT)
+    table = cli("select", _scope(tmp_path, _barriers("tdf.memory"), actor_type=None), "--base", CAT, "--verbose")
     assert "actor_type" in table.err
 
 

@@ -154,7 +154,7 @@ def test_partnering_facilitator_uses_the_same_links(shipped: Any) -> None:
 
 
 def test_workshop_example_shows_the_missing_patient_partner(cli) -> None:
-    got = cli("select", WORKSHOP, "--ratings", WORKSHOP_RATINGS)
+    got = cli("select", WORKSHOP, "--ratings", WORKSHOP_RATINGS, "--verbose")
     assert got.code == 0, got.err
     assert "Partners at the table (4)" in got.out
     assert "patients and families: MISSING" in got.out

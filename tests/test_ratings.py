@@ -141,7 +141,7 @@ def test_same_inputs_same_json(cli) -> None:
 
 
 def test_table_and_markdown_show_agreement(cli) -> None:
-    got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--ratings", TEAM)
+    got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--ratings", TEAM, "--verbose")
     assert got.code == 0, got.err
     assert "Team ratings (median of 3 rater(s): Ana (ward sister)" in got.out
     assert "DISCUSS: importance:" in got.out and "one rater" in got.out

@@ -41,6 +41,8 @@ def test_invalid_scope(path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None
         assert fragment in got.err, f"{fragment!r} not in:\n{got.err}"
     # one clear line per problem, each naming file:line:column, no traceback
     for line in got.err.splitlines():
+        if re.match(r" +(\d+ )?\| ", line):
+            continue  # the excerpt below an error: the source line and a caret
         assert line.startswith(f"error: {path.name}:") or re.match(r"\d+ error\(s\); nothing was done", line), line
     assert "Traceback" not in got.err
 

@@ -376,10 +376,10 @@ def test_explain_shows_contributions_that_add_up(cli) -> None:
 
 
 def test_table_sends_warnings_to_stderr(cli) -> None:
-    got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE)
+    got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--verbose")
     assert "warning:" not in got.out
     assert "warning: no endorsement data for CFIR 'Available resources'" in got.err
-    got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--format", "csv")
+    got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--format", "csv", "-v")
     assert got.out.splitlines()[0].startswith("rank,id,name,")
     assert "warning:" in got.err
 

@@ -134,7 +134,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_cli_table_json_markdown(cli) -> None:
     args = ("select", CLOSE, "--base", TEST_CATALOGUE, "--stability", "300", "--top", "1", "--bundle", "1")
-    got = cli(*args)
+    got = cli(*args, "--verbose")
     assert got.code == 0, got.err
     assert "Ranking stability (300 runs, seed 20240601" in got.out
     assert "UNSTABLE: in the top 1" in got.out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,9 @@ class Catalogue:
     layer_names: list[str] = field(default_factory=list)
     retired: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id -> (section, replaced_by)
     overridden_by: dict[str, list[str]] = field(default_factory=dict)  # id -> where layers changed it
+    retired_at: dict[str, Origin] = field(default_factory=dict)  # id -> where 'retired: true' was written
+    base_files: list[str] = field(default_factory=list)  # the files of layer 0 (the base)
+    invalid: dict[str, str] = field(default_factory=dict)  # id -> where an entry that failed its schema is
 
     @property
     def version(self) -> str:
@@ -236,6 +240,17 @@ def _describe_pydantic_error(err: Any) -> tuple[str, str | None]:
     if kind == "string_pattern_mismatch" and pattern == m.KEY_PATTERN:
         return (f"{loc}: {shorten(repr(err.get('input')))} is not a valid key",
                 "use lower-case words joined by '.', '-' or '_', e.g. 'waltz2019'")
+    choices = re.fullmatch(r"\^\(([a-z0-9|_.-]+)\)\$", pattern or "")
+    if kind == "string_pattern_mismatch" and choices:
+        allowed = choices.group(1).split("|")
+        got = str(err.get("input"))
+        return (f"{loc}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
+                did_you_mean(got.lower(), allowed) or f"use one of: {', '.join(allowed)}")
+    if kind == "enum":
+        allowed = re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
+        got = str(err.get("input"))
+        return (f"{loc}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
+                did_you_mean(got.lower(), allowed) or f"use one of: {', '.join(allowed)}")
     typed = typed_text_error(loc, err.get("input")) if kind == "string_type" else None
     if typed is not None:
         return typed
@@ -290,6 +305,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
     report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)
     cat.layers = [str(p) for p in layers]
+    cat.base_files = [raw.path for raw in raws if raw.layer == 0]
     digest = hashlib.sha256()
     for raw in raws:
         digest.update(raw.text_hash.encode())
@@ -300,7 +316,7 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
         _collect(cat, raw, items, report)
         raw.data = None  # its entries are in ITEMS: let _validate free each once validated
     merged = _combine(items, report)
-    validated = {name: _validate(name, entries, report) for name, entries in merged.items()}
+    validated = {name: _validate(name, entries, report, cat.invalid) for name, entries in merged.items()}
     _merge(cat, validated, report)
     _resolve(cat, report)
     cat.build_indexes()
@@ -350,6 +366,12 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
                  f"the file must be a mapping of sections, not a {kind_of(data)}",
                  hint="start with e.g. 'strategies:'")
         return
+    if _looks_like_scope(data):
+        _finding(report, raw.path, (1, 1), "scope-file",
+                 "this is a scope file (it has 'change:'), not a catalogue file",
+                 hint=f"check it with 'strategease check {raw.path}' or rank strategies with "
+                      f"'strategease select {raw.path}'")
+        return
     for key, pos in data.key_positions():
         if key not in TOP_LEVEL:
             hint = did_you_mean(str(key), TOP_LEVEL)
@@ -391,6 +413,12 @@ def _collect(cat: Catalogue, raw: _Raw, items: dict[str, list[_Item]], report: R
                          f"{name}[{index}] must be a mapping, not {kind_of(entry)}")
                 continue
             items[name].append(_Item(entry, Origin(raw.path, *getattr(entry, "start", (1, 1))), raw.layer))
+
+
+def _looks_like_scope(data: PosDict) -> bool:
+    """A mapping with a scope's 'change:' and no catalogue section other than 'determinants' (which both share)."""
+    keys = {str(k) for k in data}
+    return "change" in keys and not (keys & set(TOP_LEVEL)) - {"determinants"}
 
 
 def _key(name: str, raw: Any) -> Any:
@@ -449,7 +477,8 @@ def _merged_raw(group: list[_Item], name: str, report: Report) -> dict[str, Any]
     return merged
 
 
-def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tuple[Any, _Item, list[_Item]]]:
+def _validate(name: str, groups: list[list[_Item]], report: Report,
+              invalid: dict[str, str]) -> list[tuple[Any, _Item, list[_Item]]]:
     """Stage 3: validate merged entries with the section's model; report errors where written.
 
     Works in chunks and drops each raw entry once validated, so that raw entries and models do
@@ -467,7 +496,7 @@ def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tupl
             parsed = adapter.validate_python(raws)
             good.extend((m.share_fields_set(obj), group[0], group) for obj, group in zip(parsed, part, strict=True))
         except ValidationError:
-            _validate_each(name, model, raws, part, good, report)
+            _validate_each(name, model, raws, part, good, report, invalid)
         for group in part:
             for item in group:
                 item.raw = None
@@ -475,13 +504,15 @@ def _validate(name: str, groups: list[list[_Item]], report: Report) -> list[tupl
 
 
 def _validate_each(name: str, model: type[BaseModel], raws: list[Any], groups: list[list[_Item]],
-                   good: list[tuple[Any, _Item, list[_Item]]], report: Report) -> None:
+                   good: list[tuple[Any, _Item, list[_Item]]], report: Report, invalid: dict[str, str]) -> None:
     """Validate entries one by one, reporting each problem where it is written."""
     for raw, group in zip(raws, groups, strict=True):
         try:
             good.append((m.share_fields_set(model.model_validate(raw)), group[0], group))
         except ValidationError as exc:
             label = _key(name, raw)
+            if name != "links" and isinstance(label, str):
+                invalid[label] = group[0].origin.text()
             entry = (f"{label[0]} -> {label[1]}" if name == "links" and label else
                      str(label) if label else f"{name} entry")
             for err in exc.errors():
@@ -514,6 +545,7 @@ def _merge(cat: Catalogue, validated: dict[str, list[tuple[Any, _Item, list[_Ite
                 cat.overridden_by[key] = [it.origin.text() for it in group[1:]]
             if getattr(model, "retired", False):
                 cat.retired[model.id] = (name, getattr(model, "replaced_by", None))
+                cat.retired_at[model.id] = group[-1].origin
                 continue
             target[model.id] = model
     for model, first, group in validated.get("links", []):
@@ -548,6 +580,11 @@ def _ref(cat: Catalogue, report: Report, hints: dict[tuple[str, str], str | None
         report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "retired-reference",
                            f"{field_name} '{value}' is retired", entry,
                            f"use '{replacement}'" if replacement else "remove the reference"))
+        return False
+    if value in cat.invalid:  # follows from an earlier error: say so rather than "not defined"
+        report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "unknown-reference",
+                           f"{field_name} '{value}' is unusable: its entry at {cat.invalid[value]} has errors",
+                           entry, "fix that entry first; this error follows from it"))
         return False
     key = (section, value)
     if key not in hints:
@@ -589,9 +626,13 @@ def _resolve(cat: Catalogue, report: Report) -> None:
             origin = origin_of(cat, section, entry_id)
             _ref(cat, report, hints, origin, entry_id, "replaced_by", replaced_by, section, _singular(section))
     kept: list[tuple[m.Link, Origin]] = []
+    dropped: dict[str, list[str]] = defaultdict(list)
     for link, origin in zip(cat.links, cat.link_origins, strict=True):
         label = f"{link.from_} -> {link.to}"
         gone = [end for end in (link.from_, link.to) if end in cat.retired]
+        if gone and _retired_by_layer(cat, origin, gone[0]):
+            dropped[gone[0]].append(label)
+            continue
         if gone:
             replacement = cat.retired[gone[0]][1]
             report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "retired-reference",
@@ -609,9 +650,24 @@ def _resolve(cat: Catalogue, report: Report) -> None:
         if link.strength is not None and link.strength_lower is not None and link.strength < link.strength_lower:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "strength-range",
                                f"strength {link.strength} is below strength_lower {link.strength_lower}", label))
+    for entry_id, labels in sorted(dropped.items()):
+        where = cat.retired_at[entry_id]
+        replacement = cat.retired[entry_id][1]
+        shown = "; ".join(labels[:3]) + (f"; and {len(labels) - 3} more" if len(labels) > 3 else "")
+        report.add(Finding(where.path, where.line, where.column, Severity.note, "retired-drops-links",
+                           f"retiring it drops {len(labels)} link(s) of the base catalogue: {shown}", entry_id,
+                           f"add links to '{replacement}' in this layer if they should carry over" if replacement
+                           else "add links in this layer to keep those routes"))
     cat.links = [link for link, _ in kept]
     cat.link_origins = [origin for _, origin in kept]
     _check_cycles(cat, report)
+
+
+def _retired_by_layer(cat: Catalogue, link_origin: Origin, entry_id: str) -> bool:
+    """True when a base link ends at an entry that a layer (not the base itself) retired: the consequence
+    is the layer's choice and is reported at the layer's line, not at a line of a base the user may not edit."""
+    where = cat.retired_at.get(entry_id)
+    return (where is not None and link_origin.path in cat.base_files and where.path not in cat.base_files)
 
 
 def _check_replacement_cycles(cat: Catalogue, report: Report) -> set[str]:

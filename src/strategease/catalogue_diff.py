@@ -456,6 +456,8 @@ def scope_effect(scope_path: Path, old: Side, new: Side, method: str = "default"
         result = select(side.cat, loaded, method, top=0, bundle=0)
         rankings.append([(reid.get(st.id, st.id) if side is old else st.id, st.name, st.score, st.rank)
                          for st in result.strategies])
+    if top <= 0:  # 0 = all, as in every command
+        top = max(len(rankings[0]), len(rankings[1]))
     return ScopeEffect(scope=str(scope_path), method=str(method), top=top,
                        old_top=[row[0] for row in rankings[0][:top]], new_top=[row[0] for row in rankings[1][:top]],
                        moves=rank_moves(rankings[0], rankings[1], top))

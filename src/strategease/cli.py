@@ -39,7 +39,8 @@ EXIT_HELP = (
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("strategease.cli_catalogue:validate", "Check catalogue files: syntax, schema, references, cycles."),
-    "schema": ("strategease.cli_catalogue:schema", "Print the JSON Schema of catalogue files."),
+    "check": ("strategease.cli_catalogue:check", "Check scope files (shape, values, ids) without ranking."),
+    "schema": ("strategease.cli_catalogue:schema", "Print the JSON Schema of catalogue or scope files."),
     "list": ("strategease.cli_catalogue:list_cmd", "List catalogue entries."),
     "show": ("strategease.cli_catalogue:show", "Show one entry with its links and their sources."),
     "search": ("strategease.cli_catalogue:search_cmd", "Search the catalogue by text."),
@@ -50,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ratings-sheet": ("strategease.cli_report:ratings_sheet_cmd", "Write a workshop sheet to rate determinants."),
     "import-links": ("strategease.cli_evidence:import_links", "Turn a CSV table of links into a catalogue layer."),
     "diff": ("strategease.cli_evidence:diff", "Compare two catalogues, and what changes for a scope."),
+    "docs": ("strategease.cli_docs:docs_cmd", "Print the bundled documentation (scoring, limits)."),
 }
 """Every command: name -> ("module:function", the one-line help listed by ``strategease --help``).
 
@@ -65,7 +67,64 @@ def _build(name: str) -> Any:
     module, function = target.split(":")
     single = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
     single.command(name, short_help=short_help)(getattr(importlib.import_module(module), function))
-    return typer.main.get_command(single)
+    return plain_help(typer.main.get_command(single))
+
+
+def plain_help(command: Any) -> Any:
+    """Help in plain words: metavars such as PATH, N, ID or 'table|json' instead of Python types; one
+    spelling of positionals in the usage line (SCOPE, [PATH]...); examples kept verbatim (never re-flowed,
+    so they can be copied)."""
+    import enum
+    import pathlib
+
+    for param in command.params:
+        desc = param.type_descriptor
+        if desc.is_choice:
+            desc.parameter_info.case_sensitive = False  # enum values ignore case: --format JSON works
+        if param.param_type_name == "argument":
+            word = param.metavar or param.name.upper()
+            param.metavar = word
+            usage = word if param.required else f"[{word}]"
+            usage += "..." if param.nargs != 1 and not word.endswith("...") and " " not in word else ""
+            param._usage_display_name = lambda usage=usage: usage
+            param.display_type_rich = lambda ctx: None
+            continue
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        annotation = desc.annotation
+        inner = annotation.__args__[0] if desc.is_list else annotation
+        if isinstance(inner, type) and issubclass(inner, enum.Enum):
+            param.metavar = "|".join(str(member.value) for member in inner)
+        elif inner is int:
+            param.metavar = "N"
+        elif isinstance(inner, type) and issubclass(inner, pathlib.PurePath):
+            param.metavar = "PATH"
+        else:
+            param.metavar = "TEXT"
+        if param.multiple and "repeatable" not in (param.help or "").lower():
+            param.help = (param.help or "").rstrip() + " Repeatable."
+    if command.help:
+        command.help = _verbatim_examples(command.help)
+    return command
+
+
+def _verbatim_examples(text: str) -> str:
+    """Print examples as written: an indented paragraph, or a '[Label:] strategease ...' paragraph (its
+    command joined onto one line, below its label), is marked '\\b' so Click never re-flows it."""
+    import re
+
+    out = []
+    for para in text.split("\n\n"):
+        lines = [line for line in para.split("\n") if line.strip()]
+        joined = " ".join(line.strip() for line in lines)
+        example = re.match(r"((?:[A-Z][^:]*:)\s*)?(strategease .*)$", joined)
+        if lines and all(line.startswith(" ") for line in lines):
+            para = "\b\n" + para
+        elif example:
+            label = (example.group(1) or "").strip()
+            para = "\b\n" + (label + "\n" if label else "") + "  " + example.group(2)
+        out.append(para)
+    return "\n\n".join(out)
 
 
 class _LazyCommands(MutableMapping[str, Any]):
@@ -114,9 +173,10 @@ class LazyGroup(TyperGroup):
 app = typer.Typer(
     name="strategease",
     cls=LazyGroup,
-    help="Choose, explain and report implementation strategies for a scoped change.\n\n" + EXIT_HELP,
+    help="Choose, explain and report implementation strategies for a scoped change.\n\n" + EXIT_HELP
+    + "\n\nDocumentation: 'strategease docs' (how scores are computed, limits), shipped with the package.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
@@ -143,11 +203,11 @@ def _print_error(exc: StrategeaseError) -> None:
     """Each error on one line (values in it cannot start another); at most MAX_PRINTED of many."""
     if isinstance(exc, ManyErrors):
         for sub in exc.errors[:MAX_PRINTED]:
-            sys.stderr.write(f"error: {one_line(str(sub))}\n")
+            sys.stderr.write(f"error: {one_line(str(sub))}\n" + "".join(f"{one_line(x)}\n" for x in sub.excerpt))
         sys.stderr.write(more_line(len(exc.errors)))
         sys.stderr.write(f"{len(exc.errors):,} error(s); nothing was done\n")
     else:
-        sys.stderr.write(f"error: {one_line(str(exc))}\n")
+        sys.stderr.write(f"error: {one_line(str(exc))}\n" + "".join(f"{one_line(x)}\n" for x in exc.excerpt))
 
 
 class _Interrupted(BaseException):

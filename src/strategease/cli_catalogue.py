@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from strategease.cli_options import BaseOpt, CatalogueOpt, load_valid
+from strategease.cli_options import BaseOpt, CatalogueOpt, complete_ids, load_valid
 from strategease.safetext import one_line, write_commands
 from strategease.vocab import Tier
 
@@ -30,7 +30,9 @@ def validate(
     """Check catalogue files: YAML syntax, schema, ids, references, cycles, orphans.
 
     Every finding names file:line:column, the entry and a fix. With --catalogue, the layers are
-    checked merged over the base (the shipped catalogue unless PATHs are given). Exit 0 valid,
+    checked merged over the base (the shipped catalogue unless PATHs are given); a layer retiring a
+    base entry gets a note (never a failure) at its own line. Given a scope file, it says so and
+    names the command to run ('strategease check'). Exit 0 valid,
     1 invalid (or warnings with --strict), 2 unreadable input.
 
     Example: strategease validate --catalogue org/ --format github --strict
@@ -39,6 +41,10 @@ def validate(
     from strategease.render_validate import RENDERERS
 
     _, report = load_catalogue(paths or None, catalogue or ())
+    if catalogue and not paths:  # layers over the shipped base: report what the layers cause, where they can fix it
+        from strategease.findings import layer_consequences
+
+        report = layer_consequences(report, load_catalogue(None, (), use_cache=True)[1])
     rendered = RENDERERS[fmt.value](report)
     if fmt.value == "github":  # the one output whose lines are meant as workflow commands
         write_commands(sys.stdout, rendered)
@@ -48,16 +54,26 @@ def validate(
 
 
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
+                                                help="Write to PATH instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing PATH.")] = False,
+    scope: Annotated[bool, typer.Option("--scope", help="The schema of scope files instead of catalogue "
+                                        "files.")] = False,
 ) -> None:
-    """Print the JSON Schema of catalogue files (generated from the models), for editors and CI.
+    """Print the JSON Schema of catalogue files (or, with --scope, of scope files), for editors and CI.
 
-    Example: strategease schema -o catalogue.schema.json
+    The schemas are generated from the models; ids are checked against the catalogue only by
+    'strategease validate' and 'strategease check'.
+
+    Examples:
+
+      strategease schema -o catalogue.schema.json
+
+      strategease schema --scope -o scope.schema.json
     """
-    from strategease.schema import catalogue_schema_text
+    from strategease.schema import catalogue_schema_text, scope_schema_text
 
-    text = catalogue_schema_text()
+    text = scope_schema_text() if scope else catalogue_schema_text()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -65,6 +81,53 @@ def schema(
 
         write_atomic(output, text.encode("utf-8"), force=force)
         typer.echo(one_line(f"wrote {output}"), err=True)
+
+
+def check(
+    scopes: Annotated[list[Path], typer.Argument(metavar="SCOPE...", show_default=False,
+                                                 help="Scope files to check ('-' reads one from stdin).")],
+    catalogue: CatalogueOpt = None,
+    base: BaseOpt = None,
+) -> None:
+    """Check scope files without ranking: YAML, shape, values, and every id against the catalogue.
+
+    Prints one line per scope file and lists every problem with file:line:column. Exit 0 all valid,
+    1 a scope is invalid, 2 a file is missing or its YAML is malformed.
+
+    Examples:
+
+      strategease check examples/delirium-scope.yaml
+
+      strategease check scopes/*.yaml --catalogue org/
+    """
+    from strategease.errors import EXIT_INVALID, ManyErrors, StrategeaseError, UsageError
+    from strategease.scope import load_scope
+
+    cat = load_valid(base, catalogue)
+    problems: list[StrategeaseError] = []
+    worst = 0
+    for path in scopes:
+        try:
+            loaded = load_scope(path, cat)
+        except ManyErrors as exc:
+            problems.extend(exc.errors)
+            worst = max(worst, exc.exit_code)
+            typer.echo(f"{path}: invalid ({len(exc.errors)} problem(s))")
+            continue
+        except UsageError as exc:
+            problems.append(exc)
+            worst = max(worst, exc.exit_code)
+            typer.echo(f"{path}: {'malformed YAML' if 'YAML' in exc.message else 'unreadable'}")
+            continue
+        except StrategeaseError as exc:
+            problems.append(exc)
+            worst = max(worst, exc.exit_code)
+            typer.echo(f"{path}: invalid")
+            continue
+        typer.echo(f"{path}: ok ({len(loaded.scope.determinants)} determinant(s))")
+    if problems:
+        sys.stdout.flush()
+        raise ManyErrors(problems, exit_code=worst or EXIT_INVALID)
 
 
 class ListKind(StrEnum):
@@ -103,30 +166,39 @@ def list_cmd(
 
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.table import Table
+    from strategease.console import show
+    from strategease.layout import Col, Grid, Named
 
-    from strategease.console import out
-
-    table = Table(title=f"{len(rows)} {kind.value}", show_lines=False)
-    cols = ["id", "name"] + {
+    cols = {
         "determinants": ["framework", "tier", "domain"],
         "strategies": ["framework", "cluster"],
         "clusters": ["framework", "size"],
-        "sources": ["kind"],
+        "sources": ["kind", "citation"],
         "frameworks": ["source"],
         "functions": [],
     }[kind.value]
+    caption = None
     if kind is ListKind.sources:
         from strategease.browse import evidence_summary
 
-        cols = ["id", "kind", "links", "citation"]
-        table.caption = _cell(evidence_summary(cat))
-        table.caption_justify = "left"
-    for col in cols:
-        table.add_column(col, overflow="fold")
+        cols = ["kind", "links", "citation"]
+        caption = evidence_summary(cat)
+    grid = Grid(f"{len(rows)} {kind.value}", [Col("id" if kind is ListKind.sources else "entry", head=True),
+                                              *(Col(c) for c in cols)])
     for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in cols])
-    out().print(table)
+        first = str(row.get("id")) if kind is ListKind.sources else Named(str(row.get("name") or ""), str(row["id"]))
+        grid.add(first, *[_text(row.get(c)) for c in cols])
+    if caption:
+        from rich.console import Group
+        from rich.text import Text
+
+        show(Group(grid, Text(caption, style="dim")))
+    else:
+        show(grid)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _cell(value: object) -> str:
@@ -136,8 +208,9 @@ def _cell(value: object) -> str:
 
 
 def show(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Id of a determinant, function, strategy, "
-                                            "cluster, source or framework.")],
+    entry_id: Annotated[str, typer.Argument(
+        metavar="ID", autocompletion=complete_ids,
+        help="Id of a determinant, function, strategy, cluster, source or framework.")],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
     catalogue: CatalogueOpt = None,
     base: BaseOpt = None,
@@ -154,30 +227,33 @@ def show(
 
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
+    from functools import partial
+
     from rich.markup import escape
 
     from strategease.console import out
 
     con = out()
-    con.print(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
+    say = partial(con.print, soft_wrap=True)  # never wrap or cut a line: ids stay whole at any width
+    say(f"[bold]{escape(doc.get('name', entry_id))}[/bold]  ({escape(entry_id)}, {doc['kind']})")
     skip = {"name", "id", "kind", "links_out", "links_in", "children", "strategies", "effects"}
     for key, value in doc.items():
         if key in skip or value in (None, [], "", False):
             continue
-        con.print(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
+        say(f"  [dim]{key}:[/dim] {escape(_plain(value))}")
     for key in ("children", "strategies"):
         if doc.get(key):
-            con.print(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
+            say(f"  [dim]{key}:[/dim] {escape(', '.join(doc[key]))}")
     if doc.get("effects"):
         from strategease.effects import effect_lines
 
-        con.print(f"[bold]effectiveness[/bold] ({len(doc['effects'])}; published reviews, not part of any score)")
+        say(f"[bold]effectiveness[/bold] ({len(doc['effects'])}; published reviews, not part of any score)")
         for line in effect_lines(doc["effects"]):
-            con.print(f"  {escape(line)}")
+            say(f"  {escape(line)}")
     for key, arrow in (("links_out", "->"), ("links_in", "<-")):
         links = doc.get(key) or []
         if links:
-            con.print(f"[bold]{key.replace('_', ' ')}[/bold] ({len(links)})")
+            say(f"[bold]{key.replace('_', ' ')}[/bold] ({len(links)})")
         for lk in links:
             strength = lk.get("strength")
             bits = [lk["kind"], lk["evidence"], f"source {lk['source']}"]
@@ -187,9 +263,9 @@ def show(
                 bits.insert(1, f"strength ≥ {lk['strength_lower']:g}")
             elif lk.get("strength_upper") is not None:
                 bits.insert(1, f"strength < {lk['strength_upper']:g}, upper bound")
-            con.print(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
+            say(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
             if lk.get("rationale"):
-                con.print(f"       [dim]{escape(lk['rationale'])}[/dim]")
+                say(f"       [dim]{escape(lk['rationale'])}[/dim]")
 
 
 def _plain(value: object) -> str:
@@ -218,13 +294,10 @@ def search_cmd(
 
         sys.stdout.write(json.dumps(hits, indent=2, ensure_ascii=False) + "\n")
         return
-    from rich.table import Table
+    from strategease.console import show
+    from strategease.layout import Col, Grid, Named
 
-    from strategease.console import out
-
-    table = Table(title=f"{len(hits)} match(es) for '{_cell(text)}'")
-    for col in ("kind", "id", "name"):
-        table.add_column(col, overflow="fold")
+    grid = Grid(f"{len(hits)} match(es) for '{text}'", [Col("entry", head=True), Col("kind")])
     for hit in hits:
-        table.add_row(hit["kind"], _cell(hit["id"]), _cell(hit["name"]))
-    out().print(table)
+        grid.add(Named(str(hit["name"]), str(hit["id"])), str(hit["kind"]))
+    show(grid)

@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from strategease.cli_options import BaseOpt, CatalogueOpt
-from strategease.cli_select import AggregateChoice, AggregateOption, BundleOption, MethodOption, SelectMethod, emit
+from strategease.cli_select import (
+    AggregateChoice,
+    AggregateOption,
+    BundleOption,
+    MethodOption,
+    QuietOption,
+    SelectMethod,
+    VerboseOption,
+    emit,
+)
 from strategease.safetext import one_line
 
 
@@ -28,12 +37,15 @@ def compare_cmd(
         "--ratings", "-r", metavar="FILE.csv", show_default=False,
         help="Team ratings: twice with one scope (A, then B), or once with two scopes (used for both).")] = None,
     aggregate: AggregateOption = AggregateChoice.median,
-    top: Annotated[int, typer.Option("--top", "-n", min=0, help="Compare the top N (0 = 10).")] = 10,
+    top: Annotated[int, typer.Option("--top", "-n", min=0, metavar="N",
+                                     help="Compare the top N (0 = all, as in every command).")] = 10,
     bundle: BundleOption = None,
     method: MethodOption = SelectMethod.default,
     fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Output format.")] = CompareFormat.table,
     catalogue: CatalogueOpt = None,
     base: BaseOpt = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Compare two scenarios: which strategies rise, fall, enter or leave the top N and the bundle.
 
@@ -50,7 +62,7 @@ def compare_cmd(
     from strategease.cli_select import load_team_ratings
     from strategease.compare import compare
     from strategease.errors import UsageError
-    from strategease.render_compare import CARRIES_WARNINGS, RENDERERS
+    from strategease.render_compare import CARRIES_WARNINGS, RENDERERS, stderr_summary
     from strategease.scope import load_scope
     from strategease.scoring import select
 
@@ -74,7 +86,8 @@ def compare_cmd(
                for scope_path, ratings_path in pairs]
     comparison = compare(results[0], results[1], top=top, labels=labels)
     emit(RENDERERS[fmt.value](comparison))
-    if fmt.value not in CARRIES_WARNINGS:
+    if fmt.value not in CARRIES_WARNINGS and not quiet:
         sys.stdout.flush()
-        for line in comparison.warnings:
-            sys.stderr.write(f"warning: {one_line(line)}\n")
+        lines = [f"warning: {line}" for line in comparison.warnings] if verbose else [stderr_summary(comparison)]
+        for line in filter(None, lines):
+            sys.stderr.write(one_line(line) + "\n")

@@ -117,12 +117,12 @@ def diff(
                                        show_default=False)],
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format (markdown fits a pull-request "
                                             "comment).")] = DiffFormat.text,
-    scope: Annotated[Path | None, typer.Option("--scope", help="Also show how this scope's top 10 changes.",
+    scope: Annotated[Path | None, typer.Option("--scope", help="Also show how this scope's top N strategies change.",
                                                show_default=False)] = None,
     method: Annotated[SelectMethod, typer.Option("--method", "-m", help="Selection method for --scope.")
                       ] = SelectMethod.default,
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many of the scope's best strategies to "
-                                     "compare.")] = 10,
+    top: Annotated[int, typer.Option("--top", "-n", min=0, metavar="N", help="How many of the scope's best "
+                                     "strategies to compare (0 = all, as in every command).")] = 10,
     layered: Annotated[bool, typer.Option("--layered", help="OLD and NEW are layers: lay each over the base "
                                           "(shipped, or --base) before comparing.")] = False,
     base: BaseOpt = None,

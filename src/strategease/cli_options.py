@@ -28,3 +28,25 @@ def load_valid(base: list[Path] | None, layers: list[Path] | None) -> Catalogue:
     from strategease.catalogue import require_valid
 
     return require_valid(base or None, layers or ())
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    """Shell completion: ids of the shipped catalogue starting with INCOMPLETE (read through the cache,
+    only when the shell asks, so start-up is not slowed)."""
+    return _ids(incomplete, None)
+
+
+def complete_strategy_ids(incomplete: str) -> list[str]:
+    """Shell completion for --explain: strategy ids starting with INCOMPLETE."""
+    return _ids(incomplete, "strategies")
+
+
+def _ids(incomplete: str, section: str | None) -> list[str]:
+    try:
+        from strategease.catalogue import load_catalogue
+
+        cat, _ = load_catalogue(use_cache=True)
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    ids = cat.section(section) if section else cat.all_ids()
+    return sorted(i for i in ids if i.startswith(incomplete))

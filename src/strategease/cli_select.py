@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from strategease.cli_options import BaseOpt, CatalogueOpt
+from strategease.cli_options import BaseOpt, CatalogueOpt, complete_strategy_ids
 from strategease.safetext import one_line
 
 if TYPE_CHECKING:
@@ -43,15 +43,16 @@ class SelectMethod(StrEnum):
 ScopeArg = Annotated[Path, typer.Argument(help="Scope file (YAML); 'strategease init' writes an "
                                           "example.", show_default=False)]
 MethodOption = Annotated[SelectMethod, typer.Option(
-    "--method", "-m", help="'default': weighted routes through functions and links (docs/scoring.md); "
+    "--method", "-m", help="'default': weighted routes through functions and links ('strategease docs scoring'); "
     "'cfir-eric': the CFIR–ERIC matching tool's cumulative % of experts, CFIR 1.0 barriers only.")]
 TopOption = Annotated[int, typer.Option("--top", "-n", min=0, help="Show the N best strategies (0 = all).")]
 BundleOption = Annotated[int | None, typer.Option(
     "--bundle", "-b", min=0, show_default=False,
     help="Size of the suggested bundle [default: constraints.max_strategies, else 5; 0 = none].")]
 ExplainOption = Annotated[str | None, typer.Option(
-    "--explain", "-e", metavar="ID", show_default=False,
-    help="Print the itemised score of one ranked strategy, with sources, instead of the ranking.")]
+    "--explain", "-e", metavar="ID", show_default=False, autocompletion=complete_strategy_ids,
+    help="Print the itemised score of one ranked strategy (its id, or its rank number), with sources, instead "
+         "of the ranking.")]
 FormatOption = Annotated[SelectFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -69,7 +70,12 @@ AggregateOption = Annotated[AggregateChoice, typer.Option(
 StabilityOption = Annotated[int, typer.Option(
     "--stability", metavar="N", min=0, max=100_000,
     help="Perturb weights (±1 point) and link strengths (±25 %) N times and report how often each strategy "
-         "stays in the top --top and in the bundle; flags unstable ones (docs/scoring.md). 0 = off.")]
+         "stays in the top --top and in the bundle; flags unstable ones ('strategease docs scoring'). 0 = off.")]
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print the results only: no summary lines on stderr.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="After the results, print on stderr every warning and the catalogue's coverage notes "
+    "on this scope's frameworks (by default one line counts them).")]
 SeedOption = Annotated[int | None, typer.Option(
     "--seed", min=0, show_default=False,
     help="Seed for --stability (default: a fixed seed, so runs are reproducible).")]
@@ -88,13 +94,16 @@ def select_cmd(
     aggregate: AggregateOption = AggregateChoice.median,
     stability: StabilityOption = 0,
     seed: SeedOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Rank implementation strategies for a scope, explain each score, and suggest a bundle.
 
     Each determinant in the scope (barrier or facilitator, any framework) is followed through the
     catalogue to intervention functions and strategies; scores are itemised and documented in
-    docs/scoring.md. Results go to stdout; uncovered determinants, warnings and coverage notes go to
-    stderr (json and markdown carry them in the output too).
+    'strategease docs scoring'. Results go to stdout; one line on stderr counts the
+    uncovered determinants, warnings and coverage notes that concern this scope (--verbose prints
+    them, --quiet nothing; json and markdown carry them in the output too).
 
     Exit codes: 0 success · 1 scope or catalogue content invalid (schema, unknown ids, values out of
     range; every problem is listed with file:line:column) · 2 usage or I/O error (bad option, missing
@@ -116,7 +125,7 @@ def select_cmd(
     """
     from strategease.cli_options import load_valid
     from strategease.errors import UsageError
-    from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines
+    from strategease.render_select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines, stderr_summary
     from strategease.scope import load_scope
     from strategease.scoring import find_strategy, select
 
@@ -136,9 +145,9 @@ def select_cmd(
         emit(EXPLAINERS[fmt.value](result, strategy, citations, effects))
         return
     emit(RENDERERS[fmt.value](result))
-    if fmt.value not in CARRIES_WARNINGS:
+    if fmt.value not in CARRIES_WARNINGS and not quiet:
         sys.stdout.flush()
-        for line in stderr_lines(result):
+        for line in stderr_lines(result) if verbose else stderr_summary(result):
             sys.stderr.write(one_line(line) + "\n")
 
 
@@ -188,9 +197,9 @@ def emit(rendered: object) -> None:
         sys.stdout.write(rendered)
         sys.stdout.flush()
         return
-    from strategease.console import out
+    from strategease.console import show
 
-    out().print(rendered)
+    show(rendered)
 
 
 InitPath = Annotated[Path | None, typer.Argument(show_default=False,

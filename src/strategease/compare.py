@@ -85,7 +85,7 @@ def _side(result: SelectionResult, label: str, k: int) -> SideInfo:
 def compare(a: SelectionResult, b: SelectionResult, *, top: int = DEFAULT_TOP, labels: tuple[str, str] | None = None
             ) -> Comparison:
     """Compare the rankings, bundles and weights of A and B (each ranked in full)."""
-    k = top if top > 0 else DEFAULT_TOP
+    k = top if top > 0 else max(len(a.strategies), len(b.strategies))  # 0 = all, as in every command
     label_a, label_b = labels or (a.scope.path, b.scope.path)
     side_a, side_b = _side(a, label_a, k), _side(b, label_b, k)
     by_a: dict[str, StrategyOut] = {s.id: s for s in a.strategies}

@@ -62,3 +62,19 @@ def out() -> Console:
 @cache
 def err() -> Console:
     return _console(stderr=True)
+
+
+def show(renderable: object) -> None:
+    """Print a Rich renderable on stdout, never cropping a line (an id longer than the terminal runs on
+    rather than being cut). When stdout is not a terminal (a pipe, a file, a CI log), lines carry no
+    trailing spaces from cell padding."""
+    import sys
+
+    console = out()
+    if console.is_terminal:
+        console.print(renderable, crop=False)
+        return
+    with console.capture() as captured:
+        console.print(renderable, crop=False)
+    sys.stdout.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+    sys.stdout.flush()

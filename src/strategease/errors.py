@@ -40,6 +40,13 @@ class StrategeaseError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+        self.excerpt: list[str] = []
+        """The offending source line and a caret under the column, printed below the message."""
+
+    def with_excerpt(self, text: str) -> StrategeaseError:
+        """Attach the line of TEXT this error points at, with a caret under its column (in place)."""
+        self.excerpt = excerpt(text, self.line, self.column)
+        return self
 
     def where(self) -> str:
         if not self.path:
@@ -87,3 +94,18 @@ def one_or_many(errors: list[InputInvalid]) -> StrategeaseError:
     in file order, then counted."""
     ordered = sorted(errors, key=lambda e: (e.line or 0, e.column or 0, e.message))
     return ordered[0] if len(ordered) == 1 else ManyErrors(list[StrategeaseError](ordered))
+
+
+def excerpt(text: str, line: int | None, column: int | None) -> list[str]:
+    """LINE of TEXT (1-based) as '  12 | source' and a caret under COLUMN; empty when out of range."""
+    if not line or line < 1:
+        return []
+    lines = text.splitlines()
+    if line > len(lines):
+        return []
+    source = lines[line - 1].replace("\t", "→")[:200]
+    gutter = f"  {line} | "
+    out = [gutter + source]
+    if column and 1 <= column <= len(source) + 1:
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^")
+    return out

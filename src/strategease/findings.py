@@ -11,6 +11,7 @@ from strategease.safetext import one_line
 class Severity(StrEnum):
     error = "error"
     warning = "warning"
+    note = "note"  # a consequence the user chose (e.g. a layer retiring an entry drops its links); never fails --strict
 
 
 @dataclass(frozen=True, order=True)
@@ -65,8 +66,38 @@ class Report:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.warning]
 
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.note]
+
     def sorted(self) -> list[Finding]:
         return sorted(self.findings)
 
     def ok(self, strict: bool = False) -> bool:
         return not self.errors and not (strict and self.warnings)
+
+
+def layer_consequences(layered: Report, base: Report) -> Report:
+    """LAYERED (layers over the shipped base) narrowed to what the layers cause, for a CI gate on them.
+
+    Findings located in the shipped files that the base alone already has are dropped (they concern the
+    installed package, which the user cannot edit; 'strategease validate' shows them); findings in the
+    shipped files that only the layers cause are moved to the first layer file, naming the base line,
+    so that they are reported (and annotated) in the user's repository.
+    """
+    shipped = set(base.files)
+    known = {(f.path, f.line, f.column, f.rule, f.entry, f.message) for f in base.findings}
+    layer_files = [path for path in layered.files if path not in shipped]
+    kept: list[Finding] = []
+    for f in layered.findings:
+        if f.path not in shipped:
+            kept.append(f)
+        elif (f.path, f.line, f.column, f.rule, f.entry, f.message) in known:
+            continue
+        elif layer_files:
+            kept.append(Finding(layer_files[0], 1, 1, f.severity, f.rule,
+                                f"{f.message} (in the shipped catalogue at line {f.line}, caused by the layers)",
+                                f.entry, f.hint))
+        else:
+            kept.append(f)
+    return Report(files=layered.files, findings=kept, counts=layered.counts)

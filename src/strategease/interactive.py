@@ -14,6 +14,7 @@ touches stdin, stdout or files directly.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -125,25 +126,51 @@ def family(framework: str) -> str:
     return "Other frameworks"
 
 
+SUFFIXES = ("ations", "ation", "ings", "ing", "ages", "age", "ness", "ies", "es", "ed", "s")
+"""Endings dropped by :func:`stem` (longest first): 'staffing' and 'staff', 'shortage' and 'short' meet."""
+
+
+def stem(word: str) -> str:
+    """A crude English stem: the word without one common ending and a final 'e' (keeping 3 letters)."""
+    word = word.lower()
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())}
+
+
+def _matches(query: str, stems: set[str]) -> bool:
+    return any(s.startswith(query) for s in stems)
+
+
 def find_determinants(cat: Catalogue, text: str) -> list[Determinant]:
     """Determinants matching TEXT: a group word (tdf, comb, cfir, cfir1, cfir2, partnering) lists the
-    group; otherwise every word must occur in the id, name, description or examples. Matches in the
-    id or name come first; then by framework group and name."""
+    group; otherwise entries matching any word (by stem: 'staff shortage' finds 'staffing'), ranked by
+    how many words they match, then by how many of those are in the id or name; then by framework
+    group and name."""
     key = text.strip().lower()
     live = [d for d in cat.determinants.values() if not d.retired]
     if key in GROUP_WORDS:
         hits = [d for d in live if d.framework in GROUP_WORDS[key]]
         return sorted(hits, key=lambda d: (d.framework, d.id))
-    words = key.split()
+    words = list(dict.fromkeys(stem(w) for w in re.findall(r"[a-z0-9]+", key)))
     scored = []
     for d in live:
-        head = f"{d.id} {d.name}".lower()
-        hay = " ".join([head, (d.description or "").lower(), " ".join(d.examples).lower()])
-        if words and all(w in hay for w in words):
-            scored.append((0 if all(w in head for w in words) else 1, d))
+        head = _stems(f"{d.id} {d.name}")
+        hay = head | _stems(" ".join([d.description or "", " ".join(d.examples)]))
+        found = sum(1 for w in words if _matches(w, hay))
+        if found:
+            in_head = sum(1 for w in words if _matches(w, head))
+            scored.append((-found, -in_head, d))
     order = {name: i for i, (name, _) in enumerate(FAMILIES)}
-    scored.sort(key=lambda t: (t[0], order.get(family(t[1].framework), len(order)), t[1].name.lower(), t[1].id))
-    return [d for _, d in scored]
+    scored.sort(key=lambda t: (t[0], t[1], order.get(family(t[2].framework), len(order)), t[2].name.lower(),
+                               t[2].id))
+    return [d for _, _, d in scored]
 
 
 def grouped(hits: Sequence[Determinant], per_group: int = PER_GROUP) -> list[tuple[str, list[Determinant], int]]:
@@ -209,14 +236,54 @@ def _show(p: Prompter, hits: Sequence[Determinant]) -> list[Determinant]:
     return numbered
 
 
-def _determinants(p: Prompter, cat: Catalogue) -> list[dict[str, Any]]:
-    chosen: list[dict[str, Any]] = []
+def _numbers(answer: str, high: int) -> list[int] | None:
+    """'2', '2 5' or '2, 5' as numbers from 1 to HIGH (in order, once each); None if any is not one."""
+    parts = answer.replace(",", " ").split()
+    picks = [_whole(part) for part in parts]
+    if not parts or any(n is None or not 1 <= n <= high for n in picks):
+        return None
+    return list(dict.fromkeys(n for n in picks if n is not None))
+
+
+def _pick(p: Prompter, numbered: Sequence[Determinant]) -> list[Determinant] | str:
+    """The determinants picked from NUMBERED, or new search words, or '' to search again. A number
+    out of range asks the same question again, so the next answer is never read as something else."""
+    while True:
+        answer = p.ask("Numbers to add, e.g. '2' or '2 5' (words search again; Enter to search again)")
+        if not answer:
+            return ""
+        picks = _numbers(answer, len(numbered))
+        if picks is not None:
+            return [numbered[n - 1] for n in picks]
+        if any(ch.isdigit() for ch in answer):
+            p.say(f"  Please give numbers from 1 to {len(numbered)}, separated by spaces.")
+            continue
+        return answer
+
+
+def _rate(p: Prompter, det: Determinant) -> dict[str, Any]:
+    kind = p.choose(f"Is '{det.name}' a barrier (b) or a facilitator (f) here?", ["barrier", "facilitator"],
+                    "barrier", numbered=False)
+    importance = p.number("How important is it for the change? 1 (low) to 5 (high)", 1, 5, 3)
+    changeability = p.number("How far can strategies change it? 1 (hard) to 5 (easy)", 1, 5, 3)
+    note = p.ask("A note on how it shows up here (Enter to skip)")
+    entry: dict[str, Any] = {"id": det.id, "kind": kind, "importance": importance, "changeability": changeability}
+    if note:
+        entry["note"] = note
+    p.say(f"  Added {det.name} as a {kind} (importance {importance}, changeability {changeability}).")
+    return entry
+
+
+def _determinants(p: Prompter, cat: Catalogue, chosen: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    chosen = [] if chosen is None else chosen
     p.say()
     p.say("Now the determinants: what stands in the way of the change (barriers) and what helps it")
-    p.say("(facilitators). Type words to search, e.g. 'knowledge', 'time', 'trust'; or a group to")
-    p.say("list it: tdf, comb, cfir1, cfir2, partnering. Press Enter when you are done.")
+    p.say("(facilitators). Type words to search, e.g. 'knowledge', 'staff shortage', 'trust'; or a group")
+    p.say("to list it: tdf, comb, cfir1, cfir2, partnering. Press Enter when you are done.")
+    query = ""
     while True:
-        query = p.ask("Search determinants" + (f" ({len(chosen)} chosen)" if chosen else ""))
+        if not query:
+            query = p.ask("Search determinants" + (f" ({len(chosen)} chosen)" if chosen else ""))
         if not query:
             if chosen:
                 return chosen
@@ -225,28 +292,51 @@ def _determinants(p: Prompter, cat: Catalogue) -> list[dict[str, Any]]:
         hits = find_determinants(cat, query)
         if not hits:
             p.say(f"  Nothing matches '{query}'. Try other words, or a group: tdf, comb, cfir1, cfir2, partnering.")
+            query = ""
             continue
-        numbered = _show(p, hits)
-        pick = p.ask("Number to add (Enter to search again)")
-        if not pick:
+        picked = _pick(p, _show(p, hits))
+        if isinstance(picked, str):
+            query = picked
             continue
-        if _whole(pick) is None or not 1 <= int(pick) <= len(numbered):
-            p.say(f"  Please give a number from 1 to {len(numbered)}.")
+        query = ""
+        for det in picked:
+            if any(c["id"] == det.id for c in chosen):
+                p.say(f"  {det.name} is already in the scope.")
+                continue
+            chosen.append(_rate(p, det))
+
+
+def _review(p: Prompter, a: Answers, cat: Catalogue) -> None:
+    """Show the scope before it is written; let the user remove a determinant or add more."""
+    while True:
+        p.say()
+        p.say(f"Your scope: {a.title}")
+        p.say("  " + "; ".join(f"{k}: {v}" for k, v in a.change.items()))
+        for i, d in enumerate(a.determinants, 1):
+            name = cat.determinants[d["id"]].name
+            p.say(f"  {i:>2}. {name} ({d['id']}): {d['kind']}, importance {d['importance']}, "
+                  f"changeability {d['changeability']}")
+        if a.partners:
+            p.say("  partners: " + ", ".join(f"{x['name']} ({x['type']}, {x['involvement']})" for x in a.partners))
+        p.say(f"  bundle of up to {a.max_strategies} strategies")
+        answer = p.ask("Enter to write it; 'remove N' drops determinant N; 'add' searches for more").lower()
+        if not answer:
+            return
+        words = answer.replace("-", " ").split()
+        if words[0] in ("remove", "rm", "r", "delete", "drop") and len(words) == 2:
+            n = _whole(words[1])
+            if n is None or not 1 <= n <= len(a.determinants):
+                p.say(f"  Please give a number from 1 to {len(a.determinants)}.")
+            elif len(a.determinants) == 1:
+                p.say("  A scope needs at least one determinant: add another first.")
+            else:
+                gone = a.determinants.pop(n - 1)
+                p.say(f"  Removed {cat.determinants[gone['id']].name}.")
             continue
-        det = numbered[int(pick) - 1]
-        if any(c["id"] == det.id for c in chosen):
-            p.say(f"  {det.name} is already in the scope.")
+        if words[0] == "add":
+            a.determinants = _determinants(p, cat, a.determinants)
             continue
-        kind = p.choose(f"Is '{det.name}' a barrier (b) or a facilitator (f) here?", ["barrier", "facilitator"],
-                        "barrier", numbered=False)
-        importance = p.number("How important is it for the change? 1 (low) to 5 (high)", 1, 5, 3)
-        changeability = p.number("How far can strategies change it? 1 (hard) to 5 (easy)", 1, 5, 3)
-        note = p.ask("A note on how it shows up here (Enter to skip)")
-        entry: dict[str, Any] = {"id": det.id, "kind": kind, "importance": importance, "changeability": changeability}
-        if note:
-            entry["note"] = note
-        chosen.append(entry)
-        p.say(f"  Added {det.name} as a {kind} (importance {importance}, changeability {changeability}).")
+        p.say("  Please press Enter, or answer 'remove N' or 'add'.")
 
 
 def _partners(p: Prompter) -> list[dict[str, str]]:
@@ -284,6 +374,7 @@ def converse(p: Prompter, cat: Catalogue) -> Answers:
     a.partners = _partners(p)
     p.say()
     a.max_strategies = p.number("How many strategies should the suggested bundle hold? 1 to 20", 1, 20, 5)
+    _review(p, a, cat)
     return a
 
 

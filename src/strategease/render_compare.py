@@ -7,7 +7,8 @@ from typing import Any
 
 from strategease.compare import Comparison, Row
 from strategease.fmt import num
-from strategease.render_select import _md, _md_table, _table
+from strategease.layout import Col, Grid, Named
+from strategease.render_select import _md, _md_table
 
 ARROWS = {"enter": "↑ enters", "rise": "↑ rises", "same": "= same", "fall": "↓ falls", "leave": "↓ leaves",
           "outside": "outside top k"}
@@ -48,26 +49,23 @@ def as_table(c: Comparison) -> Any:
 
     a, b = _side_line(c)
     head = Text.assemble(("Scenario comparison", "bold"), f" · method {c.method}\n{a}\n{b}\n", (c.summary(), "bold"))
-    tbl = _table(f"Top {c.top_k} and bundle, A → B")
-    tbl.show_lines = True
-    tbl.add_column("strategy", overflow="fold", ratio=5, min_width=24)
-    tbl.add_column("rank", no_wrap=True)
-    tbl.add_column("move", no_wrap=True)
-    tbl.add_column("score", no_wrap=True)
-    tbl.add_column("bundle", no_wrap=True)
+    tbl = Grid(f"Top {c.top_k} and bundle, A → B", [Col("strategy", head=True), Col("rank"), Col("move"),
+                                                      Col("score"), Col("bundle")], lines=True)
     for r in c.rows:
-        style = "bold" if r.change in ("enter", "leave") or r.bundle_change else ""
-        tbl.add_row(Text.assemble((r.name, "bold"), "\n", (r.id, "dim")), *[Text(x, style=style) for x in _cells(r)])
+        tbl.add(Named(r.name, r.id), *_cells(r), bold=r.change in ("enter", "leave") or bool(r.bundle_change))
     parts: list[Any] = [head, Text(""), tbl]
     if c.weights:
-        w = _table("Determinant weights that differ")
-        w.add_column("determinant", overflow="fold")
-        w.add_column("A", justify="right")
-        w.add_column("B", justify="right")
+        w = Grid("Determinant weights that differ", [Col("determinant", head=True), Col("A", right=True),
+                                                      Col("B", right=True)], lines=True)
         for x in c.weights:
-            w.add_row(f"{x.name} ({x.id})", num(x.a), num(x.b))
+            w.add(Named(x.name, x.id), num(x.a), num(x.b))
         parts += [Text(""), w]
     return Group(*parts)
+
+
+def stderr_summary(c: Comparison) -> str | None:
+    """One line counting the warnings of one side only (``--verbose`` prints them)."""
+    return f"{len(c.warnings)} warning(s) of one side only — see them with --verbose" if c.warnings else None
 
 
 def as_json(c: Comparison) -> str:

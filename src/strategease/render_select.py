@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from strategease.effects import EFFECTS_CAVEAT, effect_lines
-from strategease.fmt import num
+from strategease.fmt import num, pct
+from strategease.layout import Col, Grid, Named
 from strategease.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _coverage_pct(result: SelectionResult) -> str:
     b = result.bundle
     if b is None or b.total_weight <= 0:
         return ""
-    return f"{100 * b.covered_weight / b.total_weight:.1f} %"
+    return pct(b.covered_weight / b.total_weight)
 
 
 def _names(result: SelectionResult) -> dict[str, str]:
@@ -57,8 +58,24 @@ def _names(result: SelectionResult) -> dict[str, str]:
     return names
 
 
+def stderr_summary(result: SelectionResult) -> list[str]:
+    """At most two lines for stderr after the results: what the scope's determinants rest on, and a count
+    of what concerns this scope with how to see it (``--verbose``)."""
+    lines = [result.evidence_basis.summary] if result.evidence_basis is not None else []
+    bits = []
+    if result.uncovered:
+        bits.append(f"{len(result.uncovered)} determinant(s) not covered")
+    if result.warnings:
+        bits.append(f"{len(result.warnings)} warning(s)")
+    if result.coverage_notes:
+        bits.append(f"{len(result.coverage_notes)} catalogue note(s) on this scope's frameworks")
+    if bits:
+        lines.append(", ".join(bits) + " — see them with --verbose")
+    return lines
+
+
 def stderr_lines(result: SelectionResult) -> list[str]:
-    """Status lines for stderr: uncovered determinants, warnings, coverage notes."""
+    """Status lines for stderr (``--verbose``): uncovered determinants, warnings, coverage notes."""
     lines = []
     names = _names(result)
     if result.evidence_basis is not None:
@@ -128,17 +145,21 @@ def _short_evidence(values: list[str]) -> str:
     return ", ".join(EVIDENCE_SHORT.get(v, v) for v in values)
 
 
-def _table(title: str) -> Any:
-    from rich import box
-    from rich.table import Table
+def _total_weight(result: SelectionResult) -> float:
+    """The weight a score can reach: the barriers' (facilitators add no points in method default)."""
+    return sum(d.weight for d in result.determinants if d.weight is not None and d.kind == "barrier")
 
-    return Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, show_edge=False,
-                 pad_edge=False)
+
+def _score_cell(result: SelectionResult, score: float | None) -> str:
+    """A score with its plain scale: its share of the scope's barrier weight (docs/scoring.md)."""
+    total = _total_weight(result)
+    if score is None or total <= 0:
+        return _num(score)
+    return f"{_num(score)} ({pct(score / total, 0)})"
 
 
 def table(result: SelectionResult) -> RenderableType:
     from rich.console import Group
-    from rich.markup import escape
     from rich.text import Text
 
     names = _names(result)
@@ -149,15 +170,10 @@ def table(result: SelectionResult) -> RenderableType:
     header.append(f"\ncatalogue {result.catalogue.name} {result.catalogue.version}")
     parts.append(header)
 
-    dets = _table("Determinants")
-    dets.add_column("id", no_wrap=True)
-    dets.add_column("name", overflow="fold")
-    dets.add_column("kind")
-    for col in ("imp", "chg", "weight"):
-        dets.add_column(col, justify="right")
+    dets = Grid("Determinants", [Col("determinant", head=True), Col("kind"), Col("imp", right=True),
+                                 Col("chg", right=True), Col("weight", right=True)], lines=True)
     for d in result.determinants:
-        dets.add_row(escape(d.id), escape(d.name), d.kind, _num(d.importance), _num(d.changeability),
-                     _num(d.weight))
+        dets.add(Named(d.name, d.id), d.kind, _num(d.importance), _num(d.changeability), _num(d.weight))
     parts.append(dets)
     if result.team_ratings is not None:
         parts.append(_team_table(result))
@@ -169,33 +185,27 @@ def table(result: SelectionResult) -> RenderableType:
         parts.append(Text.assemble(("Types of HOW (intervention functions): ", "bold"), how))
 
     cfir = _is_cfir_eric(result)
-    ranked = _table(f"Ranked strategies ({len(result.strategies)} shown)")
-    ranked.show_lines = True
-    ranked.add_column("#", justify="right")
-    ranked.add_column("strategy", overflow="fold", ratio=5, min_width=24)
-    if cfir:
-        ranked.add_column("cum %", justify="right")
-        ranked.add_column("L1", justify="right")
-        ranked.add_column("L2", justify="right")
-    else:
-        ranked.add_column("score", justify="right")
-    ranked.add_column("addresses", overflow="fold", ratio=4)
-    if not cfir:
-        ranked.add_column("functions", overflow="fold", ratio=3)
-    ranked.add_column("evidence", overflow="fold", ratio=2, min_width=8)
+    cols = [Col("#", right=True, head=True), Col("strategy", head=True)]
+    cols += ([Col("cum %", right=True), Col("L1", right=True), Col("L2", right=True)] if cfir
+             else [Col("score", right=True)])
+    cols += [Col("addresses")] + ([] if cfir else [Col("functions")]) + [Col("evidence")]
+    ranked = Grid(f"Ranked strategies ({len(result.strategies)} shown)", cols, lines=True)
     for s in result.strategies:
-        who = Text.assemble((s.name, "bold"), "\n", (s.id, "dim"))
-        addresses = escape("; ".join(names.get(d, d) for d in s.determinants))
+        addresses = "; ".join(names.get(d, d) for d in s.determinants)
         if cfir:
-            ranked.add_row(str(s.rank), who, _pct(s.cumulative_percent), str(s.level1 or 0), str(s.level2 or 0),
-                           addresses, _short_evidence(s.evidence))
+            ranked.add(str(s.rank), Named(s.name, s.id), _pct(s.cumulative_percent), str(s.level1 or 0),
+                       str(s.level2 or 0), addresses, _short_evidence(s.evidence))
         else:
-            ranked.add_row(str(s.rank), who, _num(s.score), addresses,
-                           escape("; ".join(names.get(f, f) for f in s.functions)), _short_evidence(s.evidence))
+            ranked.add(str(s.rank), Named(s.name, s.id), _score_cell(result, s.score), addresses,
+                       "; ".join(names.get(f, f) for f in s.functions), _short_evidence(s.evidence))
     if not result.strategies:
         parts.append(Text("No strategy is reached from this scope's determinants.", style="bold"))
     else:
         parts.append(ranked)
+        if not cfir:
+            parts.append(Text(f"share = score ÷ the scope's barrier weight ({_num(_total_weight(result))}); "
+                              "100 % would be full strength on every determinant ('strategease docs scoring').",
+                              style="dim"))
 
     if result.already_in_place:
         placed = " · ".join(f"{s.name} ({s.id}) {_num(s.score)}" for s in result.already_in_place)
@@ -205,25 +215,59 @@ def table(result: SelectionResult) -> RenderableType:
 
     b = result.bundle
     if b is not None:
-        bundle = _table(f"Suggested bundle (greedy coverage, up to {b.size})")
-        bundle.show_lines = True
-        bundle.add_column("pick", justify="right")
-        bundle.add_column("strategy", overflow="fold", ratio=4)
-        bundle.add_column("gain", justify="right")
-        bundle.add_column("covers", overflow="fold", ratio=3)
+        bundle = Grid(f"Suggested bundle (greedy coverage, up to {b.size})",
+                      [Col("pick", right=True, head=True), Col("strategy", head=True), Col("gain", right=True),
+                       Col("covers")], lines=True)
         for i, item in enumerate(b.strategies, start=1):
-            bundle.add_row(str(i), Text.assemble((item.name, "bold"), "\n", (item.id, "dim")), _num(item.gain),
-                           escape("; ".join(names.get(d, d) for d in item.covers)))
+            bundle.add(str(i), Named(item.name, item.id), _num(item.gain),
+                       "; ".join(names.get(d, d) for d in item.covers))
         parts.append(bundle)
         summary = (f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})"
                    + (f"; not covered: {', '.join(b.uncovered)}" if b.uncovered else ""))
-        parts.append(Text(summary))
+        why = bundle_differences(result)
+        parts.append(Text(summary + ("\n" + "\n".join(why) if why else "")))
     if result.stability is not None:
         parts.append(_stability_table(result))
     parts.append(Text(f"Evidence: survey = % of experts endorsing; matrix = published table; secondary = later "
                       f"report, no number; seed = seed documents; curated = this project's judgement.\n"
-                      f"Explain a score: strategease select {result.scope.path} --explain ID", style="dim"))
+                      f"Explain a score: strategease select {result.scope.path} --explain ID (or a rank number)",
+                      style="dim"))
     return Group(*_spaced(parts))
+
+
+def bundle_differences(result: SelectionResult) -> list[str]:
+    """Why the bundle differs from the top of the ranking: for each strategy ranked within the bundle's size
+    but not picked, which picks already reach its determinants (the bundle maximises coverage, not rank)."""
+    b = result.bundle
+    if b is None or not b.strategies:
+        return []
+    names = _names(result)
+    picked = {item.id for item in b.strategies}
+    reached: dict[str, list[str]] = {}
+    for item in b.strategies:
+        for d in item.covers:
+            reached.setdefault(d, []).append(item.name)
+    lines = []
+    for s in result.strategies[: len(b.strategies)]:
+        if s.id in picked:
+            continue
+        by: dict[str, list[str]] = {}
+        left = []
+        for d in s.determinants:
+            if d in reached:
+                by.setdefault(reached[d][0], []).append(names.get(d, d))
+            else:
+                left.append(names.get(d, d))
+        if by and not left:
+            reason = "its determinants are already reached by " + "; ".join(
+                f"{who} ({', '.join(ds)})" for who, ds in by.items())
+        elif by:
+            reason = (f"once the picks are in, it adds less than they do (only {', '.join(left)} is not reached "
+                      "by them)")
+        else:
+            reason = "the picks add more coverage"
+        lines.append(f"Rank {s.rank} {s.name} is not in the bundle: {reason}.")
+    return lines
 
 
 def _team_title(result: SelectionResult) -> str:
@@ -266,17 +310,11 @@ def _team_table(result: SelectionResult) -> Any:
 
     tr = result.team_ratings
     assert tr is not None
-    tbl = _table(_team_title(result))
-    tbl.show_lines = True
-    tbl.add_column("determinant", overflow="fold", ratio=4, min_width=20)
-    tbl.add_column("raters", justify="right")
-    tbl.add_column("importance", overflow="fold", ratio=2, min_width=10)
-    tbl.add_column("changeability", overflow="fold", ratio=2, min_width=10)
-    tbl.add_column("agreement", overflow="fold", ratio=4, min_width=12)
+    tbl = Grid(_team_title(result), [Col("determinant", head=True), Col("raters", right=True), Col("importance"),
+                                     Col("changeability"), Col("agreement")], lines=True)
     for row in _team_rows(result):
         det_id, name, raters, imp, chg, agreement = row
-        tbl.add_row(Text.assemble((name, "bold"), "\n", (det_id, "dim")), raters, imp, chg,
-                    Text(agreement, style="bold" if agreement.startswith("DISCUSS") else ""))
+        tbl.add(Named(name, det_id), raters, imp, chg, agreement, bold=agreement.startswith("DISCUSS"))
     note = Text(f"Values: {tr.aggregate} (min–max, interquartile range). Flag rule: {tr.rule}.", style="dim")
     return Group(tbl, note)
 
@@ -305,18 +343,16 @@ def _need_lines(result: SelectionResult) -> list[str]:
 
 def _partners_table(result: SelectionResult) -> Any:
     from rich.console import Group
-    from rich.markup import escape
     from rich.text import Text
 
     pa = result.partners
     assert pa is not None
     parts: list[Any] = []
     if pa.partners:
-        tbl = _table(f"Partners at the table ({len(pa.partners)})")
-        for head in PARTNER_HEADERS:
-            tbl.add_column(head, overflow="fold")
+        tbl = Grid(f"Partners at the table ({len(pa.partners)})",
+                   [Col(head, head=i == 0) for i, head in enumerate(PARTNER_HEADERS)])
         for row in _partner_rows(result):
-            tbl.add_row(*[escape(c) for c in row])
+            tbl.add(*row)
         parts.append(tbl)
     else:
         parts.append(Text("Partners at the table: none listed", style="bold"))
@@ -343,7 +379,7 @@ def _stability_title(result: SelectionResult) -> str:
 
 
 def _share(share: float) -> str:
-    return f"{_num(share * 100, 1)} %"
+    return pct(share)
 
 
 def _stability_rows(result: SelectionResult) -> list[list[str]]:
@@ -376,17 +412,11 @@ def _stability_table(result: SelectionResult) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    tbl = _table(_stability_title(result))
-    tbl.show_lines = True
-    tbl.add_column("rank", justify="right", no_wrap=True)
-    tbl.add_column("strategy", overflow="fold", ratio=5, min_width=20)
-    tbl.add_column("in top k", justify="right", no_wrap=True)
-    tbl.add_column("in bundle", justify="right", no_wrap=True)
-    tbl.add_column("rank in runs", no_wrap=True)
-    tbl.add_column("stability", overflow="fold", ratio=3, min_width=10)
+    tbl = Grid(_stability_title(result), [Col("rank", right=True, head=True), Col("strategy", head=True),
+                                          Col("in top k", right=True), Col("in bundle", right=True),
+                                          Col("rank in runs"), Col("stability")], lines=True)
     for base, name, sid, top, bundle, ranks, mark in _stability_rows(result):
-        tbl.add_row(base, Text.assemble((name, "bold"), "\n", (sid, "dim")), top, bundle, ranks,
-                    Text(mark, style="bold" if mark.startswith("UNSTABLE") else ""))
+        tbl.add(base, Named(name, sid), top, bundle, ranks, mark, bold=mark.startswith("UNSTABLE"))
     return Group(tbl, Text(_stability_note(result), style="dim"))
 
 
@@ -551,6 +581,8 @@ def as_markdown(result: SelectionResult) -> str:
         out += ["", f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})."]
         if b.uncovered:
             out.append(f"Not covered: {', '.join(b.uncovered)}.")
+        for line in bundle_differences(result):
+            out += ["", _md(line)]
     if result.stability is not None:
         out += ["", f"## {_md(_stability_title(result))}", ""]
         out += _md_table(STABILITY_HEADERS, [[base, f"{name} (`{sid}`)", *rest]
@@ -592,25 +624,22 @@ def _cited(c: Contribution, citations: Mapping[str, str]) -> list[str]:
 def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
                   effects: Sequence[Mapping[str, Any]] = ()) -> RenderableType:
     from rich.console import Group
-    from rich.markup import escape
     from rich.text import Text
 
     cfir = _is_cfir_eric(result)
     where = f"rank {s.rank}" if s in result.strategies else "already in place"
     head = Text.assemble((s.name, "bold"), f"  ({s.id}, {where}, method {result.method})\n",
                          _score_line(s, cfir))
-    tbl = _table("Contributions (they add up to the score)")
-    tbl.add_column("determinant", overflow="fold", ratio=4, min_width=20)
-    tbl.add_column("via", overflow="fold", ratio=4)
     v2 = not cfir
-    for col in ("strength", *(("relative", "breadth") if v2 else ()), "weight", "value"):
-        tbl.add_column(col, justify="right", no_wrap=True)
-    tbl.add_column("rule", overflow="fold", ratio=2)
+    tbl = Grid("Contributions (they add up to the score)",
+               [Col("determinant", head=True), Col("via"), Col("strength", right=True),
+                *((Col("relative", right=True), Col("breadth", right=True)) if v2 else ()),
+                Col("weight", right=True), Col("value", right=True), Col("rule")])
     for c in s.contributions:
         extra = (_num(c.relative, 6), _num(c.breadth, 6)) if v2 else ()
-        tbl.add_row(escape(c.determinant or f"({c.via})"), escape(c.via), _num(c.strength, 6), *extra,
-                    _num(c.weight, 6), _num(c.value, 6), c.rule)
-    tbl.add_row("", "", "", *(("", "") if v2 else ()), "total", _num(s.score, 6), "", style="bold")
+        tbl.add(c.determinant or f"({c.via})", c.via, _num(c.strength, 6), *extra, _num(c.weight, 6),
+                _num(c.value, 6), c.rule)
+    tbl.add("total", "", "", *(("", "") if v2 else ()), "", _num(s.score, 6), "", bold=True)
     parts: list[Any] = [head, tbl]
     notes = []
     for c in s.contributions:

@@ -12,7 +12,8 @@ from strategease.safetext import escape
 
 def _summary(report: Report) -> str:
     counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
-    return (f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {len(report.files)} file(s)"
+    notes = f", {len(report.notes)} note(s)" if report.notes else ""
+    return (f"{len(report.errors)} error(s), {len(report.warnings)} warning(s){notes} in {len(report.files)} file(s)"
             + (f" [{counts}]" if counts else ""))
 
 
@@ -38,6 +39,7 @@ def as_json(report: Report) -> str:
         "valid": not report.errors,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
+        "notes": len(report.notes),
         "files": report.files,
         "counts": report.counts,
         "findings": [f.as_dict() for f in report.sorted()],
@@ -56,7 +58,7 @@ def github(report: Report) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
     lines = []
     for f in _shown(report):
-        level = "error" if f.severity.value == "error" else "warning"
+        level = {"error": "error", "warning": "warning"}.get(f.severity.value, "notice")
         title = _gh_escape(f"strategease {f.rule}", prop=True)
         body = f"{f.entry}: {f.message}" if f.entry else f.message
         if f.hint:

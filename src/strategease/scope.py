@@ -20,17 +20,18 @@ naming ``file:line:column`` and, for an unknown id, the closest known one.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from strategease.catalogue import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import InputInvalid, ManyErrors
 from strategease.models import Actor, Level
-from strategease.yamlio import kind_of, parse_yaml, position, read_text, typed_text_error
+from strategease.yamlio import kind_of, parse_yaml, position, read_stdin, read_text, typed_text_error
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 NoteText = Annotated[str, StringConstraints(max_length=4000)]
@@ -39,6 +40,15 @@ Rating = Annotated[int, Field(strict=True, ge=1, le=5)]
 """A 1-5 rating (whole numbers; 1 = low, 5 = high)."""
 
 DEFAULT_RATING = 3
+
+
+def _lower(value: Any) -> Any:
+    """Enum values in a scope ignore case ('Barrier' is 'barrier')."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _lower_all(value: Any) -> Any:
+    return [_lower(v) for v in value] if isinstance(value, list) else value
 
 
 class _Strict(BaseModel):
@@ -54,7 +64,7 @@ class Change(_Strict):
     """The change in behaviour or practice (AACTT: actor, action, context, target, time)."""
 
     actor: ShortText
-    actor_type: list[Actor] = Field(
+    actor_type: Annotated[list[Actor], BeforeValidator(_lower_all)] = Field(
         default_factory=list,
         description="who must change, in the catalogue's vocabulary of strategy targets (AACTT's actor)",
     )
@@ -74,7 +84,7 @@ class Change(_Strict):
 
 class ScopeDeterminant(_Strict):
     id: EntryId
-    kind: Kind
+    kind: Annotated[Kind, BeforeValidator(_lower)]
     importance: Rating = DEFAULT_RATING
     changeability: Rating = DEFAULT_RATING
     note: NoteText | None = None
@@ -101,7 +111,7 @@ class Partner(_Strict):
     name: ShortText
     type: ShortText
     role: ShortText | None = None
-    involvement: Involvement | None = None
+    involvement: Annotated[Involvement | None, BeforeValidator(_lower)] = None
     note: NoteText | None = None
 
 
@@ -132,7 +142,7 @@ class Scope(_Strict):
 
     title: ShortText
     change: Change
-    level: list[Level] = Field(default_factory=list)
+    level: Annotated[list[Level], BeforeValidator(_lower_all)] = Field(default_factory=list)
     determinants: Annotated[list[ScopeDeterminant], Field(min_length=1, max_length=500)]
     innovation: Innovation | None = None
     constraints: Constraints = Field(default_factory=Constraints)
@@ -185,6 +195,11 @@ def _describe(err: Any) -> tuple[str, str | None]:
     typed = typed_text_error(where, got) if kind == "string_type" else None
     if typed is not None:
         return typed
+    if kind == "enum" and isinstance(got, str):
+        allowed = re.findall(r"'([^']+)'", str((err.get("ctx") or {}).get("expected", "")))
+        hint = did_you_mean(got.lower(), allowed)
+        return (f"{where}: {shorten(repr(got))} is not one of {', '.join(allowed)}",
+                hint or _HINTS.get(last) or f"use one of: {', '.join(allowed)}")
     shown = f" (got {shorten(repr(got))})" if isinstance(got, (int, float, str, bool)) else ""
     return f"{where}: {err['msg']}{shown}", _HINTS.get(last)
 
@@ -233,6 +248,9 @@ def parse_scope(data: Any, path: str, cat: Catalogue | None = None) -> Scope:
         raise ManyErrors([_error(path, getattr(data, "start", (1, 1)),
                                  f"a scope must be a mapping (title, change, determinants, …), not a {kind_of(data)}",
                                  "run 'strategease init' for a commented example")])
+    if "change" not in data and {"catalogue", "sources", "strategies", "links", "functions"} & {str(k) for k in data}:
+        raise ManyErrors([_error(path, (1, 1), "this is a catalogue file (it has catalogue sections), not a scope",
+                                 f"check it with 'strategease validate --catalogue {path}'")])
     errors: list[InputInvalid] = []
     scope: Scope | None = None
     try:
@@ -376,13 +394,23 @@ def _unknown(path: str, pos: tuple[int | None, int | None], where: str, value: s
 def load_scope(path: Path, cat: Catalogue | None = None) -> LoadedScope:
     """Read, parse and validate a scope file; check its ids against CAT when given.
 
-    Missing/unreadable file or malformed YAML: :class:`UsageError` (exit 2).
+    PATH ``-`` reads the scope from stdin. Missing/unreadable file or malformed YAML: :class:`UsageError` (exit 2).
     Invalid content: :class:`ManyErrors` of :class:`InputInvalid` (exit 1).
     """
-    text, sha256 = read_text(path, what="scope file")
-    data = parse_yaml(text, str(path))
-    scope = parse_scope(data, str(path), cat)
-    return LoadedScope(scope, str(path), sha256)
+    if str(path) == "-":
+        text, sha256 = read_stdin(what="scope")
+        name = "<stdin>"
+    else:
+        text, sha256 = read_text(path, what="scope file")
+        name = str(path)
+    data = parse_yaml(text, name)
+    try:
+        scope = parse_scope(data, name, cat)
+    except ManyErrors as exc:
+        for err in exc.errors:
+            err.with_excerpt(text)
+        raise
+    return LoadedScope(scope, name, sha256)
 
 
 def example_scope_text() -> str:

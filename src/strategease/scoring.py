@@ -775,7 +775,14 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int =
 
 
 def find_strategy(result: SelectionResult, cat: Catalogue, strategy_id: str) -> StrategyOut:
-    """The ranked (or already-in-place) strategy with this id, or a usage error with a hint."""
+    """The ranked (or already-in-place) strategy with this id or rank number, or a usage error with a hint."""
+    if strategy_id.isascii() and strategy_id.isdigit():
+        rank = int(strategy_id)
+        for st in result.strategies:
+            if st.rank == rank:
+                return st
+        raise UsageError(f"no strategy at rank {rank}: {len(result.strategies)} strategies are ranked for this scope",
+                         hint="give a rank from the list, or an id")
     for st in (*result.strategies, *result.already_in_place):
         if st.id == strategy_id:
             return st

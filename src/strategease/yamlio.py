@@ -298,6 +298,21 @@ def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: 
     return TextFile(text, hashlib.sha256(data).hexdigest())
 
 
+def read_stdin(*, what: str = "document") -> TextFile:
+    """Read UTF-8 text from stdin (for a PATH given as '-'), with the same limit and messages as files."""
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{what} on stdin is over the {MAX_BYTES}-byte limit", path="<stdin>")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UsageError("is not valid UTF-8 text", path="<stdin>", line=line) from None
+    return TextFile(text, hashlib.sha256(data).hexdigest())
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many small objects.
@@ -325,21 +340,21 @@ def parse_yaml(text: str, path: str) -> Any:
         with gc_paused():
             data = _build(loader)
     except _DuplicateKey as exc:
-        raise _usage_from_mark(exc, path, "rename or remove one of them") from None
+        raise _usage_from_mark(exc, path, text, "rename or remove one of them") from None
     except _AliasRefused as exc:
-        raise _usage_from_mark(exc, path, "write the value out in full") from None
+        raise _usage_from_mark(exc, path, text, "write the value out in full") from None
     except _TooDeep as exc:
         raise _too_deep(exc, path) from None
     except yaml.constructor.ConstructorError as exc:
         if exc.problem and "could not determine a constructor" in exc.problem:
             tag = exc.problem.split("tag", 1)[-1].strip()
             exc.problem = f"custom YAML tag {tag} is not allowed"
-            raise _usage_from_mark(exc, path, "use plain YAML values") from None
-        raise _usage_from_mark(exc, path, "fix the YAML") from None
+            raise _usage_from_mark(exc, path, text, "use plain YAML values") from None
+        raise _usage_from_mark(exc, path, text, "fix the YAML") from None
     except yaml.MarkedYAMLError as exc:
         if exc.problem and "maximum nesting depth" in exc.problem:  # libyaml's own limit (1000)
             raise _too_deep(exc, path) from None
-        raise _usage_from_mark(exc, path, "fix the YAML syntax") from None
+        raise _usage_from_mark(exc, path, text, "fix the YAML syntax") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
         at = exc.position
         before = text.encode("utf-8")[:at].decode("utf-8", "ignore") if _BYTE_OFFSETS else text[:at]
@@ -361,14 +376,40 @@ def _too_deep(exc: yaml.MarkedYAMLError, path: str) -> UsageError:
                       hint="flatten the document")
 
 
-def _usage_from_mark(exc: yaml.MarkedYAMLError, path: str, hint: str) -> UsageError:
+def _usage_from_mark(exc: yaml.MarkedYAMLError, path: str, text: str, hint: str) -> UsageError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "malformed YAML"
     if exc.context and exc.problem and not isinstance(exc, (_DuplicateKey, _AliasRefused)):
         problem = f"{exc.problem} ({exc.context})"
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
-    return UsageError(f"malformed YAML: {problem}", path=path, line=line, column=col, hint=hint)
+    plain = _common_mistake(exc, text, line, col)
+    if plain is not None:
+        problem, hint = plain
+        message = problem
+    else:
+        message = f"malformed YAML: {problem}"
+    return UsageError(message, path=path, line=line, column=col, hint=hint).with_excerpt(text)  # type: ignore[return-value]
+
+
+def _common_mistake(exc: yaml.MarkedYAMLError, text: str, line: int | None, col: int | None) -> tuple[str, str] | None:
+    """The usual YAML mistakes in plain words (message, hint), or None for the parser's own wording."""
+    problem = exc.problem or ""
+    source = text.splitlines()[line - 1] if line and 0 < line <= len(text.splitlines()) else ""
+    if "\t" in source[: (col or 1)] or "\t" in source[:1] or (
+            "cannot start any token" in problem and source.lstrip(" ").startswith("\t")):
+        return ("malformed YAML: a tab character in the indentation",
+                "YAML indents with spaces only; replace the tab with spaces")
+    if "mapping values are not allowed" in problem:
+        key, _, value = source.partition(": ")
+        quoted = f'{key.strip()}: "{value.strip()}"' if value else 'key: "text: with a colon"'
+        return ("malformed YAML: a ': ' inside a value starts a new key",
+                f"put the value in quotes, e.g. {quoted}")
+    if ("did not find expected '-' indicator" in problem or "did not find expected key" in problem
+            or "expected <block end>" in problem):
+        return ("malformed YAML: this line's indentation does not match the lines above",
+                "indent a key like the other keys of its entry: same column, spaces only")
+    return None
 
 
 def yaml_typed(value: Any) -> str | None:

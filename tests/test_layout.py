@@ -1,0 +1,94 @@
+"""Terminal layout never loses meaning: at 60, 80 and 120 columns no id is split and no verdict is cut;
+tables switch to a stacked layout rather than cropping; stderr of a plain select is one short line."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+EXAMPLE = "examples/delirium-scope.yaml"
+SCOPE_B = "tests/examples/stability/close-call.yaml"
+TEST_CATALOGUE = "tests/examples/select/catalogue.yaml"
+WIDTHS = (60, 80, 120)
+
+
+def _run(width: int, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("STRATEGEASE_WIDTH", "COLUMNS")}
+    env.update(COLUMNS=str(width), NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "strategease", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _json(*args: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(_run(200, *args, "--format", "json").stdout)  # type: ignore[no-any-return]
+
+
+def _assert_whole(ids: list[str], text: str) -> None:
+    tokens = set(re.findall(r"[a-z0-9][a-z0-9._-]*", text))
+    for entry_id in ids:
+        assert entry_id in tokens, f"id {entry_id} is split or missing"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_select_keeps_ids_and_verdicts_whole(width: int) -> None:
+    args = ("select", EXAMPLE, "--stability", "60")
+    doc = _json(*args)
+    text = _run(width, *args).stdout
+    ids = [s["id"] for s in doc["strategies"]] + [d["id"] for d in doc["determinants"]]
+    ids += [b["id"] for b in doc["bundle"]["strategies"]]
+    _assert_whole(ids, text)
+    words = set(re.findall(r"[A-Za-z]+", text))
+    for row in doc["stability"]["strategies"]:
+        for reason in row.get("reasons", []):
+            assert set(re.findall(r"[A-Za-z]+", reason)) <= words, f"reason cut: {reason}"
+    for verdict in ("stable", "matrix", "curated", "survey"):
+        assert verdict in words
+    assert not re.search(r"\b(UNSTA|stabl|curat|matri)\b", text)
+    assert all(line == line.rstrip() for line in text.splitlines()), "trailing padding in a pipe"
+    if width < 120:
+        assert re.search(r"^1 \S", text, re.M), "stacked layout: one block per strategy, headed by its rank"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_compare_and_list_keep_ids_whole(width: int) -> None:
+    doc = _json("compare", EXAMPLE, SCOPE_B, "--base", TEST_CATALOGUE)
+    text = _run(width, "compare", EXAMPLE, SCOPE_B, "--base", TEST_CATALOGUE).stdout
+    _assert_whole([r["id"] for r in doc["rows"]], text)
+    listed = json.loads(_run(200, "list", "strategies", "--format", "json").stdout)
+    text = _run(width, "list", "strategies").stdout
+    _assert_whole([r["id"] for r in listed], text)
+
+
+def test_wide_terminal_draws_a_table() -> None:
+    text = _run(240, "select", EXAMPLE).stdout
+    assert "─" * 20 in text and "score" in text
+
+
+def test_plain_select_stderr_fits_in_five_lines() -> None:
+    done = _run(80, "select", EXAMPLE)
+    assert 0 < len(done.stderr.splitlines()) <= 5, done.stderr
+    assert "--verbose" in done.stderr
+    verbose = _run(80, "select", EXAMPLE, "--verbose").stderr
+    assert "warning:" in verbose and "note:" in verbose
+    assert _run(80, "select", EXAMPLE, "--quiet").stderr == ""
+
+
+def test_score_has_a_scale_and_the_bundle_says_why_it_differs() -> None:
+    text = _run(120, "select", EXAMPLE).stdout
+    assert re.search(r"0\.\d+ \(\d+ %\)", text)
+    assert "share = score ÷ the scope's barrier weight" in text
+    assert "is not in the bundle:" in text
+
+
+def test_explain_accepts_a_rank_number() -> None:
+    by_rank = _run(100, "select", EXAMPLE, "--explain", "1").stdout
+    first = _json("select", EXAMPLE)["strategies"][0]["id"]
+    assert by_rank == _run(100, "select", EXAMPLE, "--explain", first).stdout
