@@ -36,7 +36,8 @@ FORMAT = 2
 MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
 SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
 CATALOGUE_FIELDS = frozenset({"meta", *ENTRY_MODELS, "origins", "link_origins", "files", "content_hash", "links_from",
-                              "links_to", "layers", "layer_names", "retired", "overridden_by"})
+                              "links_to", "layers", "layer_names", "retired", "overridden_by", "retired_at",
+                              "base_files", "invalid"})
 FINDING_FIELDS = ("path", "line", "column", "severity", "rule", "message", "entry", "hint")
 
 _new = object.__new__
@@ -208,6 +209,10 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         "retired": [[s(k) for k in cat.retired], [s(v[0]) for v in cat.retired.values()],
                     [None if v[1] is None else s(v[1]) for v in cat.retired.values()]],
         "overridden_by": [[s(k) for k in cat.overridden_by], [[s(x) for x in v] for v in cat.overridden_by.values()]],
+        "retired_at": [[s(k) for k in cat.retired_at], [s(o.path) for o in cat.retired_at.values()],
+                       [o.line for o in cat.retired_at.values()], [o.column for o in cat.retired_at.values()]],
+        "base_files": [s(f) for f in cat.base_files],
+        "invalid": [[s(k) for k in cat.invalid], [s(v) for v in cat.invalid.values()]],
         "report": {
             "files": [s(f) for f in report.files],
             "findings": [[s(f.path) for f in report.findings], [f.line for f in report.findings],
@@ -372,6 +377,12 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     keys, where = doc["overridden_by"]
     _need(type(where) is list, "overridden_by")
     cat.overridden_by = dict(zip(dec.strs(keys), [dec.strs(w) for w in where], strict=True))
+    keys, paths, lines, columns = doc["retired_at"]
+    cat.retired_at = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)),
+                              strict=True))
+    cat.base_files = dec.strs(doc["base_files"])
+    keys, where_invalid = doc["invalid"]
+    cat.invalid = dict(zip(dec.strs(keys), dec.strs(where_invalid), strict=True))
     for name in ("links_from", "links_to"):
         keys, lists = doc[name]
         _need(type(lists) is list, name)
