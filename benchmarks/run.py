@@ -17,7 +17,7 @@ times. Peak RSS is that of the measured command alone: each child is started thr
 ``/usr/bin/time -f %M`` when present (``os.wait4`` rusage otherwise, which on Linux also counts
 this script's ~20 MB at fork time).
 
-strategease keeps validated catalogues in a cache (``strategease.cache``, keyed by the files'
+strategease keeps validated catalogues in a cache (``strategease.catalogue.cache``, keyed by the files'
 bytes). Children get a private ``STRATEGEASE_CACHE_DIR`` under ``benchmarks/.cache/`` (emptied at
 the start), so the warm-up fills it and the timed ``select`` runs are the usual repeat runs; rows
 marked "no cache" repeat them with ``STRATEGEASE_NO_CACHE=1`` (the first run after an edit).
@@ -104,7 +104,7 @@ YAML_ONLY = (
     "        yaml.load(fh, Loader=yaml.CSafeLoader)\n"
 )
 
-# strategease keeps validated catalogues in a cache (strategease/cache.py); the benchmark gives
+# strategease keeps validated catalogues in a cache (strategease/catalogue/cache.py); the benchmark gives
 # it a private directory so that runs neither read nor pollute the user's cache.
 APP_CACHE = CACHE / "strategease-cache"
 CHILD_ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "TERM": "dumb",
@@ -301,7 +301,7 @@ def command_exists(name: str) -> bool:
 def _has_app_cache() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("strategease.cache") is not None
+    return importlib.util.find_spec("strategease.catalogue.cache") is not None
 
 
 HAS_APP_CACHE = _has_app_cache()
@@ -321,14 +321,14 @@ def bundle_quality(instances: int, seed: int) -> tuple[list[Row], dict[str, Any]
     """Greedy ÷ optimal covered weight on random small instances (see :func:`_bundle_adapter`)."""
     what_min, what_mean = "6  bundle greedy/optimal, min", "6  bundle greedy/optimal, mean"
     try:
-        import strategease.bundle as bundle_mod
+        import strategease.selection.bundle as bundle_mod
     except ImportError as exc:
-        reason = f"strategease.bundle not importable ({exc})"
+        reason = f"strategease.selection.bundle not importable ({exc})"
         return [skip("6min", what_min, ">= 0.95", reason), skip("6mean", what_mean, ">= 0.99", reason)], {}
     try:
         solve = _bundle_adapter(bundle_mod)
     except Exception as exc:  # noqa: BLE001 - report the API mismatch instead of crashing the run
-        reason = f"cannot drive strategease.bundle: {exc}"
+        reason = f"cannot drive strategease.selection.bundle: {exc}"
         return [skip("6min", what_min, ">= 0.95", reason), skip("6mean", what_mean, ">= 0.99", reason)], {}
     rng = random.Random(seed)
     ratios: list[float] = []
@@ -350,7 +350,7 @@ def bundle_quality(instances: int, seed: int) -> tuple[list[Row], dict[str, Any]
 
 
 def _random_instance(rng: random.Random) -> dict[str, Any]:
-    """A small weighted coverage instance in the shape ``strategease.bundle`` takes.
+    """A small weighted coverage instance in the shape ``strategease.selection.bundle`` takes.
 
     3-12 determinants weighted like a scope (importance × changeability, each 1-5), 4-14 candidate
     strategies each reaching 1-5 determinants with route strengths in (0, 1] (a fifth of them

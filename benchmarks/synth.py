@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a valid synthetic strategease catalogue of a given size, plus a matching scope file.
 
-The catalogue follows ``src/strategease/models.py``: every section is present (catalogue meta,
+The catalogue follows ``src/strategease/catalogue/models.py``: every section is present (catalogue meta,
 sources, frameworks, determinants with a parent hierarchy, functions, clusters, strategies with
 ratings, links) and every link kind is used (``calls-for``, ``delivers``, ``addresses``,
 ``crosswalk``). Output is deterministic for a given ``--links``/``--seed`` (byte-identical files),
@@ -269,7 +269,7 @@ def build(n_links: int, seed: int) -> dict[str, str]:
 
 
 def _scope(rng: random.Random, det_ids: list[str], st_ids: list[str], n_links: int, seed: int) -> str:
-    """A scope naming ``SCOPE_DETERMINANTS`` determinants (the format read by ``strategease.scope``)."""
+    """A scope naming ``SCOPE_DETERMINANTS`` determinants (the format read by ``strategease.selection.scope``)."""
     chosen = rng.sample(det_ids, SCOPE_DETERMINANTS)
     w = _Writer()
     w.add(f"# Synthetic scope for benchmarks (catalogue: --links {n_links} --seed {seed}).")

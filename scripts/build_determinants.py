@@ -1334,9 +1334,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:  # validate against the schema when the package is importable
         sys.path.insert(0, str(REPO / "src"))
-        from strategease.models import CatalogueFile
+        from strategease.catalogue.models import CatalogueFile
     except ImportError:
-        print("note: strategease.models not importable; schema validation skipped", file=sys.stderr)
+        print("note: strategease.catalogue.models not importable; schema validation skipped", file=sys.stderr)
     else:
         CatalogueFile.model_validate(doc)
 

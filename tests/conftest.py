@@ -41,7 +41,7 @@ def _stable_env(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):
     """Call ``cli(*args)`` to run strategease in-process; returns code, stdout, stderr."""
-    from strategease.cli import run
+    from strategease.cli.app import run
 
     def _run(*args: str) -> Outcome:
         capsys.readouterr()

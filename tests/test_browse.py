@@ -34,7 +34,7 @@ def test_shipped_catalogue_counts(cli) -> None:
 
 
 def test_every_link_names_a_known_source() -> None:
-    from strategease.catalogue import load_catalogue
+    from strategease.catalogue.load import load_catalogue
 
     cat, report = load_catalogue()
     assert not report.errors
@@ -46,7 +46,7 @@ def test_every_link_names_a_known_source() -> None:
 
 def test_no_invented_ratings() -> None:
     """Ratings exist only where the reference data publishes them (24 of 73)."""
-    from strategease.catalogue import load_catalogue
+    from strategease.catalogue.load import load_catalogue
 
     cat, _ = load_catalogue()
     rated = [s for s in cat.strategies.values()
@@ -134,7 +134,7 @@ def test_schema_output_refuses_overwrite(cli, tmp_path) -> None:
 def test_every_command_has_help_with_example(cli) -> None:
     import typer.main
 
-    from strategease.cli import app
+    from strategease.cli.app import app
 
     group = typer.main.get_command(app)
     for name, command in group.commands.items():  # type: ignore[attr-defined]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from strategease import cache
-from strategease.catalogue import load_catalogue
+from strategease.catalogue import cache
+from strategease.catalogue.load import load_catalogue
 
 MINIMAL = (EXAMPLES / "catalogues" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -33,7 +33,7 @@ def test_second_load_comes_from_the_cache(tmp_path: Path, private_cache: Path,
     path = _catalogue(tmp_path)
     first, _ = load_catalogue([path], use_cache=True)
     assert len(list(private_cache.glob("catalogue-*.json"))) == 1
-    from strategease import catalogue as module
+    from strategease.catalogue import load as module
 
     monkeypatch.setattr(module, "parse_yaml", lambda *a: pytest.fail("parsed again despite the cache"))
     second, report = load_catalogue([path], use_cache=True)
@@ -113,7 +113,7 @@ def test_validate_never_uses_the_cache(cli, tmp_path: Path, private_cache: Path)
 def test_entry_of_an_older_model_shape_is_not_used(tmp_path: Path, private_cache: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A development build whose models gained a field (same version number) must not read old entries."""
-    from strategease import catalogue as module
+    from strategease.catalogue import load as module
 
     path = _catalogue(tmp_path)
     real_shape = module._cached_shape()
@@ -136,7 +136,7 @@ def _entry(directory: Path) -> Path:
 
 
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from strategease import catalogue as module
+    from strategease.catalogue import load as module
 
     parsed: list[str] = []
     real_parse = module.parse_yaml

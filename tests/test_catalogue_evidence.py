@@ -22,14 +22,14 @@ if not REFERENCE.is_dir():  # worktrees live one level deeper than the main chec
 
 @pytest.fixture(scope="module")
 def cat() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid(None)
 
 
 def _reach(cat: Any, det_id: str) -> set[str]:
-    from strategease.scope import ScopeDeterminant
-    from strategease.scoring import resolve
+    from strategease.selection.scope import ScopeDeterminant
+    from strategease.selection.scoring import resolve
 
     res = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"}))
     reached = {sid for sid, rs in res.routes.items() if max(r.strength for r in rs) > 0}  # a known 0 % is no route
@@ -39,8 +39,8 @@ def _reach(cat: Any, det_id: str) -> set[str]:
 
 
 def _select(cat: Any, dets: list[str], method: str) -> dict[str, Any]:
-    from strategease.scope import Scope
-    from strategease.scoring import select
+    from strategease.selection.scope import Scope
+    from strategease.selection.scoring import select
 
     scope = Scope.model_validate({"title": "T", "change": {"actor": "Staff", "action": "Do it"},
                                   "determinants": [{"id": d, "kind": "barrier"} for d in dets]})

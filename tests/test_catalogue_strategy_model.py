@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from strategease.catalogue import Catalogue, load_catalogue
+from strategease.catalogue.load import Catalogue, load_catalogue
 from strategease.vocab import Evidence, Grade, LinkKind
 
 # The reference CSVs sit beside the repository (../shared/reference) when it is checked out in the project's

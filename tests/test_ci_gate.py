@@ -143,7 +143,7 @@ def test_scope_schema_is_current_and_accepts_the_example(cli) -> None:
 
 
 def test_layer_consequences_keep_only_what_the_layers_cause() -> None:
-    from strategease.findings import Finding, Report, Severity, layer_consequences
+    from strategease.catalogue.findings import Finding, Report, Severity, layer_consequences
 
     old = Finding("/pkg/data/d.yaml", 5, 3, Severity.warning, "no-route", "reaches no strategy", "tdf.x")
     new = Finding("/pkg/data/d.yaml", 9, 3, Severity.warning, "no-route", "reaches no strategy", "tdf.y")

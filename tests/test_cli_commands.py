@@ -6,13 +6,13 @@ import json
 import subprocess
 import sys
 
-from strategease.cli import COMMANDS
+from strategease.cli.app import COMMANDS
 
 
 def _modules_after(args: list[str]) -> tuple[int, list[str]]:
     code = (
         "import json, sys\n"
-        "from strategease.cli import run\n"
+        "from strategease.cli.app import run\n"
         f"status = run({args!r})\n"
         "sys.stdout.flush()\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('strategease'))), file=sys.stderr)\n"
@@ -31,21 +31,21 @@ def test_root_help_lists_every_command_with_its_one_line_help(cli) -> None:
 
 def test_root_help_builds_no_command() -> None:
     _, modules = _modules_after(["--help"])
-    assert "strategease.cli" in modules
+    assert "strategease.cli.app" in modules
     command_modules = {target.split(":")[0] for target, _ in COMMANDS.values()}
     assert not command_modules & set(modules)
 
 
 def test_a_command_builds_only_itself() -> None:
     _, modules = _modules_after(["schema"])
-    assert "strategease.cli_catalogue" in modules
-    assert "strategease.cli_report" not in modules and "strategease.cli_evidence" not in modules
+    assert "strategease.cli.catalogue" in modules
+    assert "strategease.cli.report" not in modules and "strategease.cli.evidence" not in modules
 
 
 def test_every_registered_command_builds_and_keeps_its_name_and_listing(cli) -> None:
     import typer.main
 
-    from strategease.cli import app
+    from strategease.cli.app import app
 
     group = typer.main.get_command(app)
     for name, (_, short_help) in COMMANDS.items():

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from strategease.report import SECTION_TITLES, ReportDoc, build_report
-from strategease.result import SelectionResult
+from strategease.render.document import SECTION_TITLES, ReportDoc, build_report
+from strategease.selection.result import SelectionResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
 CATALOGUE = GOLDEN / "catalogue.yaml"
@@ -30,7 +30,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @pytest.fixture(scope="module")
 def cat():
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid([CATALOGUE])
 
@@ -47,7 +47,7 @@ def doc(result, cat) -> ReportDoc:
 
 
 def _docx(doc: ReportDoc, result: SelectionResult, **options) -> bytes:
-    from strategease.render_report import RenderOptions, render
+    from strategease.render.report import RenderOptions, render
 
     return render("docx", doc, result, RenderOptions(**options))
 
@@ -104,7 +104,7 @@ def test_logic_model_links_determinants_functions_strategies(doc: ReportDoc) -> 
 
 
 def test_html_has_cover_contents_logic_model_and_part_breaks(doc: ReportDoc, result: SelectionResult) -> None:
-    from strategease.render_report import RenderOptions, render
+    from strategease.render.report import RenderOptions, render
 
     html = render("html", doc, result, RenderOptions()).decode()
     assert "<dt>Prepared for</dt><dd>City Hospital</dd>" in html and "draft 2" in html
@@ -122,7 +122,7 @@ def test_html_has_cover_contents_logic_model_and_part_breaks(doc: ReportDoc, res
 
 
 def test_brief_keeps_summary_bundle_determinants_and_caveats(doc: ReportDoc, result: SelectionResult) -> None:
-    from strategease.render_report import RenderOptions, render
+    from strategease.render.report import RenderOptions, render
 
     html = render("html", doc, result, RenderOptions(brief=True)).decode()
     assert re.findall(r'<section id="(\w+)"', html) == ["summary", "determinants", "caveats"]
@@ -135,7 +135,7 @@ def test_brief_keeps_summary_bundle_determinants_and_caveats(doc: ReportDoc, res
 
 
 def test_column_widths_follow_content() -> None:
-    from strategease.render_docx import CHAR_UNITS, column_widths
+    from strategease.render.docx import CHAR_UNITS, column_widths
 
     header = ["Criterion", "Question", "S1", "S2"]
     rows = [["Affordability", "Can it be delivered within the budget available?", "☐", "☐"],
@@ -438,7 +438,7 @@ def test_xlsx_report_sheets_to_fill_in(cli, tmp_path: Path, monkeypatch: pytest.
 
 
 def test_every_section_has_a_number() -> None:
-    from strategease.report import SECTION_NUMBERS
+    from strategease.render.document import SECTION_NUMBERS
 
     assert list(SECTION_NUMBERS) == list(SECTION_TITLES)
 

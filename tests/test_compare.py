@@ -98,7 +98,7 @@ def test_invalid_inputs_keep_their_exit_codes(cli, tmp_path: Path) -> None:
 
 
 def test_every_format_has_a_renderer() -> None:
-    from strategease.cli_compare import CompareFormat
-    from strategease.render_compare import RENDERERS
+    from strategease.cli.compare import CompareFormat
+    from strategease.render.compare import RENDERERS
 
     assert {f.value for f in CompareFormat} == set(RENDERERS)

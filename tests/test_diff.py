@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from strategease.catalogue import require_valid
-from strategease.catalogue_diff import Side, diff_catalogues, parse_spec, rank_moves
-from strategease.render_diff import RENDERERS, md_escape
+from strategease.catalogue.diff import Side, diff_catalogues, parse_spec, rank_moves
+from strategease.catalogue.load import require_valid
+from strategease.render.diff import RENDERERS, md_escape
 
 DIFF = EXAMPLES / "diff"
 EXPECTED = DIFF / "expected"
@@ -109,7 +109,7 @@ def test_output_matches_golden_file(cli, in_diff_dir: Path, fmt: str, suffix: st
 
 
 def test_every_format_has_a_renderer() -> None:
-    from strategease.cli_evidence import DiffFormat
+    from strategease.cli.evidence import DiffFormat
 
     assert set(RENDERERS) == {f.value for f in DiffFormat}
 

@@ -453,17 +453,17 @@ def test_kill_during_write_keeps_old_report(tmp_path: Path) -> None:
 
 INTERRUPT_POINTS: dict[str, tuple[list[str], str]] = {
     # command: (arguments, the function to interrupt, as module:attribute)
-    "validate": (["validate", str(CAT)], "strategease.catalogue:load_catalogue"),
-    "list": (["list", "strategies", "--base", str(CAT)], "strategease.browse:list_entries"),
-    "show": (["show", "eric.build-a-coalition", "--base", str(CAT)], "strategease.browse:show_entry"),
-    "search": (["search", "coalition", "--base", str(CAT)], "strategease.browse:search"),
-    "schema": (["schema"], "strategease.schema:catalogue_schema_text"),
-    "select": (["select", str(SCOPE), "--base", str(CAT)], "strategease.scoring:select"),
-    "init": (["init"], "strategease.scope:example_scope_text"),
-    "report": (["report", str(SCOPE), "--base", str(CAT), "-o", "{out}"], "strategease.render_report:render"),
+    "validate": (["validate", str(CAT)], "strategease.catalogue.load:load_catalogue"),
+    "list": (["list", "strategies", "--base", str(CAT)], "strategease.catalogue.browse:list_entries"),
+    "show": (["show", "eric.build-a-coalition", "--base", str(CAT)], "strategease.catalogue.browse:show_entry"),
+    "search": (["search", "coalition", "--base", str(CAT)], "strategease.catalogue.browse:search"),
+    "schema": (["schema"], "strategease.catalogue.schema:catalogue_schema_text"),
+    "select": (["select", str(SCOPE), "--base", str(CAT)], "strategease.selection.scoring:select"),
+    "init": (["init"], "strategease.selection.scope:example_scope_text"),
+    "report": (["report", str(SCOPE), "--base", str(CAT), "-o", "{out}"], "strategease.render.report:render"),
     "import-links": (["import-links", str(LONG_CSV), "-o", "{out}", *IMPORT, "--base", str(IMPORT_BASE)],
-                     "strategease.importer:read_table"),
-    "diff": (["diff", str(CAT), str(CAT)], "strategease.catalogue_diff:diff_catalogues"),
+                     "strategease.catalogue.importer:read_table"),
+    "diff": (["diff", str(CAT), str(CAT)], "strategease.catalogue.diff:diff_catalogues"),
 }
 
 
@@ -593,7 +593,7 @@ def test_overlong_numbers_are_errors_not_crashes(cli, tmp_path: Path, monkeypatc
 
 
 def test_interactive_answers_that_look_like_digits() -> None:
-    from strategease.interactive import Prompter
+    from strategease.cli.interactive import Prompter
 
     answers = iter(["²", "1" * 5000, "٣", "4"])
     said: list[str] = []
@@ -607,8 +607,9 @@ def test_interactive_answers_that_look_like_digits() -> None:
 
 def test_docs_limits_match_the_code() -> None:
     """docs/limits.md states the limits the code enforces (and the README links to it)."""
-    from strategease import catalogue, importer, yamlio
-    from strategease.scope import Scope
+    from strategease.catalogue import importer, yamlio
+    from strategease.catalogue import load as catalogue
+    from strategease.selection.scope import Scope
 
     doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert f"{yamlio.MAX_BYTES // 2**20} MiB ({yamlio.MAX_BYTES:,} bytes)" in doc

@@ -119,8 +119,8 @@ def test_a_determinant_without_a_route_fails_strict_validate(cli, tmp_path: Path
 
 
 def test_an_upper_bound_link_is_no_route(tmp_path: Path) -> None:
-    from strategease.catalogue import load_catalogue
-    from strategease.reach import Reachability
+    from strategease.catalogue.load import load_catalogue
+    from strategease.catalogue.reach import Reachability
 
     layer = tmp_path / "bound.yaml"
     layer.write_text("determinants:\n"

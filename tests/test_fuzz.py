@@ -1,7 +1,7 @@
 """Fuzzing harness (issue #8): mutated and generated catalogues and scopes through the CLI.
 
 Mutated and generated inputs are fed through ``validate``, ``select`` and ``report`` via the
-error boundary (:func:`strategease.cli.run`, in-process for speed; a few runs as subprocesses),
+error boundary (:func:`strategease.cli.app.run`, in-process for speed; a few runs as subprocesses),
 and mutated CSV tables through ``import-links`` and ``select --ratings``.
 The property, for every input: the exit code is 0, 1 or 2 (3 is the boundary's "internal error"
 and fails); no traceback; every failure is explained on stderr; each run finishes within
@@ -83,7 +83,7 @@ class Run:
 def run_inprocess(args: list[str]) -> Run:
     """Run strategease through its error boundary with stdout/stderr captured."""
     from strategease import console
-    from strategease.cli import run
+    from strategease.cli.app import run
 
     console.out.cache_clear()
     console.err.cache_clear()

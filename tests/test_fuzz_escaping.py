@@ -235,7 +235,7 @@ def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
     import csv
     import io
 
-    from strategease.render_select import _text_cell
+    from strategease.render.select import _text_cell
 
     cat, scope = write_inputs(tmp_path, strategy_name='=HYPERLINK("http://evil.example","x")')
     run = run_inprocess(["select", str(scope), "--base", str(cat), "--format", "csv", "--top", "0"])

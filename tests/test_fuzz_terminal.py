@@ -302,8 +302,8 @@ def test_validate_caps_printed_findings(tmp_path: Path, cli: Any) -> None:
 
 
 def test_docs_state_the_terminal_guarantees_and_caps() -> None:
+    from strategease.catalogue.importer import MAX_SUGGESTIONS
     from strategease.errors import MAX_PRINTED
-    from strategease.importer import MAX_SUGGESTIONS
 
     doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert f"At most {MAX_PRINTED} errors or findings (`errors.MAX_PRINTED`)" in doc
@@ -333,7 +333,7 @@ def test_rich_writes_its_own_codes_past_the_safe_stream_and_a_progress_proxy(mon
 
 def test_validate_of_many_broken_references_is_fast(tmp_path: Path) -> None:
     """30,000 links to distinct unknown strategies: did-you-mean for the first MAX_HINTS only (before: 30 s)."""
-    from strategease.catalogue import MAX_HINTS
+    from strategease.catalogue.load import MAX_HINTS
 
     links = [{"from": "tdf.knowledge", "to": f"eric.audit-and-provide-feedbak-{i}", "kind": "addresses",
               "strength": 0.3, "source": "waltz2019", "evidence": "curated"} for i in range(30_000)]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from strategease.cli import COMMANDS
+from strategease.cli.app import COMMANDS
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
@@ -44,7 +44,7 @@ def test_docs_topics_are_shipped_in_the_wheel() -> None:
     import tomllib
     from pathlib import Path
 
-    from strategease.cli_docs import TOPICS
+    from strategease.cli.docs import TOPICS
 
     root = Path(__file__).resolve().parent.parent
     assert all((root / "docs" / f"{topic}.md").is_file() for topic in TOPICS)

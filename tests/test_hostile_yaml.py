@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
+from strategease.catalogue.yamlio import MAX_DEPTH, parse_yaml
 from strategease.errors import UsageError
-from strategease.yamlio import MAX_DEPTH, parse_yaml
 
 MINIMAL = (EXAMPLES / "catalogues" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -80,7 +80,7 @@ def test_non_utf8_gets_a_clear_message(cli, tmp_path: Path) -> None:
 
 
 def test_oversized_file_refused(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from strategease import yamlio
+    from strategease.catalogue import yamlio
 
     monkeypatch.setattr(yamlio, "MAX_BYTES", 1000)
     target = tmp_path / "big.yaml"
@@ -207,7 +207,7 @@ def test_scope_encodings_get_a_clear_message(cli, tmp_path: Path, data: bytes, m
 
 
 def test_oversized_scope_refused(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from strategease import yamlio
+    from strategease.catalogue import yamlio
 
     scope = _scope(tmp_path, REPORT_SCOPE.read_bytes() + b"# padding\n" * 1000)
     monkeypatch.setattr(yamlio, "MAX_BYTES", 5000)
@@ -245,7 +245,7 @@ def test_bom_and_crlf_in_csv_tables_change_nothing(cli, tmp_path: Path, variant:
 
 @pytest.mark.parametrize("which", ["links", "ratings"])
 def test_csv_utf16_oversize_and_cell_limits(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str) -> None:
-    from strategease import importer
+    from strategease.catalogue import importer
 
     source = LONG_CSV if which == "links" else TEAM_CSV
     table = tmp_path / "table.csv"

@@ -8,9 +8,7 @@ import pytest
 import yaml
 from conftest import EXAMPLES
 
-from strategease.catalogue import load_catalogue, require_valid
-from strategease.errors import InputInvalid, ManyErrors, UsageError
-from strategease.importer import (
+from strategease.catalogue.importer import (
     ImportOptions,
     build_import,
     derive_source_id,
@@ -19,6 +17,8 @@ from strategease.importer import (
     parse_table,
     render_overlay,
 )
+from strategease.catalogue.load import load_catalogue, require_valid
+from strategease.errors import InputInvalid, ManyErrors, UsageError
 
 HERE = EXAMPLES / "import"
 BASE = HERE / "base.yaml"

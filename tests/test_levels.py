@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 
-from strategease.scoring import LEVEL_MISMATCH_K
+from strategease.selection.scoring import LEVEL_MISMATCH_K
 
 
 @pytest.fixture(scope="module")
 def shipped() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid(None)
 
 
 def _scope(levels: list[str], dets: list[dict[str, Any]], exclude: tuple[str, ...] = ()) -> Any:
-    from strategease.scope import Scope
+    from strategease.selection.scope import Scope
 
     return Scope.model_validate({"title": "Levels", "change": {"actor": "Nurses", "action": "Screen"},
                                  "level": levels, "determinants": dets,
@@ -30,7 +30,7 @@ def _by_id(result: Any) -> dict[str, Any]:
 
 
 def test_mismatched_strategy_gets_a_visible_term_that_sums_to_the_score(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     dets = [{"id": "tdf.knowledge", "kind": "barrier", "importance": 4, "changeability": 3},
             {"id": "cfir1.reflecting-and-evaluating", "kind": "barrier"}]
@@ -53,7 +53,7 @@ def test_mismatched_strategy_gets_a_visible_term_that_sums_to_the_score(shipped:
 
 
 def test_no_levels_means_no_modifier(shipped: Any) -> None:
-    from strategease.scoring import level_mismatch
+    from strategease.selection.scoring import level_mismatch
 
     st = shipped.strategies["eric.work-with-educational-institutions"]
     assert level_mismatch(st, ["team"]) is True
@@ -64,7 +64,7 @@ def test_no_levels_means_no_modifier(shipped: Any) -> None:
 
 
 def test_mismatch_is_discounted_in_the_bundle_too(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     dets = [{"id": "partnering.missing-partners", "kind": "barrier", "importance": 5, "changeability": 5}]
     # leave one organisation-level strategy, so the bundle's second pick is a mismatched one
@@ -86,7 +86,7 @@ def test_mismatch_is_discounted_in_the_bundle_too(shipped: Any) -> None:
 
 
 def test_determinant_outside_the_scope_levels_is_warned(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     res = select(shipped, _scope(["team"], [{"id": "cfir1.patient-needs-and-resources", "kind": "barrier"}]))
     assert any("sits at system level, outside the scope's levels (team)" in w for w in res.warnings)
@@ -95,7 +95,7 @@ def test_determinant_outside_the_scope_levels_is_warned(shipped: Any) -> None:
 
 
 def test_cfir_eric_ignores_levels(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     dets = [{"id": "cfir1.reflecting-and-evaluating", "kind": "barrier"}]
     a = select(shipped, _scope([], dets), "cfir-eric", top=0)

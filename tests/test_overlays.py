@@ -6,7 +6,7 @@ import json
 
 from conftest import EXAMPLES
 
-from strategease.catalogue import load_catalogue
+from strategease.catalogue.load import load_catalogue
 
 BASE = EXAMPLES / "catalogues" / "valid" / "minimal.yaml"
 LAYERS = EXAMPLES / "overlays"

@@ -17,14 +17,14 @@ WORKSHOP_RATINGS = ROOT / "examples" / "workshop" / "ratings.csv"
 
 @pytest.fixture(scope="module")
 def shipped() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid(None)
 
 
 def _scope(dets: list[dict[str, Any]], partners: list[dict[str, Any]] | None = None,
            levels: tuple[str, ...] = ("partnership",)) -> Any:
-    from strategease.scope import Scope
+    from strategease.selection.scope import Scope
 
     data: dict[str, Any] = {"title": "T", "change": {"actor": "A", "action": "B"}, "level": list(levels),
                             "determinants": dets}
@@ -34,8 +34,8 @@ def _scope(dets: list[dict[str, Any]], partners: list[dict[str, Any]] | None = N
 
 
 def test_missing_and_informed_only_partner_types(shipped: Any) -> None:
-    from strategease.scope import load_scope
-    from strategease.scoring import select
+    from strategease.selection.scope import load_scope
+    from strategease.selection.scoring import select
 
     res = select(shipped, load_scope(MISSING, shipped), top=10)
     pa = res.partners
@@ -58,7 +58,7 @@ def test_missing_and_informed_only_partner_types(shipped: Any) -> None:
 
 
 def test_push_only_strategies_are_flagged_when_partners_co_create(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     dets = [{"id": "tdf.knowledge", "kind": "barrier", "importance": 5, "changeability": 5}]
     co = [{"name": "Nurses", "type": "frontline staff", "involvement": "co-create"}]
@@ -74,7 +74,7 @@ def test_push_only_strategies_are_flagged_when_partners_co_create(shipped: Any) 
 
 
 def test_no_partners_key_no_section_but_empty_list_gives_notes(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     dets = [{"id": "partnering.trust", "kind": "barrier"}]
     res = select(shipped, _scope(dets))
@@ -106,7 +106,7 @@ PARTNERING = ["partnering.trust", "partnering.power-imbalance", "partnering.acco
 
 @pytest.mark.parametrize("det_id", PARTNERING)
 def test_each_partnering_determinant_ranks_its_partnering_strategies(shipped: Any, det_id: str) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     res = select(shipped, _scope([{"id": det_id, "kind": "barrier", "importance": 5, "changeability": 5}]), top=0)
     linked = sorted(lk.to for lk in shipped.links if lk.from_ == det_id and lk.kind.value == "addresses")
@@ -124,7 +124,7 @@ def test_each_partnering_determinant_ranks_its_partnering_strategies(shipped: An
 def test_partnering_layer_combines_and_explains(shipped: Any, cli, tmp_path: Path) -> None:
     import yaml
 
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     dets = [{"id": d, "kind": "barrier"} for d in PARTNERING]
     res = select(shipped, _scope(dets), top=0)
@@ -143,7 +143,7 @@ def test_partnering_layer_combines_and_explains(shipped: Any, cli, tmp_path: Pat
 
 
 def test_partnering_facilitator_uses_the_same_links(shipped: Any) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     res = select(shipped, _scope([{"id": "partnering.trust", "kind": "facilitator"}]), top=0)
     assert res.strategies == []  # a facilitator adds no points: it is a lever to build on

@@ -19,20 +19,20 @@ EXAMPLE = ROOT / "examples" / "delirium-scope.yaml"
 
 @pytest.fixture(scope="module")
 def cat() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid([TEST_CATALOGUE])
 
 
 @pytest.fixture(scope="module")
 def loaded(cat: Any) -> Any:
-    from strategease.scope import load_scope
+    from strategease.selection.scope import load_scope
 
     return load_scope(EXAMPLE, cat)
 
 
 def _team(cat: Any, text: str, tmp_path: Path) -> Any:
-    from strategease.ratings import load_ratings
+    from strategease.selection.ratings import load_ratings
 
     path = tmp_path / "r.csv"
     path.write_text(text, encoding="utf-8")
@@ -43,8 +43,8 @@ def _team(cat: Any, text: str, tmp_path: Path) -> Any:
 
 
 def test_median_replaces_the_scope_ratings_and_flags_disagreement(cat: Any, loaded: Any) -> None:
-    from strategease.ratings import load_ratings
-    from strategease.scoring import select
+    from strategease.selection.ratings import load_ratings
+    from strategease.selection.scoring import select
 
     team = load_ratings(TEAM, cat)
     res = select(cat, loaded, top=0, ratings=team)
@@ -67,8 +67,8 @@ def test_median_replaces_the_scope_ratings_and_flags_disagreement(cat: Any, load
 
 
 def test_rated_but_not_in_scope_is_added_as_a_barrier(cat: Any, loaded: Any) -> None:
-    from strategease.ratings import load_ratings
-    from strategease.scoring import select
+    from strategease.selection.ratings import load_ratings
+    from strategease.selection.scoring import select
 
     res = select(cat, loaded, top=0, ratings=load_ratings(TEAM, cat))
     goals = next(d for d in res.determinants if d.id == "tdf.goals")
@@ -80,7 +80,7 @@ def test_rated_but_not_in_scope_is_added_as_a_barrier(cat: Any, loaded: Any) -> 
 
 
 def test_mean_option_and_unrated_determinants(cat: Any, loaded: Any, tmp_path: Path) -> None:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     team = _team(cat, "rater,determinant,importance,changeability\nA,tdf.knowledge,1,5\nB,tdf.knowledge,2,5\n"
                       "C,tdf.knowledge,2,4\n", tmp_path)
@@ -97,7 +97,7 @@ def test_mean_option_and_unrated_determinants(cat: Any, loaded: Any, tmp_path: P
 
 
 def test_iqr_rule_flags_a_split_team(cat: Any, loaded: Any, tmp_path: Path) -> None:
-    from strategease.ratings import disagreement, iqr, spread
+    from strategease.selection.ratings import disagreement, iqr, spread
 
     assert iqr([1, 1, 3, 3]) == 2.0  # quartiles 1 and 3 (inclusive interpolation)
     assert iqr([4]) == 0.0
@@ -108,8 +108,8 @@ def test_iqr_rule_flags_a_split_team(cat: Any, loaded: Any, tmp_path: Path) -> N
 
 
 def test_scores_use_the_team_weights(cat: Any, loaded: Any) -> None:
-    from strategease.ratings import load_ratings
-    from strategease.scoring import select
+    from strategease.selection.ratings import load_ratings
+    from strategease.selection.scoring import select
 
     plain = select(cat, loaded, top=0)
     team = select(cat, loaded, top=0, ratings=load_ratings(TEAM, cat))

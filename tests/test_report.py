@@ -21,8 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from strategease.report import SECTION_NUMBERS, SECTION_TITLES, TO_DECIDE, ReportDoc, build_report, section_heading
-from strategease.result import SelectionResult
+from strategease.render.document import (
+    SECTION_NUMBERS,
+    SECTION_TITLES,
+    TO_DECIDE,
+    ReportDoc,
+    build_report,
+    section_heading,
+)
+from strategease.selection.result import SelectionResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
 CATALOGUE = GOLDEN / "catalogue.yaml"
@@ -33,7 +40,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 @pytest.fixture(scope="module")
 def cat():
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid([CATALOGUE])
 
@@ -49,7 +56,7 @@ def doc(result, cat) -> ReportDoc:
 
 
 def _render(fmt: str, doc: ReportDoc, result: SelectionResult, **options) -> bytes:
-    from strategease.render_report import RenderOptions, render
+    from strategease.render.report import RenderOptions, render
 
     return render(fmt, doc, result, RenderOptions(**options))
 
@@ -136,7 +143,7 @@ def test_report_without_bundle_or_catalogue(result: SelectionResult) -> None:
 
 def test_source_date_epoch_parsing() -> None:
     from strategease.errors import UsageError
-    from strategease.report import parse_source_date_epoch, report_date
+    from strategease.render.document import parse_source_date_epoch, report_date
 
     assert parse_source_date_epoch(None) is None and parse_source_date_epoch("") is None
     assert report_date(parse_source_date_epoch("1700000000")) == "2023-11-14"
@@ -149,8 +156,8 @@ def test_source_date_epoch_parsing() -> None:
 
 
 def test_every_format_has_a_renderer_and_extension() -> None:
-    from strategease.cli_report import ReportFormat
-    from strategease.render_report import EXTENSIONS, FORMATS, RENDERERS
+    from strategease.cli.report import ReportFormat
+    from strategease.render.report import EXTENSIONS, FORMATS, RENDERERS
 
     assert {f.value for f in ReportFormat} == set(FORMATS) == set(RENDERERS)
     assert set(EXTENSIONS.values()) == set(FORMATS)
@@ -159,8 +166,8 @@ def test_every_format_has_a_renderer_and_extension() -> None:
 def test_report_methods_mirror_scoring() -> None:
     from typing import get_type_hints
 
-    from strategease.cli_report import report_cmd
-    from strategease.scoring import Method
+    from strategease.cli.report import report_cmd
+    from strategease.selection.scoring import Method
 
     report_method = get_type_hints(report_cmd, include_extras=True)["method"].__origin__
     assert [m.value for m in report_method] == [m.value for m in Method]
@@ -212,7 +219,7 @@ def test_json_golden(doc: ReportDoc, result: SelectionResult) -> None:
     (0.125, "0.125"),
 ])
 def test_md_escape(text: object, expected: str) -> None:
-    from strategease.render_report import md_escape
+    from strategease.render.report import md_escape
 
     assert md_escape(text) == expected
 

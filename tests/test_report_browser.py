@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pytest
 
-from strategease.report import SECTION_TITLES, build_report
-from strategease.result import SelectionResult
+from strategease.render.document import SECTION_TITLES, build_report
+from strategease.selection.result import SelectionResult
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
 WIDTH, HEIGHT = 1200, 2000
@@ -128,8 +128,8 @@ def _busy_rows(png: Path) -> tuple[int, int, int]:
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from strategease.catalogue import require_valid
-    from strategease.render_report import render
+    from strategease.catalogue.load import require_valid
+    from strategease.render.report import render
 
     result = SelectionResult.model_validate_json((GOLDEN / "selection.json").read_text(encoding="utf-8"))
     result.strategies[0].name = PAYLOAD

@@ -60,9 +60,9 @@ def test_scope_directory_is_a_usage_error(cli, tmp_path: Path) -> None:
 
 
 def test_core_loader_raises_all_problems_together() -> None:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
     from strategease.errors import ManyErrors
-    from strategease.scope import load_scope
+    from strategease.selection.scope import load_scope
 
     cat = require_valid([TEST_CATALOGUE])
     with pytest.raises(ManyErrors) as info:
@@ -72,7 +72,7 @@ def test_core_loader_raises_all_problems_together() -> None:
 
 
 def test_scope_defaults_and_echo() -> None:
-    from strategease.scope import Scope, parse_scope
+    from strategease.selection.scope import Scope, parse_scope
 
     scope = parse_scope({"title": "T", "change": {"actor": "A", "action": "B"},
                          "determinants": [{"id": "tdf.knowledge", "kind": "barrier"}]}, "<test>")
@@ -84,8 +84,8 @@ def test_scope_defaults_and_echo() -> None:
 
 
 def test_ids_from_every_framework_may_be_mixed() -> None:
-    from strategease.catalogue import require_valid
-    from strategease.scope import parse_scope
+    from strategease.catalogue.load import require_valid
+    from strategease.selection.scope import parse_scope
 
     cat = require_valid([TEST_CATALOGUE])
     ids = ["tdf.knowledge", "comb.reflective-motivation", "cfir1.peer-pressure", "cfir2.available-resources",
@@ -99,15 +99,15 @@ def test_ids_from_every_framework_may_be_mixed() -> None:
 
 
 def test_example_scope_is_the_packaged_template() -> None:
-    from strategease.scope import example_scope_text
+    from strategease.selection.scope import example_scope_text
 
     assert EXAMPLE.read_text(encoding="utf-8") == example_scope_text()
 
 
 @pytest.mark.parametrize("base", [None, TEST_CATALOGUE], ids=["shipped", "test-catalogue"])
 def test_example_scope_is_valid(base: Path | None) -> None:
-    from strategease.catalogue import require_valid
-    from strategease.scope import load_scope
+    from strategease.catalogue.load import require_valid
+    from strategease.selection.scope import load_scope
 
     cat = require_valid([base] if base else None)
     loaded = load_scope(EXAMPLE, cat)

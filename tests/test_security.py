@@ -243,7 +243,7 @@ def test_path_problems_are_one_line_exit_2(cli, tmp_path: Path, case: str, monke
 
 
 def test_out_of_memory_is_one_line_exit_2(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    from strategease import catalogue
+    from strategease.catalogue import load as catalogue
 
     def exhausted(*args: object, **kwargs: object) -> object:
         raise MemoryError
@@ -325,7 +325,8 @@ def test_format_contradicting_the_extension_is_refused(cli, tmp_path: Path) -> N
 
 
 def test_docs_state_these_limits() -> None:
-    from strategease import cache, template_sandbox
+    from strategease.catalogue import cache
+    from strategease.render import template_sandbox
 
     doc = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
     assert f"integers over {template_sandbox.MAX_INT_BITS:,} bits" in doc

@@ -44,13 +44,13 @@ def _check_golden(name: str, text: str) -> None:
 
 
 def _cat(base: str | None = TEST_CATALOGUE) -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid([Path(base)] if base else None)
 
 
 def _scope(dets: list[dict[str, Any]], **constraints: Any) -> Any:
-    from strategease.scope import Scope
+    from strategease.selection.scope import Scope
 
     return Scope.model_validate({"title": "Test", "change": {"actor": "Nurses", "action": "Screen"},
                                  "determinants": dets, "constraints": constraints})
@@ -58,7 +58,7 @@ def _scope(dets: list[dict[str, Any]], **constraints: Any) -> Any:
 
 def _select(dets: list[dict[str, Any]], method: str = "default", base: str | None = TEST_CATALOGUE,
             **kw: Any) -> Any:
-    from strategease.scoring import select
+    from strategease.selection.scoring import select
 
     constraints = kw.pop("constraints", {})
     return select(_cat(base), _scope(dets, **constraints), method, **kw)
@@ -96,9 +96,9 @@ def test_golden(name: str, cli) -> None:
 
 
 def test_json_output_is_the_result_model(cli) -> None:
-    from strategease.result import SelectionResult
-    from strategease.scope import load_scope
-    from strategease.scoring import select
+    from strategease.selection.result import SelectionResult
+    from strategease.selection.scope import load_scope
+    from strategease.selection.scoring import select
 
     got = cli("select", EXAMPLE, "--base", TEST_CATALOGUE, "--format", "json")
     parsed = SelectionResult.model_validate_json(got.out)
@@ -116,8 +116,8 @@ def test_output_is_byte_identical_across_runs(cli) -> None:
 
 
 def test_every_format_has_a_renderer() -> None:
-    from strategease.cli_select import SelectFormat
-    from strategease.render_select import EXPLAINERS, RENDERERS
+    from strategease.cli.select import SelectFormat
+    from strategease.render.select import EXPLAINERS, RENDERERS
 
     formats = {f.value for f in SelectFormat}
     assert formats == set(RENDERERS) == set(EXPLAINERS)
@@ -240,7 +240,7 @@ def test_default_scores_by_hand() -> None:
 
 
 def test_weight_formula() -> None:
-    from strategease.scoring import weight
+    from strategease.selection.scoring import weight
 
     assert weight(3, 3) == pytest.approx(0.36)
     assert weight(1, 1) == pytest.approx(0.04)
@@ -396,7 +396,7 @@ def test_docs_state_the_constants_the_code_uses() -> None:
     """docs/scoring.md and the code must agree on every scoring constant."""
     import re
 
-    from strategease import scoring
+    from strategease.selection import scoring
 
     doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     for name in ("BINARY_LINK_STRENGTH", "FUNCTION_ROUTE", "CROSSWALK_FACTOR", "PARENT_FACTOR",

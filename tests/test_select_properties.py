@@ -14,11 +14,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategease import models as m
-from strategease.bundle import coverage, greedy_bundle, optimal_bundle
-from strategease.catalogue import Catalogue
-from strategease.scope import Scope
-from strategease.scoring import select
+from strategease.catalogue import models as m
+from strategease.catalogue.load import Catalogue
+from strategease.selection.bundle import coverage, greedy_bundle, optimal_bundle
+from strategease.selection.scope import Scope
+from strategease.selection.scoring import select
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FRAMEWORKS = ("tdf", "cfir1", "cfir1", "cfir2", "partnering")  # cfir1 twice: exercise --method cfir-eric
@@ -239,7 +239,7 @@ def test_greedy_bundle_small_example_by_hand() -> None:
 
 def test_swap_pass_fixes_a_greedy_trap() -> None:
     """Greedy alone takes the overlapping 'X' first (1.6 of 2.0); the swap pass finds Y + Z."""
-    from strategease.bundle import greedy_bundle, optimal_bundle
+    from strategease.selection.bundle import greedy_bundle, optimal_bundle
 
     weights = {"a": 1.0, "b": 1.0}
     routes = {"x": {"a": 0.6, "b": 0.6}, "y": {"a": 1.0}, "z": {"b": 1.0}}

@@ -20,21 +20,21 @@ TEAM = ROOT / "tests" / "examples" / "ratings" / "delirium-team.csv"
 
 @pytest.fixture(scope="module")
 def small_cat() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid([TEST_CATALOGUE])
 
 
 @pytest.fixture(scope="module")
 def shipped() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid(None)
 
 
 def test_close_call_is_flagged_unstable(small_cat: Any) -> None:
-    from strategease.scope import load_scope
-    from strategease.scoring import select
+    from strategease.selection.scope import load_scope
+    from strategease.selection.scoring import select
 
     res = select(small_cat, load_scope(CLOSE, small_cat), top=1, bundle=1, stability=300)
     st = res.stability
@@ -52,8 +52,8 @@ def test_close_call_is_flagged_unstable(small_cat: Any) -> None:
 
 
 def test_a_clear_leader_is_stable(small_cat: Any) -> None:
-    from strategease.scope import Scope
-    from strategease.scoring import select
+    from strategease.selection.scope import Scope
+    from strategease.selection.scoring import select
 
     scope = Scope.model_validate({"title": "T", "change": {"actor": "A", "action": "B"},
                                   "determinants": [{"id": "cfir1.adaptability", "kind": "barrier"}]})
@@ -66,8 +66,8 @@ def test_a_clear_leader_is_stable(small_cat: Any) -> None:
 
 
 def test_same_seed_same_counts_other_seed_other_counts(small_cat: Any) -> None:
-    from strategease.scope import load_scope
-    from strategease.scoring import select
+    from strategease.selection.scope import load_scope
+    from strategease.selection.scoring import select
 
     loaded = load_scope(CLOSE, small_cat)
     a = select(small_cat, loaded, top=1, bundle=1, stability=100, seed=7)
@@ -80,8 +80,8 @@ def test_same_seed_same_counts_other_seed_other_counts(small_cat: Any) -> None:
 
 
 def test_stability_does_not_change_the_ranking(small_cat: Any) -> None:
-    from strategease.scope import load_scope
-    from strategease.scoring import select
+    from strategease.selection.scope import load_scope
+    from strategease.selection.scoring import select
 
     loaded = load_scope(DELIRIUM, small_cat)
     plain = select(small_cat, loaded)
@@ -92,7 +92,7 @@ def test_stability_does_not_change_the_ranking(small_cat: Any) -> None:
 
 
 def test_team_ratings_widen_the_weight_bounds() -> None:
-    from strategease.stability import _bounds
+    from strategease.selection.stability import _bounds
 
     assert _bounds(4.0, (None, None)) == (3.0, 5.0)
     assert _bounds(5.0, (2, 5)) == (2.0, 5.0)  # raters said 2 to 5: the draw covers them all
@@ -101,8 +101,8 @@ def test_team_ratings_widen_the_weight_bounds() -> None:
 
 
 def test_progress_callback_is_called_once_per_run(small_cat: Any) -> None:
-    from strategease.scope import load_scope
-    from strategease.scoring import select
+    from strategease.selection.scope import load_scope
+    from strategease.selection.scoring import select
 
     calls: list[tuple[int, int]] = []
     select(small_cat, load_scope(CLOSE, small_cat), stability=25, progress=lambda d, t: calls.append((d, t)))
@@ -114,7 +114,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setenv("TERM", "xterm")  # Rich draws nothing live on a 'dumb' terminal
 
-    from strategease.cli_select import progress_bar
+    from strategease.cli.select import progress_bar
 
     piped = Console(file=io.StringIO(), force_terminal=False)
     with progress_bar(500, piped) as progress:
@@ -171,7 +171,7 @@ def test_workshop_stability_flags_an_unstable_strategy(cli) -> None:
 
 
 def test_docs_state_the_perturbation_constants() -> None:
-    from strategease import stability
+    from strategease.selection import stability
 
     doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     for name in ("WEIGHT_JITTER", "LINK_JITTER", "UNSTABLE_BELOW"):

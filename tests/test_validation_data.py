@@ -21,7 +21,7 @@ CASE_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes").glob("*.yam
 
 @pytest.fixture(scope="module")
 def catalogue_ids() -> tuple[set[str], set[str]]:
-    from strategease.cli import run
+    from strategease.cli.app import run
 
     def ids(kind: str) -> set[str]:
         import contextlib

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from strategease.catalogue import load_catalogue
+from strategease.catalogue.load import load_catalogue
+from strategease.catalogue.yamlio import PosDict, PosList, parse_yaml, position
 from strategease.errors import UsageError
-from strategease.yamlio import PosDict, PosList, parse_yaml, position
 
 DOC = """\
 title: demo

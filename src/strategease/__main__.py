@@ -1,5 +1,5 @@
 """Allow ``python -m strategease``."""
 
-from strategease.cli import main
+from strategease.cli.app import main
 
 main()

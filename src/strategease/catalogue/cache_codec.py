@@ -1,0 +1,400 @@
+"""The catalogue cache's format: a validated (Catalogue, Report) as plain JSON data.
+
+Nothing read back can run code: the file is JSON (numbers, strings, lists, mappings), and the
+classes it is rebuilt into are fixed here, never named by the file. Rebuilding checks every
+value against its field's type (string, number, boolean, enum member, nested model, list of
+those), so a damaged or forged entry fails to decode (and the catalogue is loaded from its files)
+instead of producing objects of the wrong kind. Models are rebuilt without running Pydantic
+validation again (they were validated before they were stored, and each entry is authenticated,
+see :mod:`strategease.catalogue.cache`): that is what keeps a cached ``select`` at 10^5 links fast.
+
+Layout (column-major, so a table of 10^5 links is a handful of long lists): every string is
+stored once in ``strings`` and referred to by index; each model class has a table of columns,
+one per field in declaration order, plus the index of each row's set of given fields; a nested
+model is the index of its row in its class's table.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections import deque
+from dataclasses import fields as dataclass_fields
+from enum import Enum
+from itertools import repeat
+from typing import Any, Union
+
+from pydantic import BaseModel
+
+from strategease.catalogue import models as m
+from strategease.catalogue.findings import Finding, Report, Severity
+from strategease.catalogue.load import ENTRY_MODELS, Catalogue, Origin
+
+FORMAT = 2
+# Nested classes first: a table may refer only to rows of a table decoded before it.
+MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
+SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
+CATALOGUE_FIELDS = frozenset({"meta", *ENTRY_MODELS, "origins", "link_origins", "files", "content_hash", "links_from",
+                              "links_to", "layers", "layer_names", "retired", "overridden_by", "retired_at",
+                              "base_files", "invalid"})
+FINDING_FIELDS = ("path", "line", "column", "severity", "rule", "message", "entry", "hint")
+
+_new = object.__new__
+_set = object.__setattr__
+# Pydantic keeps these in slots: their descriptors set them faster than object.__setattr__.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+class DecodeError(ValueError):
+    """The data is not a cache entry of this format and shape."""
+
+
+# --------------------------------------------------------------------------- field kinds
+
+# ("str"|"int"|"float"|"bool",) | ("enum", cls) | ("model", cls) | ("list", kind) | ("opt", kind)
+Kind = tuple[Any, ...]
+
+
+def _kind(annotation: Any) -> Kind:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _kind(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"cannot cache a field of type {annotation!r}")
+        return ("opt", _kind(args[0]))
+    if origin is list:
+        return ("list", _kind(typing.get_args(annotation)[0]))
+    if isinstance(annotation, type):
+        if issubclass(annotation, Enum):
+            return ("enum", annotation)
+        if issubclass(annotation, BaseModel):
+            return ("model", annotation)
+        if annotation in (str, int, float, bool):
+            return (annotation.__name__,)
+    raise TypeError(f"cannot cache a field of type {annotation!r}")
+
+
+_KINDS: dict[type[BaseModel], list[tuple[str, Kind]]] = {}
+
+
+def _fields(cls: type[BaseModel]) -> list[tuple[str, Kind]]:
+    known = _KINDS.get(cls)
+    if known is None:
+        known = _KINDS[cls] = [(name, _kind(info.annotation)) for name, info in cls.model_fields.items()]
+    return known
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.index: dict[str, int] = {}
+        for cls in MODELS:  # enum values first: short indexes for the columns that repeat them
+            for _, kind in _fields(cls):
+                while kind[0] in ("opt", "list"):
+                    kind = kind[1]
+                if kind[0] == "enum":
+                    for member in kind[1]:
+                        self.s(member.value)
+        self.rows: dict[type[BaseModel], list[BaseModel]] = {cls: [] for cls in MODELS}
+        self.row_of: dict[int, int] = {}  # id(model) -> its row in its class's table
+
+    def s(self, text: str) -> int:
+        at = self.index.get(text)
+        if at is None:
+            at = self.index[text] = len(self.strings)
+            self.strings.append(text)
+        return at
+
+    def add(self, model: BaseModel) -> int:
+        """Register MODEL (and the models nested in it, first) as a row of its class's table."""
+        at = self.row_of.get(id(model))
+        if at is not None:
+            return at
+        for name, kind in _fields(type(model)):
+            self._register_nested(kind, getattr(model, name))
+        rows = self.rows[type(model)]
+        at = self.row_of[id(model)] = len(rows)
+        rows.append(model)
+        return at
+
+    def _register_nested(self, kind: Kind, value: Any) -> None:
+        if value is None:
+            return
+        if kind[0] == "model":
+            self.add(value)
+        elif kind[0] in ("opt", "list"):
+            for item in value if kind[0] == "list" else [value]:
+                self._register_nested(kind[1], item)
+
+    def value(self, kind: Kind, value: Any) -> Any:
+        tag = kind[0]
+        if tag == "str":
+            return self.s(value)
+        if tag == "enum":
+            return self.s(value.value)
+        if tag == "model":
+            return self.row_of[id(value)]
+        if tag == "opt":
+            return None if value is None else self.value(kind[1], value)
+        if tag == "list":
+            return [self.value(kind[1], v) for v in value]
+        return value
+
+    def table(self, cls: type[BaseModel]) -> dict[str, Any]:
+        rows = self.rows[cls]
+        sets: dict[frozenset[str], int] = {}
+        set_of = [sets.setdefault(frozenset(row.__pydantic_fields_set__), len(sets)) for row in rows]
+        columns = [_same([self.value(kind, getattr(row, name)) for row in rows], kind) for name, kind in _fields(cls)]
+        return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _same(set_of, ("int",)),
+                "columns": columns}
+
+
+def _same(column: list[Any], kind: Kind) -> Any:
+    """COLUMN, or ``{"same": value}`` when every row holds one value that is not a list (a
+    shared list could be changed through one row)."""
+    if len(column) > 1 and kind[0] != "list" and (kind[0] != "opt" or kind[1][0] != "list"):
+        first = column[0]
+        if all(v == first and type(v) is type(first) for v in column):
+            return {"same": first}
+    return column
+
+
+def encode(key: str, cat: Catalogue, report: Report) -> bytes:
+    """(CAT, REPORT) as JSON bytes; TypeError when a class has changed in a way this format
+    does not know (then nothing is cached)."""
+    if ({f.name for f in dataclass_fields(Catalogue)} != CATALOGUE_FIELDS
+            or Origin._fields != ("path", "line", "column")):
+        raise TypeError("the catalogue's shape changed: update strategease.catalogue.cache_codec")
+    if tuple(f.name for f in dataclass_fields(Finding)) != FINDING_FIELDS:
+        raise TypeError("the finding's shape changed: update strategease.catalogue.cache_codec")
+    enc = _Encoder()
+    s = enc.s
+    if cat.meta is not None:
+        enc.add(cat.meta)
+    sections: dict[str, list[int]] = {}
+    for name in SECTIONS:
+        section: dict[str, BaseModel] = cat.section(name)
+        if any(type(model) is not ENTRY_MODELS[name] for model in section.values()):
+            raise TypeError(f"section {name} holds a model of another class")
+        rows = [enc.add(model) for model in section.values()]
+        if rows != list(range(len(rows))):
+            raise TypeError(f"section {name} shares its class's table")
+        sections[name] = [s(k) for k in section]
+    for link in cat.links:
+        enc.add(link)
+    doc = {
+        "format": FORMAT,
+        "key": key,
+        "meta": None if cat.meta is None else enc.row_of[id(cat.meta)],
+        "sections": sections,
+        "links": len(cat.links),
+        "origins": [[s(k) for k in cat.origins], [s(o.path) for o in cat.origins.values()],
+                    [o.line for o in cat.origins.values()], [o.column for o in cat.origins.values()]],
+        "link_origins": [[s(o.path) for o in cat.link_origins], [o.line for o in cat.link_origins],
+                         [o.column for o in cat.link_origins]],
+        "links_from": _index_lists(enc, cat.links_from),
+        "links_to": _index_lists(enc, cat.links_to),
+        "files": [s(f) for f in cat.files],
+        "content_hash": s(cat.content_hash),
+        "layers": [s(f) for f in cat.layers],
+        "layer_names": [s(f) for f in cat.layer_names],
+        "retired": [[s(k) for k in cat.retired], [s(v[0]) for v in cat.retired.values()],
+                    [None if v[1] is None else s(v[1]) for v in cat.retired.values()]],
+        "overridden_by": [[s(k) for k in cat.overridden_by], [[s(x) for x in v] for v in cat.overridden_by.values()]],
+        "retired_at": [[s(k) for k in cat.retired_at], [s(o.path) for o in cat.retired_at.values()],
+                       [o.line for o in cat.retired_at.values()], [o.column for o in cat.retired_at.values()]],
+        "base_files": [s(f) for f in cat.base_files],
+        "invalid": [[s(k) for k in cat.invalid], [s(v) for v in cat.invalid.values()]],
+        "report": {
+            "files": [s(f) for f in report.files],
+            "findings": [[s(f.path) for f in report.findings], [f.line for f in report.findings],
+                         [f.column for f in report.findings], [s(f.severity.value) for f in report.findings],
+                         [s(f.rule) for f in report.findings], [s(f.message) for f in report.findings],
+                         [None if f.entry is None else s(f.entry) for f in report.findings],
+                         [None if f.hint is None else s(f.hint) for f in report.findings]],
+            "counts": [[s(k) for k in report.counts], list(report.counts.values())],
+        },
+    }
+    doc["tables"] = {cls.__name__: enc.table(cls) for cls in MODELS}
+    doc["strings"] = enc.strings
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _index_lists(enc: _Encoder, index: dict[str, list[m.Link]]) -> list[Any]:
+    return [[enc.s(k) for k in index], [[enc.row_of[id(link)] for link in links] for links in index.values()]]
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _need(condition: bool, what: str) -> None:
+    if not condition:
+        raise DecodeError(what)
+
+
+def _ints(col: Any, optional: bool = False) -> list[Any]:
+    _need(type(col) is list, "a column is not a list")
+    for v in col:
+        if type(v) is not int and not (optional and v is None):
+            raise DecodeError("an integer was expected")
+    return col  # type: ignore[no-any-return]
+
+
+class _Decoder:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        strings = doc["strings"]
+        _need(type(strings) is list and all(type(x) is str for x in strings), "strings")
+        self.S: list[str] = strings
+        self.rows: dict[type[BaseModel], list[BaseModel]] = {}
+
+    def strs(self, col: Any, optional: bool = False) -> list[Any]:
+        S = self.S  # noqa: N806
+        _need(type(col) is list, "a column is not a list")
+        # a non-integer index raises TypeError; a negative one still names a string of the table
+        if optional:
+            return [None if i is None else S[i] for i in col]
+        return [S[i] for i in col]
+
+    def column(self, kind: Kind, col: Any, n: int | None = None) -> list[Any]:
+        if type(col) is dict and n is not None and kind[0] != "list":  # one value for all N rows (see _same)
+            return self.column(kind, [col["same"]]) * n
+        _need(type(col) is list, "a column is not a list")
+        tag = kind[0]
+        opt = tag == "opt"
+        inner = kind[1] if opt else kind
+        tag = inner[0]
+        if tag == "str":
+            return self.strs(col, opt)
+        if tag in ("int", "float", "bool"):
+            want = {"int": int, "float": float, "bool": bool}[tag]
+            for v in col:
+                if type(v) is not want and not (opt and v is None):
+                    raise DecodeError(f"a {tag} was expected")
+            return col  # type: ignore[no-any-return]
+        if tag == "enum":
+            members = inner[1]._value2member_map_
+            S = self.S  # noqa: N806
+            if opt:
+                return [None if v is None else members[S[v]] for v in col]
+            return [members[S[v]] for v in col]
+        if tag == "model":
+            rows = self.rows[inner[1]]
+            if opt:
+                return [None if v is None else rows[v] for v in col]
+            return [rows[v] for v in col]
+        if tag == "list":
+            _need(not opt, "optional lists are not cached")
+            return [self.column(inner[1], v) for v in col]
+        raise DecodeError(f"unknown kind {tag}")
+
+    def table(self, cls: type[BaseModel], data: Any) -> list[BaseModel]:
+        _need(type(data) is dict, "a table is not a mapping")
+        n = data["n"]
+        fields = _fields(cls)
+        columns = data["columns"]
+        _need(type(n) is int and type(columns) is list and len(columns) == len(fields), f"table {cls.__name__}")
+        names = [name for name, _ in fields]
+        sets = []
+        for given in data["sets"]:
+            _need(type(given) is list and all(type(x) is str and x in cls.model_fields for x in given), "field sets")
+            frozen = frozenset(given)
+            shared = m._LIVE_FIELD_SETS.get(frozen)
+            if shared is None:
+                shared = m._LIVE_FIELD_SETS[frozen] = set(frozen)
+            sets.append(shared)
+        set_of = [sets[i] for i in _ints(self.column(("int",), data["set_of"], n))]
+        values = [self.column(kind, col, n) for (_, kind), col in zip(fields, columns, strict=True)]
+        _need(all(len(col) == n for col in values) and len(set_of) == n, f"table {cls.__name__} is ragged")
+        # C-level loops (map) rather than a Python loop per row: 10^5 links are rebuilt in a blink
+        rows: list[BaseModel] = list(map(_new, repeat(cls, n)))
+        dicts = map(dict, map(zip, repeat(names, n), zip(*values, strict=True)))
+        deque(map(_set, rows, repeat("__dict__", n), dicts), maxlen=0)
+        deque(map(_set_fields_set, rows, set_of), maxlen=0)
+        deque(map(_set_extra, rows, repeat(None, n)), maxlen=0)
+        deque(map(_set_private, rows, repeat(None, n)), maxlen=0)
+        self.rows[cls] = rows
+        return rows
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise DecodeError("an index was expected")
+    return value  # type: ignore[no-any-return]
+
+
+def decode(blob: bytes, key: str) -> tuple[Catalogue, Report]:
+    """Rebuild (Catalogue, Report) from BLOB; :class:`DecodeError` for anything unexpected."""
+    try:
+        doc = json.loads(blob)
+        return _decode(doc, key)
+    except DecodeError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        raise DecodeError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
+    _need(type(doc) is dict and doc.get("format") == FORMAT and doc.get("key") == key, "not an entry for this key")
+    dec = _Decoder(doc)
+    S = dec.S  # noqa: N806
+    tables = doc["tables"]
+    _need(type(tables) is dict, "tables")
+    for cls in MODELS:
+        dec.table(cls, tables[cls.__name__])
+    cat = Catalogue()
+    meta = doc["meta"]
+    if meta is not None:
+        cat.meta = dec.rows[m.CatalogueMeta][_int(meta)]  # type: ignore[assignment]
+    sections = doc["sections"]
+    for name in SECTIONS:
+        keys = dec.strs(sections[name])
+        rows = dec.rows[ENTRY_MODELS[name]]
+        _need(len(keys) == len(rows), f"section {name}")
+        cat.section(name).update(zip(keys, rows, strict=True))
+    links = dec.rows[m.Link]
+    _need(doc["links"] == len(links), "links")
+    cat.links = links  # type: ignore[assignment]
+    keys, paths, lines, columns = doc["origins"]
+    cat.origins = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)), strict=True))
+    paths, lines, columns = doc["link_origins"]
+    cat.link_origins = list(map(Origin, dec.strs(paths), _ints(lines), _ints(columns)))
+    _need(len(cat.link_origins) == len(lines) == len(columns) == len(paths), "link origins")
+    cat.files = dec.strs(doc["files"])
+    cat.content_hash = S[_int(doc["content_hash"])]
+    cat.layers = dec.strs(doc["layers"])
+    cat.layer_names = dec.strs(doc["layer_names"])
+    keys, sections_of, replaced = doc["retired"]
+    cat.retired = dict(zip(dec.strs(keys), zip(dec.strs(sections_of), dec.strs(replaced, True), strict=True),
+                           strict=True))
+    keys, where = doc["overridden_by"]
+    _need(type(where) is list, "overridden_by")
+    cat.overridden_by = dict(zip(dec.strs(keys), [dec.strs(w) for w in where], strict=True))
+    keys, paths, lines, columns = doc["retired_at"]
+    cat.retired_at = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)),
+                              strict=True))
+    cat.base_files = dec.strs(doc["base_files"])
+    keys, where_invalid = doc["invalid"]
+    cat.invalid = dict(zip(dec.strs(keys), dec.strs(where_invalid), strict=True))
+    for name in ("links_from", "links_to"):
+        keys, lists = doc[name]
+        _need(type(lists) is list, name)
+        setattr(cat, name, dict(zip(dec.strs(keys), [dec.column(("model", m.Link), x) for x in lists], strict=True)))
+
+    data = doc["report"]
+    report = Report(files=dec.strs(data["files"]))
+    path, line, column, severity, rule, message, entry, hint = data["findings"]
+    severities = [Severity(x) for x in dec.strs(severity)]
+    report.findings = list(map(Finding, dec.strs(path), _ints(line), _ints(column), severities, dec.strs(rule),
+                               dec.strs(message), dec.strs(entry, True), dec.strs(hint, True)))
+    _need(len(report.findings) == len(path) == len(hint), "findings")
+    keys, counts = data["counts"]
+    report.counts = dict(zip(dec.strs(keys), _ints(counts), strict=True))
+    return cat, report

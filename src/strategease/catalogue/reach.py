@@ -1,0 +1,139 @@
+"""Which strategies each determinant can reach through the catalogue graph, and on what evidence.
+
+Used by ``validate`` (a determinant that reaches no strategy is a warning, an error under
+``--strict``), by ``list sources`` and by the per-scope evidence statement of ``select`` and
+``report``. The paths followed are those the selection follows (``docs/scoring.md``, section 2):
+
+* the determinant's own ``addresses`` links (determinant → strategy);
+* its ``calls-for`` links to intervention functions, then their ``delivers`` links;
+* one ``crosswalk`` step to another framework's construct, with that construct's links;
+* its parents' ``calls-for`` links when it has none of its own.
+
+A link known only by an upper bound (``strength_upper``, e.g. "below 20 %") reaches nothing: it
+says the source did *not* endorse the pairing.
+
+The evidence behind a path is its weakest link (a survey figure reached through a curated
+crosswalk rests on a curated judgement); a determinant is as well supported as its best path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from strategease.catalogue import models as m
+from strategease.catalogue.load import Catalogue
+from strategease.vocab import Evidence, LinkKind
+
+# Evidence kinds from strongest to weakest, as a practitioner would read them.
+EVIDENCE_ORDER: tuple[Evidence, ...] = (
+    Evidence.survey_of_experts, Evidence.systematic_review, Evidence.published_matrix,
+    Evidence.secondary_report, Evidence.seed_document, Evidence.curated,
+)
+_RANK = {e: i for i, e in enumerate(EVIDENCE_ORDER)}
+
+BASIS_LABELS: dict[str, str] = {
+    "survey-of-experts": "expert-survey data",
+    "systematic-review": "a systematic review",
+    "published-matrix": "a published matrix",
+    "secondary-report": "a secondary report",
+    "seed-document": "the seed documents",
+    "curated": "curated links only",
+    "none": "nothing",
+}
+"""How each basis is named in the one-line statement and the report."""
+
+
+def gives_points(link: m.Link) -> bool:
+    """False for a link known only by an upper bound: the source did not endorse the pairing."""
+    return not (link.strength is None and link.strength_lower is None and link.strength_upper is not None)
+
+
+def _weakest(links: Iterable[m.Link]) -> Evidence:
+    return max((lk.evidence for lk in links), key=lambda e: _RANK[e])
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The strategies one determinant reaches, and the best evidence kind of any path to them."""
+
+    strategies: frozenset[str]
+    basis: str  # an Evidence value, or "none"
+
+
+class Reachability:
+    """Paths from determinants to strategies, computed once per catalogue."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.cat = cat
+        self._delivers: dict[str, list[m.Link]] = {}
+        for fn_id in cat.functions:
+            self._delivers[fn_id] = [lk for lk in cat.links_from.get(fn_id, [])
+                                     if lk.kind is LinkKind.delivers and lk.to in cat.strategies]
+
+    def _paths(self, det_id: str, prefix: tuple[m.Link, ...], own_calls: bool) -> Iterable[tuple[str, Evidence]]:
+        cat = self.cat
+        for lk in cat.links_from.get(det_id, []):
+            if not gives_points(lk):
+                continue
+            if lk.kind is LinkKind.addresses and lk.to in cat.strategies:
+                yield lk.to, _weakest((*prefix, lk))
+            elif lk.kind is LinkKind.calls_for and own_calls:
+                for dl in self._delivers.get(lk.to, []):
+                    if gives_points(dl):
+                        yield dl.to, _weakest((*prefix, lk, dl))
+
+    def reach(self, det_id: str) -> Reach:
+        cat = self.cat
+        found: dict[str, Evidence] = {}
+
+        def add(pairs: Iterable[tuple[str, Evidence]]) -> None:
+            for st_id, ev in pairs:
+                if st_id not in found or _RANK[ev] < _RANK[found[st_id]]:
+                    found[st_id] = ev
+
+        own = cat.links_from.get(det_id, [])
+        add(self._paths(det_id, (), True))
+        for lk in own:
+            if lk.kind is LinkKind.crosswalk and lk.to in cat.determinants:
+                add(self._paths(lk.to, (lk,), True))
+        if not any(lk.kind is LinkKind.calls_for for lk in own):
+            det = cat.determinants.get(det_id)
+            for parent in det.parents if det else []:
+                for lk in cat.links_from.get(parent, []):
+                    if lk.kind is LinkKind.calls_for:
+                        for dl in self._delivers.get(lk.to, []):
+                            if gives_points(dl):
+                                add([(dl.to, _weakest((lk, dl)))])
+        live = {s: ev for s, ev in found.items() if not cat.strategies[s].retired}
+        if not live:
+            return Reach(frozenset(), "none")
+        best = min(live.values(), key=lambda e: _RANK[e])
+        return Reach(frozenset(live), best.value)
+
+
+def evidence_basis(cat: Catalogue, det_ids: Iterable[str]) -> dict[str, str]:
+    """Determinant id → the best evidence kind behind any of its paths (or ``none``)."""
+    graph = Reachability(cat)
+    return {d: graph.reach(d).basis for d in det_ids}
+
+
+def basis_counts(basis: dict[str, str]) -> list[tuple[str, int]]:
+    """(basis, count) for the bases present, strongest first, ``none`` last."""
+    order = [e.value for e in EVIDENCE_ORDER] + ["none"]
+    counts = {b: 0 for b in order}
+    for b in basis.values():
+        counts[b] = counts.get(b, 0) + 1
+    return [(b, n) for b, n in counts.items() if n]
+
+
+def basis_sentence(basis: dict[str, str]) -> str:
+    """One line: 'Evidence behind the 5 determinants: 2 expert-survey data, 1 curated links only, …'."""
+    n = len(basis)
+    parts = [f"{count} by {BASIS_LABELS.get(b, b)}" for b, count in basis_counts(basis)]
+    noun = "determinant" if n == 1 else "determinants"
+    return f"Evidence behind the {n} {noun}: " + ", ".join(parts) + "."
+
+
+__all__ = ["BASIS_LABELS", "EVIDENCE_ORDER", "Reach", "Reachability", "basis_counts", "basis_sentence",
+           "evidence_basis", "gives_points"]

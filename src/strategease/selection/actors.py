@@ -1,0 +1,131 @@
+"""Who a strategy is for: the actor-fit and foundation tables of method ``default`` (docs/scoring.md, §2a, §2b).
+
+Three small tables, each the one home of its rule:
+
+* :data:`ADMITS` — for each actor type a scope can name (``change.actor_type``, AACTT's *actor*;
+  Presseau et al. 2019), the strategy ``targets`` that act on that actor or on the setting in
+  which that actor works. A strategy whose targets share none of the admitted actors is *aimed at
+  other actors*: listed apart, never ranked or bundled.
+  The organisation and the implementation team are the *setting*: a strategy admitted only through
+  them but also naming people the scope does not admit (clinicians, in a patients' scope) is aimed
+  at those people, so it is set apart too.
+* :data:`DETERMINANT_ACTORS` — scope determinants that name an actor (CFIR 2.0 *Innovation
+  recipients*, CFIR 1.0 *Patient needs and resources*, *Leadership engagement*, …). Choosing one
+  admits that actor's strategies too: the team has said that actor is part of the problem.
+* :data:`PROCESS_DOMAINS` — the CFIR domains whose determinants concern the implementation process
+  itself (CFIR 1.0 *Process*, CFIR 2.0 *Implementation Process*: planning, engaging, executing,
+  reflecting and evaluating, tailoring strategies, assessing context…). Only such a determinant,
+  through a direct link, puts an implementation-process strategy into the ranking; otherwise those
+  strategies form the foundation checklist. Partnering challenges count as process determinants:
+  they concern how the partnership works, and the partnering strategies that answer them are
+  classed as implementation process.
+
+Pure data and functions; never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from strategease.catalogue import models as m
+from strategease.vocab import Actor, StrategyClass
+
+A = Actor
+_SETTING = (A.leaders, A.organisation, A.implementation_team)
+
+ADMITS: dict[Actor, frozenset[Actor]] = {
+    # frontline staff change their practice: strategies on them, their leaders, their organisation's
+    # infrastructure and the team running the implementation all act on the deliverers' setting
+    A.deliverers: frozenset({A.deliverers, *_SETTING}),
+    # patients/clients change their behaviour: strategies on them, on the organisation that serves them
+    # (records, reminders, access) and the implementation team; strategies that train or pay clinicians are
+    # aimed at other actors unless a determinant names the deliverers
+    A.recipients: frozenset({A.recipients, A.organisation, A.implementation_team}),
+    A.leaders: frozenset(_SETTING),
+    A.organisation: frozenset(_SETTING),
+    A.implementation_team: frozenset(_SETTING),
+    # partner organisations change how they work together: partnering strategies, and the leaders and
+    # implementation team who carry them
+    A.partners: frozenset({A.partners, *_SETTING}),
+    # policy makers and payers change policy: strategies on them, on partners and the implementation team
+    A.policy_makers: frozenset({A.policy_makers, A.partners, A.implementation_team}),
+}
+
+DETERMINANT_ACTORS: dict[str, Actor] = {
+    "cfir1.patient-needs-and-resources": A.recipients,
+    "cfir1.patients-consumers": A.recipients,
+    "cfir2.innovation-recipients": A.recipients,
+    "cfir2.recipient-centeredness": A.recipients,
+    "cfir2.engaging-innovation-recipients": A.recipients,
+    "cfir2.assessing-needs-innovation-recipients": A.recipients,
+    "cfir2.innovation-deliverers": A.deliverers,
+    "cfir2.deliverer-centeredness": A.deliverers,
+    "cfir2.engaging-innovation-deliverers": A.deliverers,
+    "cfir2.assessing-needs-innovation-deliverers": A.deliverers,
+    "cfir1.leadership-engagement": A.leaders,
+    "cfir2.high-level-leaders": A.leaders,
+    "cfir2.mid-level-leaders": A.leaders,
+    "cfir1.external-policy-and-incentives": A.policy_makers,
+    "cfir2.policies-laws": A.policy_makers,
+    "cfir2.financing": A.policy_makers,
+    "cfir1.cosmopolitanism": A.partners,
+    "cfir2.partnerships-connections": A.partners,
+}
+"""Scope determinants that name an actor; every ``partnering.*`` determinant names partners."""
+
+PARTNERING_FRAMEWORK = "partnering"
+
+PROCESS_DOMAINS = frozenset({"process", "implementation process"})
+"""CFIR domains (lower case) of process determinants: CFIR 1.0 *Process*, CFIR 2.0 *Implementation Process*."""
+
+FOUNDATION_CLASS = StrategyClass.implementation_process
+
+
+def named_actor(det: m.Determinant) -> Actor | None:
+    """The actor a determinant names, or None."""
+    if det.id in DETERMINANT_ACTORS:
+        return DETERMINANT_ACTORS[det.id]
+    if det.framework == PARTNERING_FRAMEWORK:
+        return A.partners
+    return None
+
+
+def admitted(scope_actors: Iterable[Actor], named: Iterable[Actor]) -> frozenset[Actor]:
+    """The strategy targets that fit a scope: those its actor types admit, plus actors its determinants name."""
+    out: set[Actor] = set(named)
+    for actor in scope_actors:
+        out |= ADMITS[actor]
+    return frozenset(out)
+
+
+SETTING_ACTORS = frozenset({A.organisation, A.implementation_team})
+"""Targets that are the setting rather than people: they admit a strategy only when it names no other people."""
+
+
+def aimed_elsewhere(st: m.Strategy, admits: frozenset[Actor] | None) -> bool:
+    """True when the strategy names its targets and none of them is admitted, or when the only admitted
+    ones are the setting (organisation, implementation team) while it also names people the scope does not
+    admit (a learning collaborative for clinicians in a patients' scope). No targets = unknown = kept."""
+    if admits is None or not st.targets:
+        return False
+    targets = set(st.targets)
+    fit = targets & admits
+    if not fit:
+        return True
+    return fit <= SETTING_ACTORS and bool(targets - admits)
+
+
+def is_process(det: m.Determinant) -> bool:
+    """A process determinant: a CFIR construct in a process domain, or a partnering challenge (trust,
+    accountability, coordination…: the partnership's own working process)."""
+    if det.framework == PARTNERING_FRAMEWORK:
+        return True
+    return (det.domain or "").strip().lower() in PROCESS_DOMAINS and det.framework.startswith("cfir")
+
+
+def is_foundation(st: m.Strategy) -> bool:
+    return st.strategy_class is FOUNDATION_CLASS
+
+
+__all__ = ["ADMITS", "DETERMINANT_ACTORS", "PROCESS_DOMAINS", "SETTING_ACTORS", "admitted", "aimed_elsewhere",
+           "is_foundation", "is_process", "named_actor"]

@@ -1,0 +1,172 @@
+"""The ranking rule of method ``default``, in one place: balance, pruning, fit over breadth, level.
+
+:func:`build_table` turns the resolved routes of a scope's barriers (:mod:`strategease.selection.routes`)
+into plain tuples once; :func:`rank` scores every eligible strategy from that table. ``select``
+ranks with the table as it is; ``--stability`` re-ranks it with perturbed weights and link
+factors, and the structural check with one curated link left out — the same function each time,
+so the rule exists once (docs/scoring.md, sections 4–6). Pure: never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from strategease.catalogue import models as m
+from strategease.selection.routes import Resolution, Route, q
+
+PRUNE_BELOW = 0.25
+BREADTH_DECAY = 0.25
+LEVEL_MISMATCH_K = 0.2
+
+LinkKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A scope's barrier routes as plain data: what :func:`rank` scores."""
+
+    det_ids: tuple[str, ...]  # the barriers, scope order
+    weights: tuple[float, ...]
+    routes: tuple[dict[str, tuple[Route, ...]], ...]  # per barrier: strategy -> its routes
+    eligible: frozenset[str]  # strategies that may be ranked (and bundled)
+    in_place: tuple[str, ...]  # strategies already in place: scored, listed apart, preselected in the bundle
+    mismatch: frozenset[str]  # strategies whose levels miss the scope's
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """Every link on the table's routes, numbered in (from, kind, to) order, and each route's link numbers
+    (built only when links are perturbed: ``--stability``)."""
+
+    keys: tuple[LinkKey, ...]
+    routes: tuple[dict[str, tuple[tuple[int, ...], ...]], ...]  # parallel to Table.routes
+
+
+def index_links(table: Table) -> LinkIndex:
+    keys: set[LinkKey] = set()
+    for per in table.routes:
+        for routes in per.values():
+            for route in routes:
+                keys.update((lk.from_, lk.kind.value, lk.to) for lk in route.links)
+    ordered = tuple(sorted(keys))
+    position = {key: i for i, key in enumerate(ordered)}
+    return LinkIndex(ordered, tuple({sid: tuple(tuple(position[(lk.from_, lk.kind.value, lk.to)] for lk in r.links)
+                                               for r in routes) for sid, routes in per.items()}
+                                    for per in table.routes))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One determinant's part of a strategy's score."""
+
+    value_q: int  # micro-units
+    det: int  # index into Table.det_ids
+    route: Route
+    strength: float  # r(d, s): the best route's strength (perturbed when factors are given)
+    relative: float  # r(d, s) / best r(d, ·): balance
+    breadth: float  # BREADTH_DECAY ** (k - 1) for the k-th largest term: fit over breadth
+
+
+@dataclass(frozen=True)
+class Scored:
+    total_q: int
+    base_q: int
+    level_q: int
+    id: str
+    terms: tuple[Term, ...]
+    covers: dict[str, float]  # determinant -> route strength r(d, s) for the bundle (level discount applied)
+
+
+def build_table(resolutions: Sequence[Resolution], eligible: set[str], in_place: Sequence[str],
+                mismatch: set[str]) -> Table:
+    """The barriers' routes to eligible and in-place strategies."""
+    keep = eligible | set(in_place)
+    barriers = [res for res in resolutions if res.entry.kind.value == "barrier"]
+    tables = [{sid: tuple(res.routes[sid]) for sid in sorted(res.routes) if sid in keep} for res in barriers]
+    return Table(tuple(res.entry.id for res in barriers), tuple(res.weight for res in barriers), tuple(tables),
+                 frozenset(eligible), tuple(in_place), frozenset(mismatch & keep))
+
+
+def _best(routes: tuple[Route, ...], idx: tuple[tuple[int, ...], ...] | None, factors: Sequence[float] | None,
+          drop: m.Link | None) -> tuple[float, Route] | None:
+    best: tuple[float, Route] | None = None
+    for k, route in enumerate(routes):
+        if drop is not None and any(lk is drop for lk in route.links):
+            continue
+        r = route.strength
+        if factors is not None and idx is not None:
+            for i in idx[k]:
+                r *= factors[i]
+            r = min(r, 1.0)
+        if r <= 0:
+            continue
+        if best is None or (-r, route.preference, route.via) < (-best[0], best[1].preference, best[1].via):
+            best = (r, route)
+    return best
+
+
+def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence[float] | None = None,
+         links: LinkIndex | None = None, drop: m.Link | None = None) -> tuple[list[Scored], list[Scored]]:
+    """Score every strategy of TABLE; return (ranked eligible strategies, in-place strategies).
+
+    WEIGHTS replace the barriers' weights and FACTORS multiply each link's strength, numbered by LINKS
+    (``--stability``); DROP leaves one link out (the structural check). Ranked by score, then id.
+    """
+    weights = table.weights if weights is None else weights
+    # per barrier: each strategy's best route, and the best over all strategies (balance)
+    bests: list[dict[str, tuple[float, Route]]] = []
+    if factors is not None and links is None:
+        raise ValueError("link factors need the table's link index")
+    for n, per in enumerate(table.routes):
+        found = {}
+        idx_of = links.routes[n] if links is not None else None
+        for sid, rows in per.items():
+            b = _best(rows, idx_of[sid] if idx_of is not None else None, factors, drop)
+            if b is not None:
+                found[sid] = b
+        bests.append(found)
+    tops = [max((b[0] for b in found.values()), default=0.0) for found in bests]
+    raw: dict[str, list[tuple[float, int, float, float, Route]]] = {}
+    for i, found in enumerate(bests):
+        top = tops[i]
+        if top <= 0:
+            continue
+        for sid, (r, route) in found.items():
+            rel = r / top
+            if rel < PRUNE_BELOW:
+                continue
+            raw.setdefault(sid, []).append((weights[i] * rel, i, r, rel, route))
+    in_place = set(table.in_place)
+    ranked: list[Scored] = []
+    placed: list[Scored] = []
+    for sid in sorted(set(raw) | in_place):
+        items = sorted(raw.get(sid, []), key=lambda t: (-t[0], table.det_ids[t[1]]))  # ties: by id, not scope order
+        terms = []
+        factor = 1.0
+        for value, i, r, rel, route in items:
+            value_q = q(value * factor)
+            if value_q > 0:
+                terms.append(Term(value_q, i, route, r, rel, factor))
+            factor *= BREADTH_DECAY
+        base_q = sum(t.value_q for t in terms)
+        if base_q <= 0 and sid not in in_place:
+            continue
+        level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch and base_q > 0 else 0
+        keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
+        covers = {table.det_ids[t.det]: t.strength * keep for t in terms}
+        scored = Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers)
+        (placed if sid in in_place else ranked).append(scored)
+    ranked.sort(key=lambda s: (-s.total_q, s.id))
+    placed.sort(key=lambda s: (-s.total_q, s.id))
+    return ranked, placed
+
+
+def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[str, dict[str, float]]:
+    """``routes[strategy][determinant]`` for the greedy bundle: the routes the score counts (pruned ones left
+    out), at their own strength r(d, s) — read as the chance that s deals with d, so not rescaled."""
+    return {s.id: s.covers for s in (*ranked, *placed)}
+
+
+__all__ = ["BREADTH_DECAY", "LEVEL_MISMATCH_K", "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term",
+           "build_table", "bundle_routes", "index_links", "rank"]

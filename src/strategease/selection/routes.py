@@ -1,0 +1,211 @@
+"""Routes from a scope determinant to strategies: how strong each way through the catalogue graph is.
+
+The rules are written out in ``docs/scoring.md`` (sections 2 and 3) and in the docstring of
+:mod:`strategease.selection.scoring`; this module is their one implementation, used by ``select`` and, through
+the ranking table it feeds (:mod:`strategease.selection.ranking`), by ``--stability`` and the structural check.
+Pure: never prints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from strategease.catalogue import models as m
+from strategease.catalogue.load import Catalogue
+from strategease.catalogue.reach import gives_points
+from strategease.selection.scope import Kind, ScopeDeterminant
+
+BINARY_LINK_STRENGTH = 0.5
+FUNCTION_ROUTE = 0.4
+CROSSWALK_FACTOR = 1.0
+PARENT_FACTOR = 0.8
+SECONDARY_GRADE = 0.5
+FANOUT_REFERENCE = 10
+DECIMALS = 6
+_SCALE = 10**DECIMALS
+
+
+def q(x: float) -> int:
+    """A value in micro-units (6 decimal places), the unit in which scores are summed exactly."""
+    return round(x * _SCALE)
+
+
+def r6(x: float) -> float:
+    return q(x) / _SCALE
+
+
+def weight(importance: float, changeability: float) -> float:
+    """``w_d = (importance / 5) × (changeability / 5)``: in [0.04, 1] for ratings 1-5."""
+    return (importance / 5.0) * (changeability / 5.0)
+
+
+class Route(NamedTuple):
+    """One way a scope determinant reaches a strategy (a tuple: cheap to build by the 100 000)."""
+
+    strategy: str
+    strength: float  # effective r(d, s), all factors applied
+    via: str
+    links: tuple[m.Link, ...]
+    function: str | None
+    preference: int  # lower wins ties: 0 direct, 1 crosswalk, 2 function, 3 crosswalk+function, 4 parent
+    note: str | None = None
+
+    def key(self) -> tuple[float, int, str]:
+        return (-self.strength, self.preference, self.via)
+
+    @property
+    def curated(self) -> bool:
+        return any(lk.evidence is m.Evidence.curated for lk in self.links)
+
+    @property
+    def direct(self) -> bool:
+        """A determinant → strategy link of the determinant itself or of its crosswalk (no function, no parent)."""
+        return self.function is None and self.preference <= 1
+
+
+@dataclass
+class Resolution:
+    """All routes of one scope determinant, and how they were found."""
+
+    entry: ScopeDeterminant
+    weight: float
+    resolved_via: list[str]
+    crosswalks: list[str]
+    routes: dict[str, list[Route]]  # strategy id -> routes
+    functions: dict[str, float]  # function id -> best factor
+    parent_fallback: list[str]
+    skipped_survey: int  # survey links not used because the determinant is a facilitator
+    has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
+    functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
+    uncounted: dict[str, list[str]] = field(default_factory=dict)  # strategy -> bounds known but not counted
+
+
+def link_strength(link: m.Link) -> tuple[float, str | None]:
+    """Strength of a counted direct link, and a note when it is not an exact figure."""
+    if link.strength is not None:
+        return link.strength, None
+    return BINARY_LINK_STRENGTH, f"binary {link.evidence.value} link (default strength {BINARY_LINK_STRENGTH:g})"
+
+
+def bound_note(link: m.Link) -> str | None:
+    """Why a direct link is not counted: it only bounds the strength (None when it is counted)."""
+    if link.strength is not None:
+        return None
+    if not gives_points(link):
+        assert link.strength_upper is not None
+        return f"below {link.strength_upper * 100:g} % ({link.source}; an upper bound, not counted, never zero)"
+    if link.strength_lower is not None:
+        return (f"at least {link.strength_lower * 100:g} % ({link.source}; a lower bound from a partial table, "
+                "not counted)")
+    return None
+
+
+def grade_factor(link: m.Link) -> float:
+    """``primary`` (or ungraded) links count in full, ``secondary`` ones × ``SECONDARY_GRADE``."""
+    return SECONDARY_GRADE if link.grade is m.Grade.secondary else 1.0
+
+
+def _chain_factor(link: m.Link) -> float:
+    """A link's own factor inside a function route (binary links count 1)."""
+    return link.strength if link.strength is not None else 1.0
+
+
+class LinkIndex:
+    """Outgoing links by (node, kind), and each function's fan-out, built once per selection."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self._by: dict[tuple[str, m.LinkKind], list[m.Link]] = defaultdict(list)
+        for link in cat.links:
+            self._by[(link.from_, link.kind)].append(link)
+        self.fanout: dict[str, int] = {f: len(lks) for (f, kind), lks in self._by.items()
+                                       if kind is m.LinkKind.delivers}
+
+    def get(self, node: str, kind: m.LinkKind) -> list[m.Link]:
+        return self._by.get((node, kind), [])
+
+    def specificity_note(self, deliver: m.Link) -> str | None:
+        """Why a function route counts less than a specific one (None when it counts in full)."""
+        spec = self.specificity(deliver)
+        if spec >= 1.0:
+            return None
+        grade = f"graded {deliver.grade.value}, " if deliver.grade is not None else ""
+        return f"{grade}function delivers {self.fanout.get(deliver.from_, 0)} strategies: specificity ×{spec:.3g}"
+
+    def specificity(self, deliver: m.Link) -> float:
+        """A ``delivers`` link's specificity: 1 when graded primary, else ``FANOUT_REFERENCE / n`` (at most 1)
+        for a function that delivers n strategies, × ``SECONDARY_GRADE`` when graded secondary."""
+        if deliver.grade is m.Grade.primary:
+            return 1.0
+        n = self.fanout.get(deliver.from_, 1)
+        return grade_factor(deliver) * min(1.0, FANOUT_REFERENCE / n)
+
+
+def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = None) -> Resolution:
+    """Find every route from a scope determinant to strategies (method ``default``)."""
+    index = index or LinkIndex(cat)
+    links = index.get
+    det_id = entry.id
+    facilitator = entry.kind is Kind.facilitator
+    # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
+    bases: list[tuple[str, float, str, int, m.Link | None, bool]] = [(det_id, 1.0, "", 0, None, True)]
+    for xw in sorted(links(det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to):
+        bases.append((xw.to, CROSSWALK_FACTOR, f"crosswalk:{xw.to}", 1, xw, True))
+    parent_fallback: list[str] = []
+    if not links(det_id, m.LinkKind.calls_for):
+        det = cat.determinants.get(det_id)
+        for parent in sorted(det.parents if det else []):
+            if links(parent, m.LinkKind.calls_for):
+                parent_fallback.append(parent)
+                bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
+    routes: dict[str, list[Route]] = defaultdict(list)
+    functions_of: dict[str, set[str]] = defaultdict(set)
+    uncounted: dict[str, list[str]] = defaultdict(list)
+    functions: dict[str, float] = {}
+    skipped = 0
+    has_endorsement = False
+    for base, factor, prefix, offset, cw, direct_ok in bases:
+        pre_links: tuple[m.Link, ...] = (cw,) if cw is not None else ()
+        if direct_ok:
+            for link in links(base, m.LinkKind.addresses):
+                survey = link.evidence is m.Evidence.survey_of_experts
+                if survey and link.strength is not None:
+                    has_endorsement = True
+                if facilitator and survey:
+                    skipped += 1
+                    continue
+                bound = bound_note(link)
+                if bound is not None:
+                    uncounted[link.to].append(bound)
+                    continue
+                strength, note = link_strength(link)
+                if survey and link.strength is not None and link.n_respondents:
+                    note = f"{link.strength * 100:.4g} % of {link.n_respondents} experts endorsed it"
+                if link.grade is not None:
+                    graded = f"graded {link.grade.value}" + (f" (×{SECONDARY_GRADE:g})"
+                                                             if link.grade is m.Grade.secondary else "")
+                    note = f"{note}; {graded}" if note else graded
+                routes[link.to].append(Route(
+                    link.to, strength * factor * grade_factor(link), prefix or "direct", (*pre_links, link), None,
+                    offset, note))
+        for call in links(base, m.LinkKind.calls_for):
+            func = call.to
+            f_factor = factor * _chain_factor(call)
+            functions[func] = max(functions.get(func, 0.0), f_factor)
+            via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
+            route_factor = FUNCTION_ROUTE * _chain_factor(call) * factor
+            for deliver in links(func, m.LinkKind.delivers):
+                target = deliver.to
+                routes[target].append(Route(target, route_factor * _chain_factor(deliver) * index.specificity(deliver),
+                                            via, (*pre_links, call, deliver), func, offset + 2))
+                functions_of[target].add(func)
+    resolved = [det_id] + [b[0] for b in bases[1:]]
+    crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
+    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
+                      functions, parent_fallback, skipped, has_endorsement, dict(functions_of), dict(uncounted))
+
+
+__all__ = ["BINARY_LINK_STRENGTH", "CROSSWALK_FACTOR", "FANOUT_REFERENCE", "FUNCTION_ROUTE", "LinkIndex",
+           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "bound_note", "grade_factor", "link_strength",
+           "q", "r6", "resolve", "weight"]
