@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# One answer per line, in the order the questions come (see strategease.interactive.converse).
+# One answer per line, in the order the questions come (see strategease.cli.interactive.converse).
 SCRIPT = [
     "Early mobilisation after hip fracture surgery",  # title
     "Ward nurses and physiotherapists",  # actor
@@ -57,7 +57,7 @@ SCRIPT = [
 
 @pytest.fixture(scope="module")
 def shipped() -> Any:
-    from strategease.catalogue import require_valid
+    from strategease.catalogue.load import require_valid
 
     return require_valid(None)
 
@@ -69,7 +69,7 @@ def _run(cli, monkeypatch: pytest.MonkeyPatch, lines: list[str], *args: object) 
 
 def test_scripted_answers_make_a_valid_commented_scope(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                        shipped: Any) -> None:
-    from strategease.scope import load_scope
+    from strategease.selection.scope import load_scope
 
     target = tmp_path / "scope.yaml"
     got = _run(cli, monkeypatch, SCRIPT, target)
@@ -144,7 +144,7 @@ def test_force_skips_the_question(cli, monkeypatch: pytest.MonkeyPatch, tmp_path
 
 
 def test_search_groups_and_one_line_explanations(shipped: Any) -> None:
-    from strategease.interactive import find_determinants, grouped, one_line
+    from strategease.cli.interactive import find_determinants, grouped, one_line
 
     trust = find_determinants(shipped, "trust")
     assert trust[0].id == "partnering.trust"
@@ -159,7 +159,7 @@ def test_search_groups_and_one_line_explanations(shipped: Any) -> None:
 
 
 def test_the_example_scope_without_interactive_is_unchanged(cli) -> None:
-    from strategease.scope import example_scope_text
+    from strategease.selection.scope import example_scope_text
 
     got = cli("init")
     assert got.code == 0 and got.out == example_scope_text()
@@ -216,14 +216,14 @@ def test_in_a_real_terminal(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("# A strategease scope")
 
 
-BEFORE_DETERMINANTS = SCRIPT[:8]  # title, the change and the levels
+BEFORE_DETERMINANTS = SCRIPT[:10]  # title, the change (with the actor type) and the levels
 AFTER_DETERMINANTS = ["n", "4"]  # no partners; bundle of 4
 
 
 def test_a_bad_pick_asks_the_same_question_again(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                  shipped: Any) -> None:
     """A mistyped number re-asks the pick: the next number is still a pick, never a search."""
-    from strategease.interactive import find_determinants
+    from strategease.cli.interactive import find_determinants
 
     second = find_determinants(shipped, "knowledge")[1]
     target = tmp_path / "scope.yaml"
@@ -236,7 +236,7 @@ def test_a_bad_pick_asks_the_same_question_again(cli, monkeypatch: pytest.Monkey
 
 def test_several_picks_and_a_removal_before_writing(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                     shipped: Any) -> None:
-    from strategease.interactive import find_determinants
+    from strategease.cli.interactive import find_determinants
 
     hits = find_determinants(shipped, "knowledge")
     target = tmp_path / "scope.yaml"
@@ -251,7 +251,7 @@ def test_several_picks_and_a_removal_before_writing(cli, monkeypatch: pytest.Mon
 
 
 def test_search_ranks_by_matched_words_with_stemming(shipped: Any) -> None:
-    from strategease.interactive import find_determinants, stem
+    from strategease.cli.interactive import find_determinants, stem
 
     assert stem("staffing") == stem("staff") and stem("shortages") == stem("shortage") == "short"
     ids = [d.id for d in find_determinants(shipped, "staff shortage")]
