@@ -86,3 +86,20 @@ class Grade(StrEnum):
 
     primary = "primary"
     secondary = "secondary"
+
+
+FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("COM-B / TDF", ("comb", "tdf")),
+    ("CFIR", ("cfir", "cfir1", "cfir2")),
+    ("Partnering", ("partnering", "collab")),
+)
+"""Framework families, in the order determinants are grouped in `init --interactive` and the report."""
+OTHER_FAMILY = "Other frameworks"
+
+
+def family(framework: str) -> str:
+    """The family heading of a framework key (``cfir2`` → ``CFIR``); unknown keys are 'Other frameworks'."""
+    for name, frameworks in FAMILIES:
+        if framework in frameworks or framework.rstrip("0123456789") in frameworks:
+            return name
+    return OTHER_FAMILY

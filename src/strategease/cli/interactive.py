@@ -24,14 +24,8 @@ from strategease.catalogue.load import Catalogue
 from strategease.catalogue.models import Determinant
 from strategease.errors import UsageError
 from strategease.selection.scope import PARTNER_TYPES, Involvement, parse_scope
-from strategease.vocab import Actor, Level
+from strategease.vocab import FAMILIES, Actor, Level, family
 
-FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("COM-B / TDF", ("comb", "tdf")),
-    ("CFIR", ("cfir1", "cfir2")),
-    ("Partnering", ("partnering",)),
-)
-"""Groups the determinant choices are shown in, and the frameworks in each."""
 GROUP_WORDS = {"comb": ("comb",), "com-b": ("comb",), "tdf": ("tdf",), "cfir": ("cfir1", "cfir2"),
                "cfir1": ("cfir1",), "cfir2": ("cfir2",), "partnering": ("partnering",),
                "partners": ("partnering",)}
@@ -117,13 +111,6 @@ def one_line(det: Determinant, width: int = SUMMARY_WIDTH) -> str:
     text = " ".join((det.description or "").split())
     first = text.split(". ")[0].rstrip(".")
     return textwrap.shorten(first, width=width, placeholder=" …") if first else ""
-
-
-def family(framework: str) -> str:
-    for name, frameworks in FAMILIES:
-        if framework in frameworks:
-            return name
-    return "Other frameworks"
 
 
 SUFFIXES = ("ations", "ation", "ings", "ing", "ages", "age", "ness", "ies", "es", "ed", "s")

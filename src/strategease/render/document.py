@@ -38,6 +38,8 @@ from strategease.fmt import num
 from strategease.render.effects import effect_lines
 from strategease.render.select import method_sections
 from strategease.selection.result import Contribution, SelectionResult, StrategyOut
+from strategease.vocab import FAMILIES, OTHER_FAMILY
+from strategease.vocab import family as framework_family
 
 if TYPE_CHECKING:
     from strategease.catalogue.load import Catalogue
@@ -80,17 +82,7 @@ PRE_FILLED = "pre-filled"
 MATRIX_MAX_STRATEGIES = 15
 TOP_DETERMINANTS = 3
 
-# Framework key -> family heading for section 3 (unknown keys go to "Other frameworks").
-FRAMEWORK_FAMILIES: dict[str, str] = {
-    "comb": "COM-B / TDF",
-    "tdf": "COM-B / TDF",
-    "cfir": "CFIR",
-    "cfir1": "CFIR",
-    "cfir2": "CFIR",
-    "partnering": "Partnering",
-    "collab": "Partnering",
-}
-FAMILY_ORDER = ("COM-B / TDF", "CFIR", "Partnering", "Other frameworks")
+FAMILY_ORDER = (*(name for name, _ in FAMILIES), OTHER_FAMILY)
 
 EVIDENCE_LABELS: dict[str, str] = {
     "survey-of-experts": "Survey of experts: the share of implementation experts who endorsed the link "
@@ -696,8 +688,7 @@ def _scope(result: SelectionResult) -> ScopeSection:
 
 
 def _family(framework: str) -> str:
-    return FRAMEWORK_FAMILIES.get(framework, FRAMEWORK_FAMILIES.get(framework.rstrip("0123456789"),
-                                                                     "Other frameworks"))
+    return framework_family(framework)
 
 
 def _determinant_groups(result: SelectionResult, cat: Catalogue | None, names: _Names) -> list[DeterminantGroup]:
