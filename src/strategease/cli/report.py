@@ -12,10 +12,13 @@ from strategease.cli.options import BaseOpt, CatalogueOpt
 from strategease.cli.select import (
     AggregateChoice,
     AggregateOption,
+    BundleOption,
+    MethodOption,
     RatingsOption,
     SeedOption,
     SelectMethod,
     StabilityOption,
+    TopOption,
 )
 from strategease.safetext import one_line
 
@@ -48,14 +51,9 @@ def report_cmd(
         "--template", "-t", metavar="TEMPLATE", show_default=False,
         help="Your own Jinja2 template for a markdown or html report (sandboxed; it may extend "
              "'strategease/report.html.j2').")] = None,
-    bundle: Annotated[int | None, typer.Option(
-        "--bundle", "-b", min=0, max=100, show_default=False,
-        help="Strategies in the proposed bundle (default: the scope's max_strategies, else 5; "
-             "0 = none).")] = None,
-    top: Annotated[int, typer.Option("--top", "-n", min=0,
-                                     help="Ranked strategies to report (0 = all).")] = 10,
-    method: Annotated[SelectMethod, typer.Option("--method", "-m", help="Scoring method, as for "
-                                                 "select.")] = SelectMethod.default,
+    bundle: BundleOption = None,
+    top: TopOption = 10,
+    method: MethodOption = SelectMethod.default,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     brief: Annotated[bool, typer.Option(
         "--brief", help="The two-page executive version: cover, summary and bundle, determinants, caveats "

@@ -47,7 +47,7 @@ MethodOption = Annotated[SelectMethod, typer.Option(
     "'cfir-eric': the CFIR–ERIC matching tool's cumulative % of experts, CFIR 1.0 barriers only.")]
 TopOption = Annotated[int, typer.Option("--top", "-n", min=0, help="Show the N best strategies (0 = all).")]
 BundleOption = Annotated[int | None, typer.Option(
-    "--bundle", "-b", min=0, show_default=False,
+    "--bundle", "-b", min=0, max=100, show_default=False,
     help="Size of the suggested bundle [default: constraints.max_strategies, else 5; 0 = none].")]
 ExplainOption = Annotated[str | None, typer.Option(
     "--explain", "-e", metavar="ID", show_default=False, autocompletion=complete_strategy_ids,
