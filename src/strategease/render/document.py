@@ -38,6 +38,8 @@ from strategease.fmt import num
 from strategease.render.effects import effect_lines
 from strategease.render.select import method_sections
 from strategease.selection.result import Contribution, SelectionResult, StrategyOut
+from strategease.selection.stability import shown
+from strategease.selection.stability import verdict as stability_verdict
 from strategease.vocab import FAMILIES, OTHER_FAMILY
 from strategease.vocab import family as framework_family
 
@@ -971,7 +973,6 @@ def _partners(result: SelectionResult, names: _Names) -> PartnersSection | None:
     return PartnersSection(partners=rows, needs=needs, missing=list(pa.missing), notes=notes)
 
 
-STABILITY_CONTENDER = 0.2
 
 
 def _stability(result: SelectionResult) -> StabilitySection | None:
@@ -984,14 +985,12 @@ def _stability(result: SelectionResult) -> StabilitySection | None:
 
     rows = []
     for r in st.strategies:
-        if not (r.in_baseline_top or r.in_baseline_bundle or r.top_share >= STABILITY_CONTENDER
-                or r.bundle_share >= STABILITY_CONTENDER):
+        if not shown(r):
             continue
         base = "–" if r.baseline_rank is None else str(r.baseline_rank)
         if r.in_baseline_bundle:
             base += " (bundle)"
-        verdict = ("unstable: " + "; ".join(r.reasons)) if r.unstable else (
-            "stable" if r.in_baseline_top or r.in_baseline_bundle else "contender")
+        verdict = stability_verdict(r)
         ranks = "" if r.rank_median is None else f"{num(r.rank_median)} ({r.rank_min}–{r.rank_max})"
         rows.append(StabilityRowDoc(id=r.id, name=r.name, baseline=base, in_top=pct(r.top_share),
                                     in_bundle=pct(r.bundle_share), ranks=ranks, verdict=verdict,

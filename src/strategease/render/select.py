@@ -20,6 +20,7 @@ from strategease.fmt import num, pct
 from strategease.render.effects import EFFECTS_CAVEAT, effect_lines
 from strategease.render.layout import Col, Grid, Named
 from strategease.selection.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
+from strategease.selection.stability import CONTENDER_SHARE, shown, verdict
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -366,7 +367,6 @@ def _partners_table(result: SelectionResult) -> Any:
     return Group(*_spaced(parts))
 
 
-CONTENDER_SHARE = 0.2
 """Stability rows shown besides the unperturbed top k and bundle: in the top k or bundle in this share of runs."""
 STABILITY_HEADERS = ["rank", "strategy", "in top k", "in bundle", "rank in runs", "stability"]
 
@@ -387,12 +387,12 @@ def _stability_rows(result: SelectionResult) -> list[list[str]]:
     assert st is not None
     rows = []
     for r in st.strategies:
-        if not (r.in_baseline_top or r.in_baseline_bundle or r.top_share >= CONTENDER_SHARE
-                or r.bundle_share >= CONTENDER_SHARE):
+        if not shown(r):
             continue
         ranks = "" if r.rank_median is None else f"{_num(r.rank_median)} ({r.rank_min}–{r.rank_max})"
-        mark = ("UNSTABLE: " + "; ".join(r.reasons)) if r.unstable else (
-            "stable" if r.in_baseline_top or r.in_baseline_bundle else "contender")
+        mark = verdict(r)
+        if r.unstable:  # the terminal's emphasis; the words are stability.verdict's
+            mark = "UNSTABLE" + mark[len("unstable"):]
         base = str(r.baseline_rank) if r.baseline_rank is not None else "–"
         if r.in_baseline_bundle:
             base += " (bundle)"

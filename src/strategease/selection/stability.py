@@ -160,5 +160,22 @@ def run(table: Table, loaded: LoadedScope, names: dict[str, str], *, runs: int, 
     return out, warnings
 
 
-__all__ = ["DEFAULT_SEED", "LINK_JITTER", "MAX_RUNS", "MODEL", "UNSTABLE_BELOW", "WEIGHT_JITTER",
-           "run"]
+CONTENDER_SHARE = 0.2
+"""Outside the unperturbed top k and bundle, a strategy that reaches either in this share of runs is a contender."""
+
+
+def shown(row: StabilityRow) -> bool:
+    """Whether a stability row is worth showing: in the unperturbed top k or bundle, or a contender."""
+    return (row.in_baseline_top or row.in_baseline_bundle or row.top_share >= CONTENDER_SHARE
+            or row.bundle_share >= CONTENDER_SHARE)
+
+
+def verdict(row: StabilityRow) -> str:
+    """The one wording of a row's verdict: 'unstable: <reasons>', 'stable' or 'contender'."""
+    if row.unstable:
+        return "unstable: " + "; ".join(row.reasons)
+    return "stable" if row.in_baseline_top or row.in_baseline_bundle else "contender"
+
+
+__all__ = ["CONTENDER_SHARE", "DEFAULT_SEED", "LINK_JITTER", "MAX_RUNS", "MODEL", "UNSTABLE_BELOW", "WEIGHT_JITTER",
+           "run", "shown", "verdict"]
