@@ -30,7 +30,7 @@ from strategease.catalogue import models as m
 from strategease.catalogue.findings import Severity
 from strategease.catalogue.importer import normalise
 from strategease.catalogue.load import Catalogue, load_catalogue
-from strategease.errors import InputInvalid, ManyErrors, StrategeaseError, UsageError
+from strategease.errors import ManyErrors, StrategeaseError, UsageError
 
 SECTIONS = ("sources", "frameworks", "determinants", "functions", "clusters", "strategies")
 ENTRY_CHANGES = ("added", "removed", "retired", "renamed", "re-id", "changed")
@@ -406,9 +406,7 @@ def _renamed(exc: StrategeaseError, rename: dict[str, str]) -> StrategeaseError:
 def _require(cat: Catalogue, report: Any, rename: dict[str, str]) -> None:
     errors = [f for f in report.sorted() if f.severity is Severity.error]
     if errors:
-        raise ManyErrors([InputInvalid(f"{f.entry}: {f.message}" if f.entry else f.message,
-                                       path=rename.get(f.path, f.path), line=f.line, column=f.column, hint=f.hint)
-                          for f in errors])
+        raise ManyErrors([f.as_error(rename.get(f.path, f.path)) for f in errors])
 
 
 def load_side(spec: str, *, layered: bool = False, base: Sequence[Path] | None = None,

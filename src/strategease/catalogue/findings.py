@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from strategease.errors import InputInvalid
 from strategease.safetext import one_line
 
 
@@ -33,6 +34,14 @@ class Finding:
         entry = f" {self.entry}:" if self.entry else ""
         hint = f" ({self.hint})" if self.hint else ""
         return one_line(f"{where}: {self.severity.value}:{entry} {self.message}{hint} [{self.rule}]")
+
+    def body(self) -> str:
+        """The message, prefixed by the entry it concerns ('eric.x: no description')."""
+        return f"{self.entry}: {self.message}" if self.entry else self.message
+
+    def as_error(self, path: str | None = None) -> InputInvalid:
+        """The finding as an input error (exit 1) at its place; PATH renames the file (a git revision's copy)."""
+        return InputInvalid(self.body(), path=path or self.path, line=self.line, column=self.column, hint=self.hint)
 
     def as_dict(self) -> dict[str, object]:
         return {

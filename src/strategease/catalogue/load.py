@@ -816,16 +816,11 @@ def _check_text(cat: Catalogue, report: Report) -> None:
 
 def require_valid(paths: Sequence[Path] | None = None, layers: Sequence[Path] = ()) -> Catalogue:
     """Load a catalogue for use by a command; raise on errors (exit 1) with every problem listed."""
-    from strategease.errors import InputInvalid, ManyErrors
+    from strategease.errors import ManyErrors
 
     cat, report = load_catalogue(paths, layers, use_cache=True)
     if report.errors:
-        raise ManyErrors([
-            InputInvalid(f.message, path=f.path, line=f.line, column=f.column,
-                         hint=f.hint) if not f.entry else
-            InputInvalid(f"{f.entry}: {f.message}", path=f.path, line=f.line, column=f.column, hint=f.hint)
-            for f in report.sorted() if f.severity is Severity.error
-        ])
+        raise ManyErrors([f.as_error() for f in report.sorted() if f.severity is Severity.error])
     return cat
 
 

@@ -60,7 +60,7 @@ def github(report: Report) -> str:
     for f in _shown(report):
         level = {"error": "error", "warning": "warning"}.get(f.severity.value, "notice")
         title = _gh_escape(f"strategease {f.rule}", prop=True)
-        body = f"{f.entry}: {f.message}" if f.entry else f.message
+        body = f.body()
         if f.hint:
             body += f" ({f.hint})"
         lines.append(f"::{level} file={_gh_escape(f.path, True)},line={f.line},col={f.column},"
