@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from strategease.catalogue.load import Catalogue, did_you_mean, origin_of, retired_hint, retired_message, shorten
+from strategease.catalogue.load import (
+    SINGULAR,
+    Catalogue,
+    did_you_mean,
+    origin_of,
+    retired_hint,
+    retired_message,
+    shorten,
+)
 from strategease.errors import UsageError
 
 KINDS = ("determinants", "strategies", "functions", "sources", "clusters", "frameworks")
-SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function",
-            "sources": "source", "clusters": "cluster", "frameworks": "framework"}
 
 
 def entry_dict(model: Any) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from strategease.catalogue import models as m
-from strategease.catalogue.load import LINK_ENDPOINTS, Catalogue, shorten
+from strategease.catalogue.load import LINK_ENDPOINTS, SINGULAR, Catalogue, shorten
 from strategease.errors import InputInvalid, UsageError, one_or_many
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -50,7 +50,6 @@ MAX_SUGGESTIONS = 200  # distinct unmatched names per column that get a did-you-
 a four-column long table. Bounds memory (a cell costs ~300 bytes) and time; see docs/limits.md."""
 SHAPES = ("auto", "long", "wide")
 SCALES = ("auto", "percent", "fraction")
-SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function"}
 
 _FROM_HEADERS = {"determinant", "determinant id", "from", "from id", "barrier", "cfir barrier", "construct",
                  "cfir construct", "domain", "tdf domain", "component", "challenge"}

@@ -36,6 +36,9 @@ ENTRY_MODELS: dict[str, type[BaseModel]] = {
 TOP_LEVEL = ("catalogue", *ENTRY_MODELS)
 # Entity kinds that share one id space (``show ID`` finds any of them).
 ENTITY_SECTIONS = ("determinants", "functions", "clusters", "strategies")
+SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function",
+            "clusters": "cluster", "sources": "source", "frameworks": "framework"}
+"""A catalogue section's entries named one at a time, in messages ('a strategy')."""
 # Which sections a link endpoint must come from, by link kind.
 LINK_ENDPOINTS: dict[m.LinkKind, tuple[str, str]] = {
     m.LinkKind.calls_for: ("determinants", "functions"),
@@ -562,7 +565,7 @@ def origin_of(cat: Catalogue, section: str, entry_id: str) -> Origin:
 
 def _singular(section: str) -> str:
     """``strategies`` -> ``strategy``, ``determinants`` -> ``determinant``."""
-    return "strategy" if section == "strategies" else section[:-1]
+    return SINGULAR.get(section, section)
 
 
 MAX_HINTS = 1000

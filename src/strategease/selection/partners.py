@@ -24,25 +24,16 @@ outputs for scopes without one do not change. Pure: never prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from strategease.catalogue.load import Catalogue
 from strategease.selection.result import PartnerNeed, PartnerOut, PartnersOut, PushOnly, SelectionResult
 from strategease.selection.scope import Involvement, Scope, normalise_partner_type, partner_types
+from strategease.selection.wording import and_list as _and
+from strategease.selection.wording import label as _label
 
 PARTNERING_FRAMEWORK = "partnering"
 PUSH_ONLY_TOP = 10
 """Push-only strategies are looked for among the first this-many shown strategies and the bundle."""
 MISSING_HINT = "consider 'collab.map-partners-and-fill-gaps' or the determinant 'partnering.missing-partners'"
-
-
-def _label(cat: Catalogue, det_id: str) -> str:
-    det = cat.determinants.get(det_id)
-    return f"'{det.name}' ({det_id})" if det else det_id
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def analyse(cat: Catalogue, scope: Scope, result: SelectionResult) -> tuple[PartnersOut, list[str]]:

@@ -44,7 +44,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from strategease.catalogue.importer import Cell, Resolver, Table, normalise, read_table
-from strategease.catalogue.load import Catalogue, did_you_mean, retired_hint, retired_message
+from strategease.catalogue.load import SINGULAR, Catalogue, did_you_mean, retired_hint, retired_message
 from strategease.errors import InputInvalid, one_or_many
 from strategease.selection.result import RatedDeterminant, RaterOut, RaterScore, Spread, TeamRatingsOut
 from strategease.selection.scope import Kind, LoadedScope, Scope, ScopeDeterminant
@@ -160,7 +160,7 @@ def _determinant(table: Table, cell: Cell, cat: Catalogue, resolver: Resolver) -
         return None, table.error(cell, f"determinant {retired_message(cat, text)}", retired_hint(cat, text))
     other = cat.entity(text)
     if other is not None:
-        kind = {"strategies": "strategy", "functions": "function"}.get(other[0], other[0].rstrip("s"))
+        kind = SINGULAR.get(other[0], other[0])
         return None, table.error(cell, f"'{text}' is a {kind}, not a determinant",
                           "rate determinants (barriers and facilitators) only")
     hint = did_you_mean(text, cat.determinants)

@@ -28,7 +28,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
-from strategease.catalogue.load import Catalogue, did_you_mean, retired_hint, retired_message, shorten
+from strategease.catalogue.load import SINGULAR, Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.catalogue.models import Actor, Level
 from strategease.catalogue.yamlio import kind_of, parse_yaml, position, read_stdin, read_text, typed_text_error
 from strategease.errors import InputInvalid, ManyErrors
@@ -371,18 +371,16 @@ def normalise_partner_type(kind: str, known: list[str]) -> str | None:
     return key if key in known else None
 
 
-_SINGULAR = {"determinants": "determinant", "strategies": "strategy", "functions": "function",
-             "clusters": "cluster", "sources": "source", "frameworks": "framework"}
 
 
 def _unknown(path: str, pos: tuple[int | None, int | None], where: str, value: str, cat: Catalogue,
              section: str) -> InputInvalid:
-    what = _SINGULAR[section]
+    what = SINGULAR[section]
     if value in cat.retired:
         return _error(path, pos, f"{where}: {retired_message(cat, value)}", retired_hint(cat, value))
     other = cat.entity(value)
     if other is not None:
-        found = _SINGULAR.get(other[0], other[0])
+        found = SINGULAR.get(other[0], other[0])
         hint = ("list strategies under constraints.exclude or constraints.already_in_place"
                 if found == "strategy" else f"only {section} can go here")
         return _error(path, pos, f"{where}: '{value}' is a {found}, not a {what}", hint)

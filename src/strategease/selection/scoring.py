@@ -136,6 +136,8 @@ from strategease.selection.routes import (
     weight,
 )
 from strategease.selection.scope import Kind, LoadedScope, Scope
+from strategease.selection.wording import label as _label
+from strategease.selection.wording import name as _name
 
 if TYPE_CHECKING:
     from strategease.selection.ratings import TeamRatings
@@ -166,19 +168,6 @@ def _links(cat: Catalogue, node: str, kind: m.LinkKind) -> list[m.Link]:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _name(cat: Catalogue, entry_id: str) -> str:
-    found = cat.entity(entry_id)
-    return str(getattr(found[1], "name", entry_id)) if found else entry_id
-
-
-def _label(cat: Catalogue, det_id: str) -> str:
-    return f"'{_name(cat, det_id)}' ({det_id})"
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _join(values: Iterable[str | None]) -> str | None:
