@@ -326,8 +326,6 @@ def select(cat: Catalogue, scope: LoadedScope | Scope, method: str | Method = Me
             table, loaded, names, runs=stability, top_k=top if top > 0 else DEFAULT_TOP, bundle_size=size,
             seed=DEFAULT_SEED if seed is None else seed, team=team, progress=progress)
         result.warnings.extend(stability_warnings)
-    if top > 0:
-        result.strategies = result.strategies[:top]
     if loaded.scope.partners is not None:
         from strategease.selection.partners import analyse
 
@@ -756,7 +754,8 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int =
     return SelectionResult(
         tool_version=__version__, method=Method.cfir_eric.value, catalogue=_catalogue_info(cat),
         scope=_scope_info(loaded), determinants=determinants, functions=[],
-        strategies=[it.out for it in ranked], already_in_place=[it.out for it in placed], bundle=bundle_out,
+        strategies=[it.out for it in (ranked[:top] if top > 0 else ranked)],
+        already_in_place=[it.out for it in placed], bundle=bundle_out,
         uncovered=uncovered, warnings=warnings)
 
 
