@@ -39,6 +39,7 @@ Rows and targets (PASS/FAIL; SKIP with a reason when something is missing):
 6. bundle quality: greedy covered weight ÷ brute-force optimum on 200 seeded random small
    instances: min ≥ 0.95, mean ≥ 0.99.
 
+``python benchmarks/run.py --coverage`` prints the catalogue's coverage row (``benchmarks/coverage.py``).
 ``python benchmarks/run.py --validation [options]`` runs the validation benchmark instead
 (``benchmarks/validation/run.py``: recall on published cases, precision on worked scopes; reported, never
 pass/fail).
@@ -406,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.modules[spec.name] = validation  # dataclasses look their module up while the class is built
         spec.loader.exec_module(validation)
         return int(validation.main([a for a in argv if a != "--validation"]))
+    if "--coverage" in argv:  # the coverage row (issue #13): reported, never pass/fail
+        sys.path.insert(0, str(HERE))
+        import coverage as coverage_row  # noqa: PLC0415
+
+        return int(coverage_row.main([a for a in argv if a != "--coverage"]))
     ap = argparse.ArgumentParser(description="strategease benchmarks (see the module docstring).")
     ap.add_argument("--quick", action="store_true", help="fewer repeats (3) and skip the 100k-link catalogue")
     ap.add_argument("--repeats", type=int, default=None, help="timed runs per command (default 7, quick 3)")
