@@ -138,8 +138,8 @@ def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
 # --------------------------------------------------------------------------- table (Rich)
 
 
-EVIDENCE_SHORT = {"survey-of-experts": "survey", "published-matrix": "matrix", "secondary-report": "secondary",
-                  "seed-document": "seed", "curated": "curated"}
+EVIDENCE_SHORT = {"survey-of-experts": "survey", "systematic-review": "review", "published-matrix": "matrix",
+                  "secondary-report": "secondary", "seed-document": "seed", "curated": "curated"}
 
 
 def _short_evidence(values: list[str]) -> str:
@@ -229,8 +229,9 @@ def table(result: SelectionResult) -> RenderableType:
         parts.append(Text(summary + ("\n" + "\n".join(why) if why else "")))
     if result.stability is not None:
         parts.append(_stability_table(result))
-    parts.append(Text(f"Evidence: survey = % of experts endorsing; matrix = published table; secondary = later "
-                      f"report, no number; seed = seed documents; curated = this project's judgement.\n"
+    parts.append(Text(f"Evidence: survey = % of experts endorsing; review = a systematic review (e.g. Cochrane EPOC); "
+                      f"matrix = published table; secondary = later report, no number; seed = seed documents; "
+                      f"curated = this project's judgement.\n"
                       f"Explain a score: strategease select {result.scope.path} --explain ID (or a rank number)",
                       style="dim"))
     return Group(*_spaced(parts))
