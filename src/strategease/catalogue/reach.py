@@ -18,7 +18,7 @@ crosswalk rests on a curated judgement); a determinant is as well supported as i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from strategease.catalogue import models as m
@@ -83,20 +83,14 @@ class Reachability:
                     if gives_points(dl):
                         yield dl.to, _weakest((*prefix, lk, dl))
 
-    def reach(self, det_id: str) -> Reach:
+    def _all_paths(self, det_id: str) -> Iterator[tuple[str, Evidence]]:
+        """Every (strategy, evidence) path from DET_ID: its own, one crosswalk step, its parents' functions."""
         cat = self.cat
-        found: dict[str, Evidence] = {}
-
-        def add(pairs: Iterable[tuple[str, Evidence]]) -> None:
-            for st_id, ev in pairs:
-                if st_id not in found or _RANK[ev] < _RANK[found[st_id]]:
-                    found[st_id] = ev
-
         own = cat.links_from.get(det_id, [])
-        add(self._paths(det_id, (), True))
+        yield from self._paths(det_id, (), True)
         for lk in own:
             if lk.kind is LinkKind.crosswalk and lk.to in cat.determinants:
-                add(self._paths(lk.to, (lk,), True))
+                yield from self._paths(lk.to, (lk,), True)
         if not any(lk.kind is LinkKind.calls_for for lk in own):
             det = cat.determinants.get(det_id)
             for parent in det.parents if det else []:
@@ -104,18 +98,37 @@ class Reachability:
                     if lk.kind is LinkKind.calls_for:
                         for dl in self._delivers.get(lk.to, []):
                             if gives_points(dl):
-                                add([(dl.to, _weakest((lk, dl)))])
-        live = {s: ev for s, ev in found.items() if not cat.strategies[s].retired}
+                                yield dl.to, _weakest((lk, dl))
+
+    def reach(self, det_id: str) -> Reach:
+        strategies = self.cat.strategies
+        found: dict[str, Evidence] = {}
+        for st_id, ev in self._all_paths(det_id):
+            if st_id not in found or _RANK[ev] < _RANK[found[st_id]]:
+                found[st_id] = ev
+        live = {s: ev for s, ev in found.items() if not strategies[s].retired}
         if not live:
             return Reach(frozenset(), "none")
         best = min(live.values(), key=lambda e: _RANK[e])
         return Reach(frozenset(live), best.value)
 
+    def basis(self, det_id: str) -> str:
+        """The best evidence kind behind any path (``reach(det_id).basis``), stopping at the strongest kind."""
+        strategies = self.cat.strategies
+        best: Evidence | None = None
+        for st_id, ev in self._all_paths(det_id):
+            if strategies[st_id].retired or (best is not None and _RANK[ev] >= _RANK[best]):
+                continue
+            best = ev
+            if _RANK[best] == 0:
+                break
+        return best.value if best is not None else "none"
+
 
 def evidence_basis(cat: Catalogue, det_ids: Iterable[str]) -> dict[str, str]:
     """Determinant id → the best evidence kind behind any of its paths (or ``none``)."""
     graph = Reachability(cat)
-    return {d: graph.reach(d).basis for d in det_ids}
+    return {d: graph.basis(d) for d in det_ids}
 
 
 def basis_counts(basis: dict[str, str]) -> list[tuple[str, int]]:
