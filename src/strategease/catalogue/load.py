@@ -740,7 +740,7 @@ def _warn(cat: Catalogue, report: Report) -> None:
 
     graph = Reachability(cat)
     for det_id, det in cat.determinants.items():
-        if not det.retired and not graph.reach(det_id).strategies:
+        if not det.retired and graph.basis(det_id) == "none":
             origin = origin_of(cat, "determinants", det_id)
             report.add(Finding(origin.path, origin.line, origin.column, Severity.warning, "no-route",
                                "this determinant reaches no strategy, so choosing it adds nothing to a selection",

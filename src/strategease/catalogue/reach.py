@@ -113,7 +113,8 @@ class Reachability:
         return Reach(frozenset(live), best.value)
 
     def basis(self, det_id: str) -> str:
-        """The best evidence kind behind any path (``reach(det_id).basis``), stopping at the strongest kind."""
+        """The best evidence kind behind any path (``reach(det_id).basis``; ``none`` when there is no path),
+        stopping at the strongest kind, so ``validate`` asks it whether a determinant has any route."""
         strategies = self.cat.strategies
         best: Evidence | None = None
         for st_id, ev in self._all_paths(det_id):
