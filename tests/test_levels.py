@@ -75,7 +75,9 @@ def test_mismatch_is_discounted_in_the_bundle_too(shipped: Any) -> None:
     boards = st["eric.use-advisory-boards-and-workgroups"]  # partnership, organisation: matches
     mapping = st["collab.map-partners-and-fill-gaps"]  # partnership only: does not
     assert not any(c.rule == "level-modifier" for c in boards.contributions)
-    assert [c.value for c in mapping.contributions] == [1.0, -0.2]  # relative 1 (as strong as the best): w_d
+    base, level = [c.value for c in mapping.contributions]
+    assert mapping.contributions[0].relative == 1.0  # as strong as the best route: w_d (× novelty at its place)
+    assert level == round(-0.2 * base, 6)
     assert boards.rank < mapping.rank
     assert res.bundle is not None
     first, second = res.bundle.strategies

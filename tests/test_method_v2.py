@@ -108,6 +108,17 @@ def test_a_process_determinant_calls_a_process_strategy_into_the_ranking(cli, tm
     assert "eric.develop-a-formal-implementation-blueprint" not in {f["id"] for f in doc["foundation"]}
 
 
+def test_any_barrier_naming_a_process_strategy_calls_it_into_the_ranking(cli, tmp_path: Path) -> None:
+    """Culture is not a process determinant, but its own (survey) link names needs assessment for it."""
+    doc = _run(cli, _scope(tmp_path, _barriers("cfir1.culture", "tdf.memory")))
+    assert "eric.conduct-local-needs-assessment" in _ranked(doc)
+    foundation = {f["id"] for f in doc["foundation"]}
+    assert "eric.conduct-local-needs-assessment" not in foundation
+    # a function route (memory -> enablement -> needs assessment) alone does not call it out of the checklist
+    doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory")))
+    assert "eric.conduct-local-needs-assessment" in {f["id"] for f in doc["foundation"]}
+
+
 def test_innovation_strategies_are_part_of_the_change(cli, tmp_path: Path) -> None:
     doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory"),
                            innovation={"name": "Reminder cards", "strategies": ["eric.remind-clinicians"]}))
@@ -128,12 +139,16 @@ def test_unknown_innovation_strategy_is_a_scope_error(cli, tmp_path: Path) -> No
 def test_specificity_primary_beats_secondary_beats_broad_function(cli, tmp_path: Path) -> None:
     doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory")))
     score = {s["id"]: s["score"] for s in doc["strategies"]}
-    # primary through Environmental restructuring (3 strategies): 0.5 -> the best, w = 0.36
-    assert score["eric.remind-clinicians"] == 0.36
-    # Enablement delivers 16: 0.5 x 10/16 = 0.3125, relative 0.625 -> 0.225
-    assert score["eric.generic-01"] == 0.225
-    # secondary: 0.5 x 0.5 = 0.25, relative 0.5 -> 0.18
-    assert score["eric.change-record-systems"] == 0.18
+    rel = {s["id"]: s["contributions"][0]["relative"] for s in doc["strategies"]}
+    order = [s["id"] for s in doc["strategies"]]
+    # primary through Environmental restructuring (3 strategies): 0.5 -> the best, w = 0.36, first place
+    assert score["eric.remind-clinicians"] == 0.36 and rel["eric.remind-clinicians"] == 1.0
+    # Enablement delivers 16: 0.5 x 10/16 = 0.3125, relative 0.625
+    assert rel["eric.generic-01"] == 0.625
+    # secondary: 0.5 x 0.5 = 0.25, relative 0.5
+    assert rel["eric.change-record-systems"] == 0.5
+    assert order.index("eric.remind-clinicians") < order.index("eric.generic-01") < order.index(
+        "eric.change-record-systems")
     got = cli("select", _scope(tmp_path, _barriers("tdf.memory")), "--base", CAT, "--explain", "eric.generic-01")
     assert "specificity" in got.out.replace("\n", " ")
 
@@ -142,11 +157,42 @@ def test_fit_over_breadth(cli, tmp_path: Path) -> None:
     """A strategy with three secondary links scores below one with a single primary link."""
     doc = _run(cli, _scope(tmp_path, _barriers("tdf.memory", "tdf.knowledge", "tdf.skills")))
     score = {s["id"]: s["score"] for s in doc["strategies"]}
-    # broad: 0.36 x 0.5 x (1 + 0.25 + 0.0625) = 0.23625 (without the decay it would be 0.54)
-    assert score["eric.broad"] == 0.23625
-    assert score["eric.remind-clinicians"] == score["eric.conduct-educational-meetings"] == 0.36
+    order = [s["id"] for s in doc["strategies"]]
+    # broad's own fit: 0.36 x 0.5 x (1 + 0.25 + 0.0625) = 0.23625 (without the decay it would be 0.54); placed
+    # after the two best-fit strategies, its terms are further discounted for coverage (novelty)
+    assert score["eric.broad"] <= 0.23625
+    assert score["eric.remind-clinicians"] == 0.36
+    assert order.index("eric.remind-clinicians") < order.index("eric.broad")
+    assert order.index("eric.conduct-educational-meetings") < order.index("eric.broad")
     broad = next(s for s in doc["strategies"] if s["id"] == "eric.broad")
     assert [c["breadth"] for c in broad["contributions"]] == [1.0, 0.25, 0.0625]
+    assert [c["relative"] for c in broad["contributions"]] == [0.5, 0.5, 0.5]
+
+
+def test_coverage_a_second_barrier_gets_its_best_strategy_before_a_third_variant_for_the_first(
+        cli, tmp_path: Path) -> None:
+    """Memory (w 1) reaches remind-clinicians (relative 1) and twelve generic strategies (relative 0.625);
+    Skills (w 0.36) reaches ongoing training (relative 1). By fit alone all twelve generics (0.625) come before
+    training (0.36); with coverage each generic's memory term is × 0.7 ** c, c = strategy-equivalents above:
+    remind 1.0, generic-01 0.625 × 0.7 = 0.4375, generic-02 0.625 × 0.7 ** 1.390625, then training."""
+    dets = [{"id": "tdf.memory", "kind": "barrier", "importance": 5, "changeability": 5},
+            {"id": "tdf.skills", "kind": "barrier"}]
+    doc = _run(cli, _scope(tmp_path, dets))
+    order = _ranked(doc)
+    assert order[:2] == ["eric.remind-clinicians", "eric.generic-01"]
+    assert order.index("eric.conduct-ongoing-training") == 3
+    by_id = {s["id"]: s for s in doc["strategies"]}
+    (first,) = by_id["eric.generic-01"]["contributions"]
+    assert (first["relative"], first["novelty"], first["value"]) == (0.625, 0.7, 0.4375)
+    assert "already addressed by the strategies ranked above" in first["note"]
+    (top,) = by_id["eric.remind-clinicians"]["contributions"]
+    assert top["novelty"] == 1.0
+
+
+def test_equal_scores_list_the_stronger_kind_of_evidence_first(cli, tmp_path: Path) -> None:
+    from strategease.selection.ranking import EVIDENCE_ORDER
+
+    assert EVIDENCE_ORDER[0].value == "systematic-review" and EVIDENCE_ORDER[-1].value == "curated"
 
 
 def test_balance_each_determinant_gives_its_best_strategy_its_weight(cli, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ so the rule exists once (docs/scoring.md, sections 4–6). Pure: never prints.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,11 @@ from strategease.selection.routes import Resolution, Route, q
 PRUNE_BELOW = 0.25
 BREADTH_DECAY = 0.25
 LEVEL_MISMATCH_K = 0.2
+NOVELTY_DECAY = 0.7
+COVER_POWER = 2
+EVIDENCE_ORDER: tuple[m.Evidence, ...] = (
+    m.Evidence.systematic_review, m.Evidence.survey_of_experts, m.Evidence.published_matrix,
+    m.Evidence.seed_document, m.Evidence.secondary_report, m.Evidence.curated)
 
 LinkKey = tuple[str, str, str]
 
@@ -66,6 +72,7 @@ class Term:
     strength: float  # r(d, s): the best route's strength (perturbed when factors are given)
     relative: float  # r(d, s) / best r(d, ·): balance
     breadth: float  # BREADTH_DECAY ** (k - 1) for the k-th largest term: fit over breadth
+    novelty: float = 1.0  # NOVELTY_DECAY ** (strategy-equivalents placed above that address this barrier)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class Scored:
     id: str
     terms: tuple[Term, ...]
     covers: dict[str, float]  # determinant -> route strength r(d, s) for the bundle (level discount applied)
+    tier: int = 0  # evidence kind of the lead term's route (EVIDENCE_ORDER): orders equal scores before the id
 
 
 def build_table(resolutions: Sequence[Resolution], eligible: set[str], in_place: Sequence[str],
@@ -138,28 +146,84 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
                 continue
             raw.setdefault(sid, []).append((weights[i] * rel, i, r, rel, route))
     in_place = set(table.in_place)
+    placed = [s for s in (_score(table, sid, raw.get(sid, []), None) for sid in sorted(in_place)) if s is not None]
+    placed.sort(key=_order)
+    covered = [0.0] * len(table.det_ids)
+    for s in placed:
+        _cover(covered, s)
+    return _order_by_novelty(table, raw, sorted(set(raw) - in_place), covered), placed
+
+
+def _order(s: Scored) -> tuple[int, int, str]:
+    """Score descending; equal scores by the kind of evidence behind the lead term, then by id."""
+    return (-s.total_q, s.tier, s.id)
+
+
+def _cover(covered: list[float], s: Scored) -> None:
+    """Count S as addressing each barrier of its terms by relative ** COVER_POWER strategy-equivalents."""
+    for t in s.terms:
+        covered[t.det] += t.relative ** COVER_POWER
+
+
+def _tier(route: Route) -> int:
+    """The evidence kind of a route's weakest link, as a position in EVIDENCE_ORDER (lower = stronger)."""
+    return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
+
+
+def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
+           covered: Sequence[float] | None) -> Scored | None:
+    """One strategy's score. Each term ``w_d × relative`` is first multiplied by
+    ``NOVELTY_DECAY ** covered[d]`` (how many strategy-equivalents placed above already address its barrier;
+    none when COVERED is None); the terms are then sorted, largest first, and the k-th counts
+    ``BREADTH_DECAY ** (k − 1)``."""
+    items = []
+    for value, i, r, rel, route in raw:
+        novelty = NOVELTY_DECAY ** covered[i] if covered is not None and covered[i] > 0 else 1.0
+        items.append((value * novelty, i, r, rel, route, novelty))
+    items.sort(key=lambda t: (-t[0], table.det_ids[t[1]]))  # ties: by id, not scope order
+    terms = []
+    factor = 1.0
+    for value, i, r, rel, route, novelty in items:
+        value_q = q(value * factor)
+        if value_q > 0:
+            terms.append(Term(value_q, i, route, r, rel, factor, novelty))
+        factor *= BREADTH_DECAY
+    base_q = sum(t.value_q for t in terms)
+    if base_q <= 0 and sid not in table.in_place:
+        return None
+    level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch and base_q > 0 else 0
+    keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
+    covers = {table.det_ids[t.det]: t.strength * keep for t in terms}
+    tier = _tier(terms[0].route) if terms else len(EVIDENCE_ORDER)
+    return Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers, tier)
+
+
+def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float, float, Route]]],
+                      candidates: list[str], covered: list[float]) -> list[Scored]:
+    """Place the strategies one at a time: each place goes to the largest score given the strategies above it
+    (maximal marginal relevance, Carbonell & Goldstein 1998). Scores only fall as places fill, so a score
+    computed earlier is an upper bound and only the head of the queue is recomputed (lazy greedy)."""
+    heap: list[tuple[int, int, str, int]] = []
+    for sid in candidates:
+        s = _score(table, sid, raw[sid], covered)
+        if s is not None:
+            heap.append((*_order(s), 0))
+    heapq.heapify(heap)
+    version = 0
     ranked: list[Scored] = []
-    placed: list[Scored] = []
-    for sid in sorted(set(raw) | in_place):
-        items = sorted(raw.get(sid, []), key=lambda t: (-t[0], table.det_ids[t[1]]))  # ties: by id, not scope order
-        terms = []
-        factor = 1.0
-        for value, i, r, rel, route in items:
-            value_q = q(value * factor)
-            if value_q > 0:
-                terms.append(Term(value_q, i, route, r, rel, factor))
-            factor *= BREADTH_DECAY
-        base_q = sum(t.value_q for t in terms)
-        if base_q <= 0 and sid not in in_place:
+    while heap:
+        _, _, sid, seen = heapq.heappop(heap)
+        s = _score(table, sid, raw[sid], covered)
+        if s is None:
             continue
-        level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch and base_q > 0 else 0
-        keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
-        covers = {table.det_ids[t.det]: t.strength * keep for t in terms}
-        scored = Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers)
-        (placed if sid in in_place else ranked).append(scored)
-    ranked.sort(key=lambda s: (-s.total_q, s.id))
-    placed.sort(key=lambda s: (-s.total_q, s.id))
-    return ranked, placed
+        if seen != version:  # computed before the last place was filled: recompute, queue again
+            heapq.heappush(heap, (*_order(s), version))
+            continue
+        ranked.append(s)
+        if s.terms:
+            _cover(covered, s)
+            version += 1
+    return ranked
 
 
 def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[str, dict[str, float]]:
@@ -168,5 +232,5 @@ def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[st
     return {s.id: s.covers for s in (*ranked, *placed)}
 
 
-__all__ = ["BREADTH_DECAY", "LEVEL_MISMATCH_K", "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term",
-           "build_table", "bundle_routes", "index_links", "rank"]
+__all__ = ["BREADTH_DECAY", "COVER_POWER", "EVIDENCE_ORDER", "LEVEL_MISMATCH_K", "NOVELTY_DECAY", "PRUNE_BELOW",
+           "LinkIndex", "Scored", "Table", "Term", "build_table", "bundle_routes", "index_links", "rank"]

@@ -68,6 +68,7 @@ class Contribution(_Out):
     note: str | None = None
     relative: float | None = None  # default: strength ÷ the determinant's best strength (balance)
     breadth: float | None = None  # default: 0.25 ** (k − 1) for the strategy's k-th largest term (fit over breadth)
+    novelty: float | None = None  # default: 0.7 ** (strategy-equivalents ranked above on this barrier)
 
 
 class StrategyOut(_Out):

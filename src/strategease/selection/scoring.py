@@ -96,7 +96,7 @@ from strategease import __version__
 from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
-from strategease.selection.actors import admitted, aimed_elsewhere, is_foundation, is_process, named_actor
+from strategease.selection.actors import admitted, aimed_elsewhere, is_foundation, named_actor
 from strategease.selection.bundle import greedy_bundle
 from strategease.selection.ranking import BREADTH_DECAY, LEVEL_MISMATCH_K, PRUNE_BELOW, Scored, Table, build_table, rank
 from strategease.selection.result import (
@@ -383,10 +383,9 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
         actor_note = ("the scope does not say who must change (change.actor_type), so strategies are not "
                       "filtered by whom they act on; add e.g. 'actor_type: [deliverers]' under 'change'")
         warnings.append(actor_note)
-    process_dets = [res for res in resolutions if res.entry.kind is Kind.barrier
-                    and any(is_process(cat.determinants[d]) for d in [res.entry.id, *res.crosswalks]
-                            if d in cat.determinants)]
-    called_for = {sid for res in process_dets for sid, routes in res.routes.items() if any(r.direct for r in routes)}
+    # a scope barrier's own direct link (or its crosswalk's) names an implementation-process strategy for it
+    called_for = {sid for res in resolutions if res.entry.kind is Kind.barrier
+                  for sid, routes in res.routes.items() if any(r.direct for r in routes)}
     part = set(innovation)
     reached = sorted({s for res in resolutions if res.entry.kind is Kind.barrier for s in res.routes})
     elsewhere = [s for s in reached if s in cat.strategies and s not in excluded and s not in part
@@ -478,13 +477,16 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                 bits.append(f"{len(others)} other route(s): " + ", ".join(others))
             if t.relative < 1:
                 bits.append(f"{t.relative:.3g} of the best route from this determinant")
+            if t.novelty < 1:
+                bits.append(f"barrier already addressed by the strategies ranked above: ×{r6(t.novelty):g}")
             if t.breadth < 1:
                 bits.append(f"term {round(1 + _log_half(t.breadth))} of this strategy: ×{t.breadth:g}")
             contributions.append(Contribution(
                 determinant=det_id, via=best.via, strength=r6(t.strength), weight=r6(res.weight),
                 value=t.value_q / _SCALE, source=_join(lk.source for lk in best.links),
                 evidence=_join(lk.evidence.value for lk in best.links), rule="barrier",
-                note="; ".join(bits) or None, relative=r6(t.relative), breadth=t.breadth))
+                note="; ".join(bits) or None, relative=r6(t.relative), breadth=t.breadth,
+                novelty=r6(t.novelty)))
         level = _level_term(st, scope_levels, item)
         if level is not None:
             contributions.append(level)
