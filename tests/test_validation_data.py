@@ -7,8 +7,11 @@ against catalogue renames and scope-schema changes.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
@@ -17,6 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKED = sorted(p for p in (ROOT / "examples" / "worked").glob("*.yaml") if not p.name.endswith(".expected.yaml"))
 CASES = sorted((ROOT / "benchmarks" / "validation" / "cases").glob("*.yaml"))
 CASE_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes").glob("*.yaml"))
+HOLDOUT = sorted((ROOT / "benchmarks" / "validation" / "holdout").glob("*.yaml"))
+HOLDOUT_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def runner() -> ModuleType:
+    """benchmarks/validation/run.py, loaded as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("validation_run", ROOT / "benchmarks" / "validation" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +55,47 @@ def test_there_are_enough_inputs() -> None:
     assert len(WORKED) >= 6
     assert len(CASES) >= 15
     assert {p.stem for p in CASE_SCOPES} == {p.stem for p in CASES}, "run benchmarks/validation/run.py --write-scopes"
+    assert len(HOLDOUT) >= 10
+    assert {p.stem for p in HOLDOUT_SCOPES} == {p.stem for p in HOLDOUT}, "run run.py --write-scopes"
 
 
-@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES, ids=lambda p: p.stem)
+def test_holdout_files_validate_against_the_case_schema(runner: ModuleType) -> None:
+    tuning = runner.load_cases(runner.CASES)
+    holdout = runner.load_cases(runner.HOLDOUT)
+    assert [c.path for c in holdout] == HOLDOUT
+    runner.check_disjoint(tuning, holdout)  # no held-out case reuses a tuning id or DOI
+    for case in holdout:
+        assert set(case.data) == runner.CASE_KEYS, case.id
+        assert case.chosen, case.id
+
+
+def test_holdout_schema_errors_are_caught(runner: ModuleType, tmp_path: Path) -> None:
+    good = HOLDOUT[0].read_text(encoding="utf-8")
+    (tmp_path / HOLDOUT[0].name).write_text(good + "reviewer: someone\n", encoding="utf-8")
+    with pytest.raises(runner.InputError, match="unknown key"):
+        runner.load_cases(tmp_path)
+    tuning = runner.load_cases(runner.CASES)
+    (tmp_path / HOLDOUT[0].name).unlink()
+    (tmp_path / tuning[0].path.name).write_text(tuning[0].path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(runner.InputError, match="also in cases/"):
+        runner.check_disjoint(tuning, runner.load_cases(tmp_path))
+
+
+def test_holdout_baseline_counts_both_sets_and_leaves_the_case_out(runner: ModuleType, tmp_path: Path) -> None:
+    def case(cid: str, chosen: list[str]) -> object:
+        return runner.Case(tmp_path / f"{cid}.yaml", {"id": cid, "strategies": [{"id": s} for s in chosen]})
+
+    tuning = [case("t1", ["eric.b"]), case("t2", ["eric.b", "eric.c"])]
+    held = [case("h1", ["eric.c", "eric.a"]), case("h2", ["eric.c"])]
+    universe = {"eric.a", "eric.b", "eric.c", "eric.d"}
+    # h1 left out: c is chosen by t2 and h2 (2), b by t1 and t2 (2); ties by id; a and d chosen by no other case
+    assert runner.popularity_ranking(tuning + held, "h1", universe) == ["eric.b", "eric.c", "eric.a", "eric.d"]
+    # the tuning set's own baseline ignores the held-out cases
+    assert runner.popularity_ranking(tuning, "t1", universe) == ["eric.b", "eric.c", "eric.a", "eric.d"]
+    assert runner.popularity_ranking(tuning + held, "t1", universe)[0] == "eric.c"
+
+
+@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES, ids=lambda p: p.stem)
 def test_scope_selects(cli, scope: Path) -> None:
     res = cli("select", scope, "--top", "3", "--format", "json")
     assert res.code == 0, res.err
@@ -57,7 +111,7 @@ def test_expected_ids_exist(expected: Path, catalogue_ids: tuple[set[str], set[s
     assert any(e.get("primary") for e in data["expected"])
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", CASES + HOLDOUT, ids=lambda p: p.stem)
 def test_case_ids_exist(case: Path, catalogue_ids: tuple[set[str], set[str]]) -> None:
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
     strategies = {s["id"] for s in data["strategies"]}

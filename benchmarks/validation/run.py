@@ -10,7 +10,14 @@ Two parts:
    leave-one-out popularity ranking: the strategies chosen most often in the *other* cases (ties by id; strategies
    chosen nowhere else follow in id order). Cases whose strategies are themselves a catalogue source are flagged
    ``leakage`` and the means are shown with and without them.
-2. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
+2. **Held-out cases** (``benchmarks/validation/holdout/*.yaml``, same schema): published applications assembled
+   on 2026-12-01 after the method had been tuned on the cases above, and never used for tuning. They are scored
+   the same way and reported in a second table, "Held-out cases (not used for tuning)", with the same columns and
+   means. Their popularity baseline is leave-one-out over *both* sets: for a held-out case, the strategies chosen
+   most often in all other cases (the tuning cases and the other held-out cases; ties by id; strategies chosen
+   nowhere else follow in id order). The baselines of the tuning cases are not touched: they still count only the
+   other tuning cases, so the first table is the same with or without the held-out set.
+3. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
    expert's expected shortlist, implausible strategies in the top 10 and in the bundle, and the obvious misses
    (expected ``primary`` picks not in the top 10).
 
@@ -20,7 +27,7 @@ Usage (with the Python of the environment whose ``strategease`` you want to meas
     python benchmarks/validation/run.py --json          # machine output
     python benchmarks/validation/run.py --markdown FILE # the figures tables as Markdown
     python benchmarks/validation/run.py --write-docs    # refresh the generated blocks of docs/validation.md
-    python benchmarks/validation/run.py --write-scopes  # (re)write benchmarks/validation/scopes/<case>.yaml
+    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml and scopes/holdout/<case>.yaml
     python benchmarks/run.py --validation [...]         # the same, from the performance benchmark's entry point
 
 Deterministic: files are read in name order, ties break by id, and no time or path of this machine enters the
@@ -45,7 +52,9 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CASES = HERE / "cases"
+HOLDOUT = HERE / "holdout"
 SCOPES = HERE / "scopes"
+HOLDOUT_SCOPES = SCOPES / "holdout"
 WORKED = ROOT / "examples" / "worked"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
@@ -91,7 +100,8 @@ class Case:
         return bool(self.data.get("leakage"))
 
 
-def load_cases(directory: Path = CASES) -> list[Case]:
+def load_cases(directory: Path = CASES, required: bool = True) -> list[Case]:
+    """Case files of a directory in name order; ``required=False`` allows a missing or empty directory."""
     cases = []
     for path in sorted(directory.glob("*.yaml")):
         data = _load_yaml(path)
@@ -114,9 +124,18 @@ def load_cases(directory: Path = CASES) -> list[Case]:
         if path.stem != data["id"]:
             raise InputError(f"{path}: id {data['id']!r} must equal the file name")
         cases.append(Case(path, data))
-    if not cases:
+    if not cases and required:
         raise InputError(f"{directory}: no case files")
     return cases
+
+
+def check_disjoint(tuning: list[Case], holdout: list[Case]) -> None:
+    """A held-out case may not reuse the id or the DOI of a tuning case (it would not be unseen)."""
+    ids = {c.id for c in tuning}
+    dois = {str(c.data["doi"]).lower() for c in tuning}
+    clash = sorted(c.id for c in holdout if c.id in ids or str(c.data["doi"]).lower() in dois)
+    if clash:
+        raise InputError(f"{HOLDOUT}: case(s) whose id or DOI is also in {CASES.name}/: {', '.join(clash)}")
 
 
 def case_scope(case: Case) -> dict[str, Any]:
@@ -131,8 +150,8 @@ def case_scope(case: Case) -> dict[str, Any]:
 
 
 def scope_text(case: Case) -> str:
-    header = (f"# Built from benchmarks/validation/cases/{case.id}.yaml by benchmarks/validation/run.py"
-              " --write-scopes; edit the case, not this file.\n")
+    header = (f"# Built from benchmarks/validation/{case.path.parent.name}/{case.id}.yaml by"
+              " benchmarks/validation/run.py --write-scopes; edit the case, not this file.\n")
     return header + yaml.safe_dump(case_scope(case), sort_keys=False, allow_unicode=True, width=110)
 
 
@@ -188,7 +207,10 @@ def r3(x: float) -> float:
     return round(x + 0.0, 3)
 
 
-def evaluate_cases(cases: list[Case], tmp: Path) -> dict[str, Any]:
+def evaluate_cases(cases: list[Case], tmp: Path, pool: list[Case] | None = None) -> dict[str, Any]:
+    """Recall per case and the means. The baseline of each case counts the strategies chosen in the *other* cases
+    of ``pool`` (default: ``cases`` themselves, the tuning set's leave-one-out baseline)."""
+    pool = cases if pool is None else pool
     strategies, determinants = catalogue_ids()
     rows = []
     meta: dict[str, str] = {}
@@ -210,7 +232,7 @@ def evaluate_cases(cases: list[Case], tmp: Path) -> dict[str, Any]:
             meta = {"tool_version": sel.tool_version, "catalogue_hash": sel.catalogue_hash}
             row["recall"][method] = {f"@{k}": r3(recall(case.chosen, sel.ranked, k)) for k in KS}
             row["recall"][method]["ranked"] = len(sel.ranked)
-        base = popularity_ranking(cases, case.id, strategies)
+        base = popularity_ranking(pool, case.id, strategies)
         row["recall"]["baseline"] = {f"@{k}": r3(recall(case.chosen, base, k)) for k in KS}
         rows.append(row)
 
@@ -290,7 +312,7 @@ def cases_table_md(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def figures_md(res: dict[str, Any]) -> str:
+def figures_md(res: dict[str, Any], holdout: bool = False) -> str:
     lines = ["| Case | n chosen | default @10 | default @20 | cfir-eric @10 | cfir-eric @20 | baseline @10 | "
              "baseline @20 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in res["cases"]:
@@ -305,9 +327,11 @@ def figures_md(res: dict[str, Any]) -> str:
     lines.append("")
     meta = res["meta"]
     n_cfir = sum(1 for r in res["cases"] if r["framework"].startswith("cfir") and not r["leakage"])
+    what = "held-out cases (not used for tuning)" if holdout else "cases"
     lines.append(f"‡ leakage: the case's strategies are a source of the catalogue's CFIR-ERIC data. "
-                 f"{res['n_cases']} cases, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
-                 f"strategease {meta.get('tool_version', '')}, catalogue {meta.get('catalogue_hash', '')[:12]}.")
+                 f"{res['n_cases']} {what}, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
+                 + ("Baseline: leave-one-out popularity over all other cases of both sets. " if holdout else "")
+                 + f"strategease {meta.get('tool_version', '')}, catalogue {meta.get('catalogue_hash', '')[:12]}.")
     return "\n".join(lines)
 
 
@@ -339,10 +363,8 @@ def worked_lists_md(row: dict[str, Any], expected: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def text_report(res: dict[str, Any], worked: list[dict[str, Any]]) -> str:
-    out = ["Published cases: recall of the authors' chosen strategies", ""]
-    head = f"{'case':34} {'n':>3} " + " ".join(f"{m[:9]+'@'+str(k):>12}" for m in (*METHODS, "baseline") for k in KS)
-    out.append(head)
+def _recall_table(res: dict[str, Any]) -> list[str]:
+    out = [f"{'case':34} {'n':>3} " + " ".join(f"{m[:9]+'@'+str(k):>12}" for m in (*METHODS, "baseline") for k in KS)]
     for r in res["cases"]:
         out.append(f"{(r['id'] + (' ‡' if r['leakage'] else '')):34} {r['n_chosen']:>3} "
                    + " ".join(f"{r['recall'][m][f'@{k}']:>12.2f}" for m in (*METHODS, "baseline") for k in KS))
@@ -351,7 +373,17 @@ def text_report(res: dict[str, Any], worked: list[dict[str, Any]]) -> str:
         if res[key]:
             out.append(f"{label:34} {'':>3} " + " ".join(f"{res[key][m][f'@{k}']:>12.2f}"
                                                        for m in (*METHODS, "baseline") for k in KS))
+    return out
+
+
+def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[str, Any] | None = None) -> str:
+    out = ["Published cases: recall of the authors' chosen strategies", ""]
+    out += _recall_table(res)
     out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
+    if held and held["cases"]:
+        out += ["Held-out cases (not used for tuning)", ""]
+        out += _recall_table(held)
+        out += ["", "Baseline: leave-one-out popularity over all other cases of both sets.", ""]
     if worked:
         out.append("Worked scopes (method default)")
         out.append("")
@@ -392,23 +424,36 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         cases = load_cases()
+        holdout = load_cases(HOLDOUT, required=False)
+        check_disjoint(cases, holdout)
         if args.write_scopes:
             SCOPES.mkdir(exist_ok=True)
             for c in cases:
                 (SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
+            if holdout:
+                HOLDOUT_SCOPES.mkdir(exist_ok=True)
+                for c in holdout:
+                    (HOLDOUT_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
             res = evaluate_cases(cases, Path(tmp))
+            held = evaluate_cases(holdout, Path(tmp), pool=cases + holdout) if holdout else None
         worked = [] if args.no_worked else evaluate_worked()
         result = {"cases": res, "worked": worked}
+        if held:
+            result["holdout"] = held
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
-            sys.stdout.write(text_report(res, worked))
-        md = f"{figures_md(res)}\n\n{worked_md(worked)}\n"
+            sys.stdout.write(text_report(res, worked, held))
+        held_md = f"Held-out cases (not used for tuning)\n\n{figures_md(held, holdout=True)}\n\n" if held else ""
+        md = f"{figures_md(res)}\n\n{held_md}{worked_md(worked)}\n"
         if args.markdown:
             args.markdown.write_text(md, encoding="utf-8")
         if args.write_docs:
             blocks = {"cases": cases_table_md(cases), "figures": figures_md(res), "worked": worked_md(worked)}
+            if held:
+                blocks["holdout-cases"] = cases_table_md(holdout)
+                blocks["holdout-figures"] = figures_md(held, holdout=True)
             for r in worked:
                 exp = load_expected(WORKED / f"{r['name']}.expected.yaml")
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
