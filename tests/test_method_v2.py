@@ -171,18 +171,19 @@ def test_fit_over_breadth(cli, tmp_path: Path) -> None:
 
 def test_coverage_a_second_barrier_gets_its_best_strategy_before_a_third_variant_for_the_first(
         cli, tmp_path: Path) -> None:
-    """Memory (w 1) reaches remind-clinicians (relative 1) and twelve generic strategies (relative 0.625);
-    Skills (w 0.36) reaches ongoing training (relative 1). By fit alone all twelve generics (0.625) come before
-    training (0.36); with coverage each generic's memory term is × 0.7 ** c, c = strategy-equivalents above:
-    remind 1.0, generic-01 0.625 × 0.7 = 0.4375, generic-02 0.625 × 0.7 ** 1.390625, then training."""
+    """Memory (w 1) reaches remind-clinicians (relative 1) and, through Enablement, access-new-funding and twelve
+    generic strategies (relative 0.625); Skills (w 0.36) reaches ongoing training (relative 1). By fit alone all
+    thirteen (0.625) come before training (0.36); with coverage each one's memory term is × 0.7 ** c, c =
+    strategy-equivalents above (a relative-0.625 strategy adds 0.390625): remind 1.0, access-new-funding
+    0.625 × 0.7 = 0.4375, generic-01 0.625 × 0.7 ** 1.390625 ≈ 0.382, then training 0.36 before generic-02."""
     dets = [{"id": "tdf.memory", "kind": "barrier", "importance": 5, "changeability": 5},
             {"id": "tdf.skills", "kind": "barrier"}]
     doc = _run(cli, _scope(tmp_path, dets))
     order = _ranked(doc)
-    assert order[:2] == ["eric.remind-clinicians", "eric.generic-01"]
-    assert order.index("eric.conduct-ongoing-training") == 3
+    assert order[:4] == ["eric.remind-clinicians", "eric.access-new-funding", "eric.generic-01",
+                         "eric.conduct-ongoing-training"]
     by_id = {s["id"]: s for s in doc["strategies"]}
-    (first,) = by_id["eric.generic-01"]["contributions"]
+    (first,) = by_id["eric.access-new-funding"]["contributions"]
     assert (first["relative"], first["novelty"], first["value"]) == (0.625, 0.7, 0.4375)
     assert "already addressed by the strategies ranked above" in first["note"]
     (top,) = by_id["eric.remind-clinicians"]["contributions"]

@@ -116,8 +116,11 @@ def test_each_partnering_determinant_ranks_its_partnering_strategies(shipped: An
         assert (c.determinant, c.via, c.rule) == (det_id, "direct", "barrier")
         assert c.evidence in ("seed-document", "curated", "published-matrix") and c.strength in (0.5, 0.25)
         # binary links (seed document, Bunger et al. 2024's table, curated) count 0.5, graded secondary 0.25;
-        # relative to the determinant's best (0.5), so the primary ones get the full weight w = 1 (balance)
-        assert sum(Decimal(str(x.value)) for x in s.contributions if x.determinant) == Decimal(str(c.strength * 2))
+        # relative to the determinant's best (0.5), so the primary ones get the full weight w = 1 (balance), times
+        # the coverage factor of their place (novelty: 0.7 ** strategy-equivalents ranked above)
+        assert c.relative == c.strength * 2
+        assert c.value == pytest.approx(c.relative * c.novelty, abs=2e-6)
+    assert res.strategies[0].contributions[0].novelty == 1.0
     assert any(s.id.startswith("collab.") for s in res.strategies)
 
 
@@ -132,8 +135,11 @@ def test_partnering_layer_combines_and_explains(shipped: Any, cli, tmp_path: Pat
     gov = by["collab.set-up-shared-governance"]  # power imbalance + coordination fatigue (and others)
     assert set(gov.determinants) >= {"partnering.power-imbalance", "partnering.coordination-fatigue"}
     assert sum(Decimal(str(c.value)) for c in gov.contributions) == Decimal(str(gov.score))
-    assert gov.score == 0.45 and gov.rank == 2  # 0.36 + 0.36 x 0.25 (second term); tie with the rhythm, by id
-    assert res.strategies[0].id == "collab.keep-a-regular-communication-rhythm"  # trust + coordination fatigue
+    # first place: 0.36 + 0.36 x 0.25 (second term) = 0.45, tied on fit with the communication rhythm (trust +
+    # coordination fatigue); equal scores are ordered by the kind of evidence behind the lead term, then by id
+    assert gov.score == 0.45 and gov.rank == 1
+    rhythm = by["collab.keep-a-regular-communication-rhythm"]
+    assert rhythm.rank > 1 and rhythm.score < 0.45  # its coordination-fatigue term is discounted for coverage
     scope = tmp_path / "p.yaml"
     scope.write_text(yaml.safe_dump({"title": "P", "change": {"actor": "A", "action": "B"}, "level": ["partnership"],
                                      "determinants": dets}))
