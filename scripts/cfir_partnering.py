@@ -248,7 +248,7 @@ def curated_cfir_links(b: Any, known_dets: set[str]) -> None:
                     "source": source, "rationale": " ".join(why.split()), "note": note}
             old = _existing(b, det, to)
             if old is not None and not _bound_only(old):  # a survey figure or upper bound already says more
-                if old["evidence"] not in ("survey-of-experts",):
+                if old["evidence"] != "survey-of-experts":
                     raise SystemExit(f"curated_cfir_links.yaml: duplicate link {det} -> {to}")
                 b.n_cfir_skipped += 1
                 continue
@@ -442,7 +442,8 @@ def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
             c["note"] = new[c["topic"]]
         out.append(c)
     cfir_graded = [lk for lk in b.links if lk["kind"] == "addresses" and lk.get("grade")
-                   and lk["from"].startswith(("cfir1.", "cfir2.")) and lk["evidence"] in ("curated", "systematic-review")]
+                   and lk["from"].startswith(("cfir1.", "cfir2."))
+                   and lk["evidence"] in ("curated", "systematic-review")]
     curated = [lk for lk in cfir_graded if lk["evidence"] == "curated"]
     reviewed = len(cfir_graded) - len(curated)
     out.append({"topic": "Curated CFIR links",
