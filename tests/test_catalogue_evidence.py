@@ -219,3 +219,19 @@ def test_aliases_cover_spellings_and_published_wordings(cat: Any) -> None:
     assert "Organisational incentives and rewards" in cat.determinants[
         "cfir1.organizational-incentives-and-rewards"].aliases
     assert "Policies and Laws" in cat.determinants["cfir2.policies-laws"].aliases
+
+
+def test_a_bound_kept_beside_a_grade_still_counts_as_secondary_report_evidence(cli: Any, tmp_path: Path) -> None:
+    import json
+
+    # Relative priority's one published pair (consensus discussions, "Level 1 or 2") now carries a curated grade;
+    # the scope's evidence statement still rests on that secondary report, not on curation alone
+    scope = tmp_path / "scope.yaml"
+    scope.write_text("title: Competing priorities\n"
+                     "change: {actor: Ward staff, action: Screen, actor_type: [deliverers]}\n"
+                     "determinants: [{id: cfir1.relative-priority, kind: barrier}]\n", encoding="utf-8")
+    got = cli("select", scope, "--format", "json")
+    assert got.code == 0, got.err
+    doc = json.loads(got.out)
+    assert doc["evidence_basis"]["determinants"] == {"cfir1.relative-priority": "secondary-report"}
+    assert [s["id"] for s in doc["strategies"]][:1] == ["eric.mandate-change"]
