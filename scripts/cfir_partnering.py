@@ -207,20 +207,64 @@ def relabel_unspecified(b: Any) -> None:
 
 
 # ------------------------------------------------------------------------------------ curated CFIR links
+REVIEW_NOTE = ("The review measured the strategy's effect on professional practice overall, not by type of "
+               "barrier; that it acts on this determinant is this project's reading.")
+
+
+def _bound_only(lk: dict) -> bool:
+    """A link known only by a published lower bound ("Level 1 or 2"), with no figure and no grade of its own."""
+    return lk.get("strength") is None and lk.get("strength_lower") is not None and not lk.get("grade")
+
+
 def curated_cfir_links(b: Any, known_dets: set[str]) -> None:
+    """Graded CFIR -> strategy links from scripts/curated_cfir_links.yaml.
+
+    An entry is [strategy, grade, rationale] (curated) or [strategy, grade, evidence, source, rationale] with
+    evidence systematic-review and a review source. A pair that already has a survey percentage or a "below 20 %"
+    upper bound keeps it (the curated entry is skipped: the experts' figure says more). A pair known only by a
+    published lower bound keeps that bound on the same link (``strength_lower`` and ``strength_lower_source``)
+    and gains the grade, evidence, source and rationale: method default scores the grade, as for any bare graded
+    link, and shows the bound beside it; the bound alone would score nothing.
+    """
     cur = yaml.safe_load(CFIR_LINKS.read_text(encoding="utf-8"))["links"]
-    b.n_cfir_curated = b.n_cfir_skipped = 0
+    review_ids = {s["id"] for s in b.model.reviews.sources}
+    b.n_cfir_curated = b.n_cfir_skipped = b.n_cfir_on_bounds = 0
     for det, items in cur.items():
         if det not in known_dets:
             raise SystemExit(f"curated_cfir_links.yaml: unknown determinant {det}")
-        for to, grade, why in items:
+        for item in items:
+            if len(item) == 3:
+                (to, grade, why), evidence, source, note = item, "curated", "strategease-curation", None
+            elif len(item) == 5 and item[2] == "systematic-review":
+                to, grade, evidence, source, why = item
+                if source not in review_ids:
+                    raise SystemExit(f"curated_cfir_links.yaml: {det} -> {to}: {source} is not a review source")
+                note = REVIEW_NOTE
+            else:
+                raise SystemExit(f"curated_cfir_links.yaml: {det}: bad entry {item!r}")
             if grade not in GRADES:
                 raise SystemExit(f"curated_cfir_links.yaml: {det} -> {to}: bad grade {grade}")
-            if _existing(b, det, to) is not None:  # a survey or published link already says more
+            link = {"from": det, "to": to, "kind": "addresses", "grade": grade, "evidence": evidence,
+                    "source": source, "rationale": " ".join(why.split()), "note": note}
+            old = _existing(b, det, to)
+            if old is not None and not _bound_only(old):  # a survey figure or upper bound already says more
+                if old["evidence"] != "survey-of-experts":
+                    raise SystemExit(f"curated_cfir_links.yaml: duplicate link {det} -> {to}")
                 b.n_cfir_skipped += 1
                 continue
-            b.add_link({"from": det, "to": to, "kind": "addresses", "grade": grade, "evidence": "curated",
-                        "source": "strategease-curation", "rationale": " ".join(why.split())})
+            if old is None:
+                b.add_link(link)
+            else:  # keep the published bound on the link, score the grade
+                bound_note = (f"Published lower bound (strength_lower {old['strength_lower']:g}, source "
+                              f"{old['source']}): {old['note']}")
+                scored = ("Method default scores this project's grade, as for any bare graded link; the bound "
+                          "is shown beside it and adds nothing.")
+                link.update(strength_lower=old["strength_lower"], strength_lower_source=old["source"],
+                            note=" ".join(x for x in (note, bound_note, scored) if x))
+                old.clear()
+                old.update({k: link[k] for k in ("from", "to", "kind", "strength_lower", "strength_lower_source",
+                                                 "grade", "evidence", "source", "rationale", "note")})
+                b.n_cfir_on_bounds += 1
             b.n_cfir_curated += 1
 
 
@@ -382,8 +426,11 @@ def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
     for c in coverage:
         c = dict(c)
         if c["topic"] == "CFIR-ERIC pairs without a percentage":
-            c["note"] += (" They are labelled partial and carry only a lower bound (at least 20 %); "
-                          "--method cfir-eric does not count them.")
+            c["note"] += (" They are labelled partial and carry only a lower bound (at least 20 %); neither "
+                          "method counts the bound. "
+                          f"{b.n_cfir_on_bounds} of these pairs also carry a graded judgement of this project's "
+                          "(curated, or a systematic review read as acting on the barrier): method default scores "
+                          "that grade and shows the bound beside it; --method cfir-eric counts neither.")
         elif c["topic"] == "Rounded percentages from a secondary report":
             c["note"] += (" Compatibility's values now come from Waltz et al. 2019 Table 5 itself, which agrees with "
                           "the secondary report on all 15 values both give.")
@@ -394,13 +441,19 @@ def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
         elif new.get(c["topic"]):
             c["note"] = new[c["topic"]]
         out.append(c)
-    curated = [lk for lk in b.links if lk["kind"] == "addresses" and lk["evidence"] == "curated"
-               and lk["from"].startswith(("cfir1.", "cfir2."))]
+    cfir_graded = [lk for lk in b.links if lk["kind"] == "addresses" and lk.get("grade")
+                   and lk["from"].startswith(("cfir1.", "cfir2."))
+                   and lk["evidence"] in ("curated", "systematic-review")]
+    curated = [lk for lk in cfir_graded if lk["evidence"] == "curated"]
+    reviewed = len(cfir_graded) - len(curated)
     out.append({"topic": "Curated CFIR links",
                 "note": f"{len(curated)} CFIR determinant -> strategy links are this project's curated judgement "
-                        "(graded primary or secondary, one-line rationale each), given where no published "
+                        f"and {reviewed} more rest on a Cochrane EPOC review of the strategy read as acting on the "
+                        "barrier (graded primary or secondary, one-line rationale each), given where no published "
                         "percentage exists so that every CFIR 1.0 and 2.0 construct reaches at least three "
-                        "strategies. They never replace a survey percentage.",
+                        "strategies through links method default scores. They never replace a survey percentage; "
+                        f"{b.n_cfir_on_bounds} sit on pairs known only as Level 1 or 2 and keep that lower bound, "
+                        "with its source, beside the grade that is scored.",
                 "source": "strategease-curation"})
     out.append({"topic": "Alternative names",
                 "note": f"{b.n_aliased} strategies carry aliases: British/American spellings, the wordings used in "

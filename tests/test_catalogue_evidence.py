@@ -132,6 +132,59 @@ def test_level_one_or_two_links_are_partial_lower_bounds(cat: Any) -> None:
         assert "Partial view" in (lk.note or "")
 
 
+def _scored(cat: Any, det_id: str) -> set[str]:
+    """Strategies reached through links method default scores (bounds left out)."""
+    from strategease.selection.scope import ScopeDeterminant
+    from strategease.selection.scoring import resolve
+
+    res = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"}))
+    return {sid for sid, rs in res.routes.items() if max(r.strength for r in rs) > 0 and sid in cat.strategies}
+
+
+def test_every_cfir_construct_reaches_three_scored_strategies(cat: Any) -> None:
+    # the thin constructs (Opinion leaders, Knowledge and beliefs, Evidence strength, Cosmopolitanism, Relative
+    # priority and their CFIR 2.0 crosswalks) were linked mostly through unscored "Level 1 or 2" bounds
+    dets = [d for d in cat.determinants.values() if d.framework in ("cfir1", "cfir2")]
+    short = {d.id: n for d in dets if (n := len(_scored(cat, d.id))) < 3}
+    assert short == {}
+
+
+def test_graded_links_on_level_one_or_two_pairs_keep_the_published_bound(cat: Any) -> None:
+    bounded = [lk for lk in cat.links if lk.strength_lower_source is not None]
+    assert len(bounded) >= 10
+    for lk in bounded:
+        assert lk.strength is None and lk.strength_lower == 0.2 and lk.strength_lower_source == "s2024t4"
+        assert lk.grade is not None and lk.rationale, (lk.from_, lk.to)
+        assert lk.evidence.value in ("curated", "systematic-review"), (lk.from_, lk.to)
+        assert "Partial view" in (lk.note or "") and "scores this project's grade" in (lk.note or "")
+    pairs = {(lk.from_, lk.to): lk for lk in bounded}
+    opinion = pairs[("cfir1.opinion-leaders", "eric.inform-local-opinion-leaders")]
+    assert (opinion.evidence.value, opinion.source, opinion.grade.value) == (
+        "systematic-review", "flodgren2011", "primary")
+    assert ("cfir1.cosmopolitanism", "eric.promote-network-weaving") in pairs
+
+
+def test_a_cosmopolitanism_barrier_ranks_strategies_beyond_the_interrelationships_cluster(
+        cat: Any, cli: Any, tmp_path: Path) -> None:
+    import json
+
+    scope = tmp_path / "scope.yaml"
+    scope.write_text("title: No referral pathway with local practices\n"
+                     "change: {actor: Clinic staff, action: Refer patients, actor_type: [deliverers]}\n"
+                     "determinants: [{id: cfir1.cosmopolitanism, kind: barrier}]\n", encoding="utf-8")
+    got = cli("select", scope, "--format", "json", "--top", "5")
+    assert got.code == 0, got.err
+    doc = json.loads(got.out)
+    top = [s["id"] for s in doc["strategies"]]
+    assert {"eric.develop-resource-sharing-agreements", "eric.develop-academic-partnerships"} <= set(top[:2])
+    assert "collab.establish-referral-protocols" in top
+    # coalition and network weaving are scored now (implementation-process strategies: listed in the checklist)
+    assert {"eric.build-a-coalition", "eric.promote-network-weaving", "eric.visit-other-sites"} <= _scored(
+        cat, "cfir1.cosmopolitanism")
+    shown = cli("show", "cfir1.cosmopolitanism").out
+    assert "graded primary, strength ≥ 0.2 per s2024t4 (not scored), curated, source strategease-curation" in shown
+
+
 def test_every_curated_link_has_a_rationale_and_curated_source(cat: Any) -> None:
     for lk in cat.links:
         if lk.evidence.value == "curated":
@@ -166,3 +219,19 @@ def test_aliases_cover_spellings_and_published_wordings(cat: Any) -> None:
     assert "Organisational incentives and rewards" in cat.determinants[
         "cfir1.organizational-incentives-and-rewards"].aliases
     assert "Policies and Laws" in cat.determinants["cfir2.policies-laws"].aliases
+
+
+def test_a_bound_kept_beside_a_grade_still_counts_as_secondary_report_evidence(cli: Any, tmp_path: Path) -> None:
+    import json
+
+    # Relative priority's one published pair (consensus discussions, "Level 1 or 2") now carries a curated grade;
+    # the scope's evidence statement still rests on that secondary report, not on curation alone
+    scope = tmp_path / "scope.yaml"
+    scope.write_text("title: Competing priorities\n"
+                     "change: {actor: Ward staff, action: Screen, actor_type: [deliverers]}\n"
+                     "determinants: [{id: cfir1.relative-priority, kind: barrier}]\n", encoding="utf-8")
+    got = cli("select", scope, "--format", "json")
+    assert got.code == 0, got.err
+    doc = json.loads(got.out)
+    assert doc["evidence_basis"]["determinants"] == {"cfir1.relative-priority": "secondary-report"}
+    assert [s["id"] for s in doc["strategies"]][:1] == ["eric.mandate-change"]

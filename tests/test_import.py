@@ -55,7 +55,8 @@ def test_wide_matrix_over_the_shipped_catalogue(cli, tmp_path: Path) -> None:
     feedback = links[("cfir1.reflecting-and-evaluating", "eric.audit-and-provide-feedback")]
     assert feedback == {
         "from": "cfir1.reflecting-and-evaluating", "to": "eric.audit-and-provide-feedback", "kind": "addresses",
-        "strength": 0.56, "strength_lower": None, "n_respondents": None, "evidence": "survey-of-experts",
+        "strength": 0.56, "strength_lower": None, "strength_lower_source": None, "strength_upper": None,
+        "grade": None, "n_respondents": None, "evidence": "survey-of-experts",
         "source": "example2026", "rationale": None,
         "note": "imported from cfir-eric-matrix.csv line 2, column 2 (B): 56",
     }

@@ -238,6 +238,42 @@ def test_bounds_are_shown_never_counted(cli, tmp_path: Path) -> None:
     assert "below 20 %" in explained
 
 
+def _graded_bound_layer(tmp_path: Path, **fields: Any) -> str:
+    """A layer that grades the fixture's lower-bound-only pair Available resources -> Access new funding."""
+    link = {"from": "cfir1.available-resources", "to": "eric.access-new-funding", "kind": "addresses", **fields}
+    path = tmp_path / "graded.yaml"
+    path.write_text(yaml.safe_dump({"links": [link]}, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def test_a_graded_link_with_a_published_lower_bound_counts_by_its_grade(cli, tmp_path: Path) -> None:
+    scope = _scope(tmp_path, _barriers("cfir1.available-resources"))
+    layer = _graded_bound_layer(tmp_path, grade="secondary", evidence="curated", source="curated",
+                                strength_lower_source="fixture", rationale="New money pays for what is missing.")
+    doc = _run(cli, scope, "--catalogue", layer)
+    assert "cfir1.available-resources" not in doc["uncovered"]
+    funding = next(s for s in doc["strategies"] if s["id"] == "eric.access-new-funding")
+    (term,) = funding["contributions"]
+    assert term["strength"] == 0.25  # a bare link (0.5) graded secondary (× 0.5): the bound adds nothing
+    assert "published lower bound at least 20 % (fixture), not counted: the curated grade is scored" in term["note"]
+    assert not funding.get("bounds")
+    shown = cli("show", "cfir1.available-resources", "--base", CAT, "--catalogue", layer).out
+    assert "graded secondary, strength ≥ 0.2 per fixture (not scored), curated, source curated" in shown
+    # --method cfir-eric counts neither the grade nor the bound, and still says the bound is not counted
+    cfir = cli("select", scope, "--base", CAT, "--catalogue", layer, "--method", "cfir-eric", "--format", "json")
+    assert "1 Level-1-or-2 link(s) for CFIR 'Available resources'" in " ".join(json.loads(cfir.out)["warnings"])
+
+
+def test_a_bound_source_needs_a_bound_and_a_defined_source(cli, tmp_path: Path) -> None:
+    layer = _graded_bound_layer(tmp_path, strength_lower=None, grade="primary", evidence="curated",
+                                source="curated", strength_lower_source="nowhere", rationale="r")
+    got = cli("validate", CAT, "--catalogue", layer)
+    assert got.code == 1
+    assert "strength_lower_source 'nowhere' is not a defined source" in got.out + got.err
+    assert "strength_lower_source names the source of a lower bound, but the link has no strength_lower" \
+        in got.out + got.err
+
+
 # --------------------------------------------------------------------------- ties and the structural check
 
 

@@ -664,7 +664,7 @@ def render_overlay(result: ImportResult, *, digest: str | None = None) -> str:
     """The catalogue layer as YAML text (deterministic; links in the table's order).
 
     Every link field is written, nulls included, so that a link that re-weights a shipped one
-    replaces it whole when layers merge (no stale ``n_respondents``, ``strength_lower`` or note).
+    replaces it whole when layers merge (no stale ``n_respondents``, bounds, ``grade`` or note).
     """
     import yaml
 
@@ -689,6 +689,9 @@ def render_overlay(result: ImportResult, *, digest: str | None = None) -> str:
             "kind": result.kind.value,
             "strength": lk.strength,
             "strength_lower": None,
+            "strength_lower_source": None,
+            "strength_upper": None,
+            "grade": None,
             "n_respondents": lk.n_respondents,
             "evidence": result.evidence.value,
             "source": result.source.id,

@@ -647,6 +647,13 @@ def _resolve(cat: Catalogue, report: Report) -> None:
         _ref(cat, report, hints, origin, label, "from", link.from_, from_section, _singular(from_section))
         _ref(cat, report, hints, origin, label, "to", link.to, to_section, _singular(to_section))
         _ref(cat, report, hints, origin, label, "source", link.source, "sources", "source")
+        if link.strength_lower_source is not None:
+            _ref(cat, report, hints, origin, label, "strength_lower_source", link.strength_lower_source, "sources",
+                 "source")
+            if link.strength_lower is None:
+                report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "bound-source",
+                                   "strength_lower_source names the source of a lower bound, but the link has no "
+                                   "strength_lower", label, "add strength_lower or remove strength_lower_source"))
         if link.from_ == link.to:
             report.add(Finding(origin.path, origin.line, origin.column, Severity.error, "self-link",
                                "a link cannot point to itself", label))

@@ -202,6 +202,11 @@ class Link(Strict):
     strength_lower: float | None = Field(
         default=None, ge=0, le=1, description="lower bound guaranteed by the source when the exact value is unknown"
     )
+    strength_lower_source: Key | None = Field(
+        default=None,
+        description="source of strength_lower when it is not the link's own source (a published lower bound kept "
+                    "on a graded curated or review link; the grade is what is scored)",
+    )
     strength_upper: float | None = Field(
         default=None, ge=0, le=1,
         description="upper bound known from the source (e.g. below 20 % when absent from a complete Level 1/2 list)",

@@ -10,7 +10,8 @@ Used by ``validate`` (a determinant that reaches no strategy is a warning, an er
 * its parents' ``calls-for`` links when it has none of its own.
 
 A link known only by an upper bound (``strength_upper``, e.g. "below 20 %") reaches nothing: it
-says the source did *not* endorse the pairing.
+says the source did *not* endorse the pairing. A curated link that also carries a published "Level 1 or 2"
+lower bound (``strength_lower_source``) rests on that secondary report as well as on the curation.
 
 The evidence behind a path is its weakest link (a survey figure reached through a curated
 crosswalk rests on a curated judgement); a determinant is as well supported as its best path.
@@ -49,8 +50,16 @@ def gives_points(link: m.Link) -> bool:
     return not (link.strength is None and link.strength_lower is None and link.strength_upper is not None)
 
 
+def link_evidence(link: m.Link) -> Evidence:
+    """The evidence a link rests on: its own kind, or the secondary report of a published lower bound it also
+    carries (``strength_lower_source``: a "Level 1 or 2" pair graded by this project) when that is stronger."""
+    if link.strength_lower_source is not None and _RANK[Evidence.secondary_report] < _RANK[link.evidence]:
+        return Evidence.secondary_report
+    return link.evidence
+
+
 def _weakest(links: Iterable[m.Link]) -> Evidence:
-    return max((lk.evidence for lk in links), key=lambda e: _RANK[e])
+    return max((link_evidence(lk) for lk in links), key=lambda e: _RANK[e])
 
 
 @dataclass(frozen=True)
@@ -150,4 +159,4 @@ def basis_sentence(basis: dict[str, str]) -> str:
 
 
 __all__ = ["BASIS_LABELS", "EVIDENCE_ORDER", "Reach", "Reachability", "basis_counts", "basis_sentence",
-           "evidence_basis", "gives_points"]
+           "evidence_basis", "gives_points", "link_evidence"]

@@ -260,10 +260,15 @@ def show(
             bits = [lk["kind"], lk["evidence"], f"source {lk['source']}"]
             if strength is not None:
                 bits.insert(1, f"strength {strength:g}")
+            elif lk.get("strength_lower") is not None and lk.get("grade"):  # a published bound on a graded link
+                bits.insert(1, f"strength ≥ {lk['strength_lower']:g} per "
+                               f"{lk.get('strength_lower_source') or lk['source']} (not scored)")
             elif lk.get("strength_lower") is not None:
                 bits.insert(1, f"strength ≥ {lk['strength_lower']:g}")
             elif lk.get("strength_upper") is not None:
                 bits.insert(1, f"strength < {lk['strength_upper']:g}, upper bound")
+            if lk.get("grade"):
+                bits.insert(1, f"graded {lk['grade']}")
             say(f"  {arrow} {escape(lk['id'])}  {escape(lk['name'])}  [dim]({escape(', '.join(bits))})[/dim]")
             if lk.get("rationale"):
                 say(f"       [dim]{escape(lk['rationale'])}[/dim]")

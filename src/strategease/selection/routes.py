@@ -96,10 +96,19 @@ def bound_note(link: m.Link) -> str | None:
     if not gives_points(link):
         assert link.strength_upper is not None
         return f"below {link.strength_upper * 100:g} % ({link.source}; an upper bound, not counted, never zero)"
-    if link.strength_lower is not None:
+    if link.strength_lower is not None and link.grade is None:
         return (f"at least {link.strength_lower * 100:g} % ({link.source}; a lower bound from a partial table, "
                 "not counted)")
     return None
+
+
+def graded_bound_note(link: m.Link) -> str | None:
+    """A graded link that also carries a published lower bound counts by its grade, like any bare graded link;
+    the bound is reported beside it and adds nothing (None when the link carries no such bound)."""
+    if link.strength is not None or link.strength_lower is None or link.grade is None:
+        return None
+    return (f"published lower bound at least {link.strength_lower * 100:g} % "
+            f"({link.strength_lower_source or link.source}), not counted: the {link.evidence.value} grade is scored")
 
 
 def grade_factor(link: m.Link) -> float:
@@ -186,6 +195,9 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                     graded = f"graded {link.grade.value}" + (f" (×{SECONDARY_GRADE:g})"
                                                              if link.grade is m.Grade.secondary else "")
                     note = f"{note}; {graded}" if note else graded
+                bounded = graded_bound_note(link)
+                if bounded is not None:
+                    note = f"{note}; {bounded}"
                 routes[link.to].append(Route(
                     link.to, strength * factor * grade_factor(link), prefix or "direct", (*pre_links, link), None,
                     offset, note))
@@ -207,5 +219,6 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
 
 
 __all__ = ["BINARY_LINK_STRENGTH", "CROSSWALK_FACTOR", "FANOUT_REFERENCE", "FUNCTION_ROUTE", "LinkIndex",
-           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "bound_note", "grade_factor", "link_strength",
+           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "bound_note", "grade_factor",
+           "graded_bound_note", "link_strength",
            "q", "r6", "resolve", "weight"]

@@ -30,7 +30,8 @@ Method ``default``
    1 when graded primary, else ``min(1, FANOUT_REFERENCE / n)`` for a function delivering n
    strategies (``FANOUT_REFERENCE`` = 10), halved when graded secondary. Links known only as a
    lower bound (a partial "Level 1 or 2" table) or an upper bound ("below 20 %") are shown
-   (``bounds``), never counted. Per (determinant, strategy) the strongest route counts.
+   (``bounds``), never counted; a graded link that also carries a published lower bound counts by
+   its grade alone, the bound named in its note. Per (determinant, strategy) the strongest route counts.
 
 4. **Score** (:func:`strategease.selection.ranking.rank`, the one ranking rule, also used by
    ``--stability`` and the structural check). For each barrier, ``relative = r / best r`` over
@@ -689,7 +690,7 @@ def _select_cfir_eric(cat: Catalogue, loaded: LoadedScope, size: int, top: int =
         survey = [lk for lk in _links(cat, t, m.LinkKind.addresses)
                   if lk.evidence is m.Evidence.survey_of_experts and lk.strength is not None]
         secondary = [lk for lk in _links(cat, t, m.LinkKind.addresses)
-                     if lk.evidence is m.Evidence.secondary_report]
+                     if lk.strength is None and lk.strength_lower is not None]
         if not survey:
             warnings.append(f"no endorsement percentages for CFIR '{name}' ({t}); it adds nothing to the "
                             "cfir-eric ranking (data thin)")
