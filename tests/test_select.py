@@ -230,12 +230,13 @@ def test_default_scores_by_hand() -> None:
     tools = st["eric.develop-and-implement-tools-for-quality-monitoring"]  # 0.60 / 0.60 = 1
     assert tools.score == 1
     assert [(c.strength, c.relative, c.value) for c in tools.contributions] == [(0.6, 1, 1)]
-    af = st["eric.audit-and-provide-feedback"]  # 0.56 / 0.60
-    assert af.score == 0.933333
+    af = st["eric.audit-and-provide-feedback"]  # 0.56 / 0.60, placed below tools: × 0.7 for coverage
+    assert af.contributions[0].relative == 0.933333 and af.contributions[0].novelty == 0.7
+    assert af.score == round(0.933333 * 0.7, 6)
     assert all(c.rule == "barrier" for c in af.contributions)  # Waltz 2015 ratings are not scored
     assert af.importance == 4.4  # ... but still shown
     # 16 % / 60 % = 0.27: kept; below a quarter of the best a route would be pruned (PRUNE_BELOW)
-    assert st["eric.conduct-ongoing-training"].score == 0.266667
+    assert st["eric.conduct-ongoing-training"].contributions[0].relative == 0.266667
     assert res.determinants[0].weight == 1
 
 
@@ -254,7 +255,7 @@ def test_function_route_and_max_not_sum() -> None:
     # delivers two of them: it gets the best route once, not twice.
     res = _select([{"id": "tdf.memory-attention-and-decision-processes", "kind": "barrier"}], top=0)
     record = _by_id(res)["eric.change-record-systems"]
-    assert record.score == pytest.approx(0.36)  # the best route from this determinant: relative 1
+    assert record.contributions[0].relative == 1  # the best route from this determinant: w_d at first place
     assert len(record.contributions) == 1
     assert record.contributions[0].via == "function:bcw.enablement"  # tie broken by via name
     assert record.contributions[0].strength == 0.4  # FUNCTION_ROUTE
