@@ -79,7 +79,7 @@ def test_rendering_shows_misses_with_ranks(runner: ModuleType) -> None:
 
 
 def test_runner_scores_the_held_out_scopes(runner: ModuleType) -> None:
-    rows = runner.evaluate_worked(runner.HOLDOUT_SCOPES, ranks=True)
+    rows = runner.evaluate_worked(runner.HOLDOUT_WORKED, ranks=True)
     assert [r["name"] for r in rows] == [p.stem for p in SCOPES]
     for r in rows:
         assert 0.0 <= r["precision@10"] <= 1.0
@@ -87,4 +87,4 @@ def test_runner_scores_the_held_out_scopes(runner: ModuleType) -> None:
         assert set(r["miss_ranks"]) == set(r["obvious_misses"])
         assert all(rank is None or rank > 10 for rank in r["miss_ranks"].values())
     blocks = runner.holdout_docs_blocks(rows)
-    assert set(blocks) == {"holdout-worked", *(f"holdout-{p.stem}" for p in SCOPES)}
+    assert set(blocks) == {"holdout-worked", *(f"holdout-worked-{p.stem}" for p in SCOPES)}

@@ -50,7 +50,7 @@ ROOT = HERE.parents[1]
 CASES = HERE / "cases"
 SCOPES = HERE / "scopes"
 WORKED = ROOT / "examples" / "worked"
-HOLDOUT_SCOPES = HERE / "holdout_scopes"
+HOLDOUT_WORKED = HERE / "holdout_scopes"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -411,8 +411,8 @@ def holdout_docs_blocks(rows: list[dict[str, Any]]) -> dict[str, str]:
     """Generated blocks of docs/validation.md for the held-out scopes: the table and one list per scope."""
     blocks = {"holdout-worked": holdout_scopes_md(rows)}
     for r in rows:
-        exp = load_expected(HOLDOUT_SCOPES / f"{r['name']}.expected.yaml")
-        blocks[f"holdout-{r['name']}"] = worked_lists_md(r, exp)
+        exp = load_expected(HOLDOUT_WORKED / f"{r['name']}.expected.yaml")
+        blocks[f"holdout-worked-{r['name']}"] = worked_lists_md(r, exp)
     return blocks
 
 
@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             res = evaluate_cases(cases, Path(tmp))
         worked = [] if args.no_worked else evaluate_worked()
-        holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_SCOPES, ranks=True)
+        holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
         result = {"cases": res, "worked": worked}
         if holdout_worked:
             result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
