@@ -348,6 +348,49 @@ def worked_lists_md(row: dict[str, Any], expected: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def text_report(res: dict[str, Any], worked: list[dict[str, Any]]) -> str:
+    out = ["Published cases: recall of the authors' chosen strategies", ""]
+    head = f"{'case':34} {'n':>3} " + " ".join(f"{m[:9]+'@'+str(k):>12}" for m in (*METHODS, "baseline") for k in KS)
+    out.append(head)
+    for r in res["cases"]:
+        out.append(f"{(r['id'] + (' ‡' if r['leakage'] else '')):34} {r['n_chosen']:>3} "
+                   + " ".join(f"{r['recall'][m][f'@{k}']:>12.2f}" for m in (*METHODS, "baseline") for k in KS))
+    for label, key in (("mean (all)", "mean_all"), ("mean (without ‡)", "mean_without_leakage"),
+                       ("mean (CFIR cases, without ‡)", "mean_cfir_without_leakage")):
+        if res[key]:
+            out.append(f"{label:34} {'':>3} " + " ".join(f"{res[key][m][f'@{k}']:>12.2f}"
+                                                       for m in (*METHODS, "baseline") for k in KS))
+    out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
+    if worked:
+        out.append("Worked scopes (method default)")
+        out.append("")
+        for r in worked:
+            out.append(f"{r['name']:34} precision@10 {r['precision@10']:.2f}  implausible top10 "
+                       f"{len(r['implausible_top10'])}  bundle {len(r['implausible_bundle'])}  misses "
+                       f"{', '.join(r['obvious_misses']) or '-'}")
+    return "\n".join(out) + "\n"
+
+
+_BLOCK = re.compile(r"(<!-- generated:(?P<name>[\w.-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
+
+
+def write_docs(doc: Path, blocks: dict[str, str]) -> list[str]:
+    text = doc.read_text(encoding="utf-8")
+    seen: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name not in blocks:
+            return m.group(0)
+        seen.append(name)
+        return f"{m.group(1)}{blocks[name].rstrip()}\n{m.group(4)}"
+    new = _BLOCK.sub(repl, text)
+    tmp = doc.with_suffix(".md.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(doc)
+    return seen
+
+
 HOLDOUT_TITLE = "Held-out worked scopes (written blind; not used for tuning)"
 TARGET_PRECISION = 0.75  # issue #12: mean precision@10 on checks the project has not seen
 TARGET_MISSES = 1  # issue #12: at most one obvious miss per scope
@@ -414,49 +457,6 @@ def holdout_docs_blocks(rows: list[dict[str, Any]]) -> dict[str, str]:
         exp = load_expected(HOLDOUT_WORKED / f"{r['name']}.expected.yaml")
         blocks[f"holdout-worked-{r['name']}"] = worked_lists_md(r, exp)
     return blocks
-
-
-def text_report(res: dict[str, Any], worked: list[dict[str, Any]]) -> str:
-    out = ["Published cases: recall of the authors' chosen strategies", ""]
-    head = f"{'case':34} {'n':>3} " + " ".join(f"{m[:9]+'@'+str(k):>12}" for m in (*METHODS, "baseline") for k in KS)
-    out.append(head)
-    for r in res["cases"]:
-        out.append(f"{(r['id'] + (' ‡' if r['leakage'] else '')):34} {r['n_chosen']:>3} "
-                   + " ".join(f"{r['recall'][m][f'@{k}']:>12.2f}" for m in (*METHODS, "baseline") for k in KS))
-    for label, key in (("mean (all)", "mean_all"), ("mean (without ‡)", "mean_without_leakage"),
-                       ("mean (CFIR cases, without ‡)", "mean_cfir_without_leakage")):
-        if res[key]:
-            out.append(f"{label:34} {'':>3} " + " ".join(f"{res[key][m][f'@{k}']:>12.2f}"
-                                                       for m in (*METHODS, "baseline") for k in KS))
-    out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
-    if worked:
-        out.append("Worked scopes (method default)")
-        out.append("")
-        for r in worked:
-            out.append(f"{r['name']:34} precision@10 {r['precision@10']:.2f}  implausible top10 "
-                       f"{len(r['implausible_top10'])}  bundle {len(r['implausible_bundle'])}  misses "
-                       f"{', '.join(r['obvious_misses']) or '-'}")
-    return "\n".join(out) + "\n"
-
-
-_BLOCK = re.compile(r"(<!-- generated:(?P<name>[\w.-]+) -->\n)(.*?)(<!-- /generated:(?P=name) -->)", re.S)
-
-
-def write_docs(doc: Path, blocks: dict[str, str]) -> list[str]:
-    text = doc.read_text(encoding="utf-8")
-    seen: list[str] = []
-
-    def repl(m: re.Match[str]) -> str:
-        name = m.group("name")
-        if name not in blocks:
-            return m.group(0)
-        seen.append(name)
-        return f"{m.group(1)}{blocks[name].rstrip()}\n{m.group(4)}"
-    new = _BLOCK.sub(repl, text)
-    tmp = doc.with_suffix(".md.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(doc)
-    return seen
 
 
 def main(argv: list[str] | None = None) -> int:
