@@ -374,7 +374,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     for res in resolutions:
         for det_id in dict.fromkeys([res.entry.id, *res.crosswalks]):
             det = cat.determinants.get(det_id)
-            actor = named_actor(det) if det is not None else None
+            actor = named_actor(det, scope_levels) if det is not None else None
             if actor is not None and res.entry.id not in named[actor.value]:
                 named[actor.value].append(res.entry.id)
     actor_types = list(sc.change.actor_type)
