@@ -454,6 +454,9 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
 
     # ---- rank (ranking.py: balance, pruning, fit over breadth, level)
     ranked_all, placed_all = rank(table)
+    # a process strategy a barrier names only weakly (every route pruned) is not ranked: back to the checklist
+    scored_ids = {x.id for x in (*ranked_all, *placed_all)}
+    unranked_process = [s for s in sorted(eligible) if s not in scored_ids and is_foundation(cat.strategies[s])]
     shown = ranked_all[:top] if top > 0 else ranked_all
     res_of = {res.entry.id: res for res in resolutions}
 
@@ -535,7 +538,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                                    named=dict(named) if admits is not None else {}, note=actor_note)
     result.other_actors = [_apart(cat, s, resolutions) for s in elsewhere]
     result.foundation = [FoundationItem(id=s, name=cat.strategies[s].name, in_place=s in set(in_place))
-                         for s in sorted(foundation_ids)]
+                         for s in sorted(foundation_ids + unranked_process)]
     result.part_of_change = [PartOfChange(id=s, name=_name(cat, s)) for s in innovation]
     levers = {s for res in resolutions if res.entry.kind is Kind.facilitator for s in res.routes
               if s in cat.strategies and s not in excluded and s not in part
