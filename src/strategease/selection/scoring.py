@@ -16,8 +16,9 @@ Method ``default``
    strategy whose ``targets`` miss them is listed apart (``other_actors``), never ranked or
    bundled, unless a scope determinant names that actor (CFIR *Patient needs and resources* →
    recipients, …). No targets = unknown = kept; no actor type = nothing filtered, with a warning
-   (AACTT, Presseau et al. 2019). *Foundation*: implementation-process strategies (Leeman et al.
-   2017) form a checklist (``foundation``) unless a CFIR process barrier links to one directly.
+   (AACTT, Presseau et al. 2019); policy makers are named only at the system level. *Foundation*:
+   implementation-process strategies (Leeman et al. 2017) form a checklist (``foundation``) unless a scope
+   barrier's own direct link (or its crosswalk's) names one.
    *Part of the change*: ``innovation.strategies`` are reported, not ranked.
 
 3. **Routes** (:mod:`strategease.selection.routes`): own ``addresses`` links and ``calls-for`` →
@@ -39,7 +40,11 @@ Method ``default``
    framework's link values); routes below ``PRUNE_BELOW`` = 0.25 of the best are pruned
    (catch-alls); the terms ``w_d × relative`` are sorted and the k-th counts
    ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.25 (*fit over breadth*: all further
-   terms add at most a third of the largest). The ERIC
+   terms add at most a third of the largest). *Coverage*: the list is built one place at a time and each
+   term is first × ``NOVELTY_DECAY ** c_d`` (``NOVELTY_DECAY`` = 0.7), where ``c_d`` sums ``relative ** 2``
+   over the strategies placed above (and those in place) that address barrier ``d`` (maximal marginal
+   relevance, Carbonell & Goldstein 1998); equal scores are ordered by the evidence kind of the lead
+   term's route (systematic review first, curated last), then by id. The ERIC
    ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
 5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
