@@ -258,7 +258,7 @@ def test_function_route_and_max_not_sum() -> None:
     assert record.contributions[0].relative == 1  # the best route from this determinant: w_d at first place
     assert len(record.contributions) == 1
     assert record.contributions[0].via == "function:bcw.enablement"  # tie broken by via name
-    assert record.contributions[0].strength == 0.4  # FUNCTION_ROUTE
+    assert record.contributions[0].strength == 0.3  # FUNCTION_ROUTE
     assert record.functions == ["bcw.enablement", "bcw.environmental-restructuring"]
     assert "other route(s): function:bcw.environmental-restructuring" in (record.contributions[0].note or "")
 
@@ -270,7 +270,7 @@ def test_parent_fallback_is_recorded_and_warned() -> None:
     af = _by_id(res)["eric.audit-and-provide-feedback"]
     c = af.contributions[0]
     assert c.via == "parent:comb.reflective-motivation/function:bcw.education"
-    assert c.strength == pytest.approx(0.4 * 0.8)
+    assert c.strength == pytest.approx(0.3 * 0.8)
     assert c.value == pytest.approx(0.36)  # the best route this determinant has (balance)
     assert any("no function links of its own; used those of its parent 'Reflective motivation'" in w
                for w in res.warnings)

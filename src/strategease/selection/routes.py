@@ -18,7 +18,7 @@ from strategease.catalogue.reach import gives_points
 from strategease.selection.scope import Kind, ScopeDeterminant
 
 BINARY_LINK_STRENGTH = 0.5
-FUNCTION_ROUTE = 0.4
+FUNCTION_ROUTE = 0.3
 CROSSWALK_FACTOR = 1.0
 PARENT_FACTOR = 0.8
 SECONDARY_GRADE = 0.5
