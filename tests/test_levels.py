@@ -68,7 +68,8 @@ def test_mismatch_is_discounted_in_the_bundle_too(shipped: Any) -> None:
 
     dets = [{"id": "partnering.missing-partners", "kind": "barrier", "importance": 5, "changeability": 5}]
     # leave one organisation-level strategy, so the bundle's second pick is a mismatched one
-    res = select(shipped, _scope(["organisation"], dets, exclude=("eric.engage-community-resources",)),
+    res = select(shipped, _scope(["organisation"], dets, exclude=("eric.engage-community-resources",
+                                                                         "eric.build-a-coalition")),
                  top=0, bundle=2)
     st = _by_id(res)
     # the catalogue's links from missing-partners are curated binary links (r = 0.5, w = 1)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Four parts:
+Five parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -18,8 +18,8 @@ Four parts:
    nowhere else follow in id order). The baselines of the tuning cases are not touched: they still count only the
    other tuning cases, so the first table is the same with or without the held-out set.
 3. **Held-out cases, second set** (``benchmarks/validation/holdout2/*.yaml``, same schema): published applications
-   assembled on 2026-12-01 after the method change that followed the first held-out run, by someone who had not
-   looked at the method's figures; never used for tuning. Reported in a third table, "Held-out cases, second set
+   assembled on 2026-12-01 after the method change that followed the first held-out run, by a helper who changed
+   no scoring, data or weights; never used for tuning. Reported in a third table, "Held-out cases, second set
    (assembled after the method change; not seen while tuning)", with the same columns and means. Their popularity
    baseline is leave-one-out over *all* sets: for a case of this set, the strategies chosen most often in all other
    cases (tuning, first held-out and the other second-set cases; ties by id; strategies chosen nowhere else follow
@@ -29,6 +29,9 @@ Four parts:
 4. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
    expert's expected shortlist, implausible strategies in the top 10 and in the bundle, and the obvious misses
    (expected ``primary`` picks not in the top 10).
+5. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
+   figures, reported apart, for scopes whose expected lists were written blind (committed before any ``select``
+   run on them) and are not used to tune the method; each obvious miss is shown with the rank where it appears.
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -69,6 +72,7 @@ HOLDOUT_SCOPES = SCOPES / "holdout"
 HOLDOUT2_SCOPES = SCOPES / "holdout2"
 HOLDOUT2_TITLE = "Held-out cases, second set (assembled after the method change; not seen while tuning)"
 WORKED = ROOT / "examples" / "worked"
+HOLDOUT_WORKED = HERE / "holdout_scopes"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -281,7 +285,9 @@ def load_expected(path: Path) -> dict[str, Any]:
     return data
 
 
-def evaluate_worked(directory: Path = WORKED) -> list[dict[str, Any]]:
+def evaluate_worked(directory: Path = WORKED, ranks: bool = False) -> list[dict[str, Any]]:
+    """Score every scope in ``directory``; ``ranks`` adds ``miss_ranks`` (1-based rank of each obvious miss, or
+    None when the method does not rank it at all)."""
     strategies, _ = catalogue_ids()
     rows = []
     for scope_path in sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".expected.yaml")):
@@ -306,6 +312,9 @@ def evaluate_worked(directory: Path = WORKED) -> list[dict[str, Any]]:
             "top10": top10,
             "bundle": sel.bundle,
         })
+        if ranks:
+            rows[-1]["miss_ranks"] = {s: (sel.ranked.index(s) + 1 if s in sel.ranked else None)
+                                      for s in primary if s not in top10}
     return rows
 
 
@@ -439,6 +448,74 @@ def write_docs(doc: Path, blocks: dict[str, str]) -> list[str]:
     return seen
 
 
+HOLDOUT_TITLE = "Held-out worked scopes (written blind; not used for tuning)"
+TARGET_PRECISION = 0.75  # issue #12: mean precision@10 on checks the project has not seen
+TARGET_MISSES = 1  # issue #12: at most one obvious miss per scope
+
+
+def _misses_with_ranks(row: dict[str, Any]) -> list[str]:
+    ranks = row.get("miss_ranks", {})
+    return [f"{s} (rank {ranks[s]})" if ranks.get(s) else f"{s} (not ranked)" for s in row["obvious_misses"]]
+
+
+def holdout_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The held-out figures against issue #12's targets (reported, never pass/fail)."""
+    if not rows:
+        return {}
+    mean = r3(sum(r["precision@10"] for r in rows) / len(rows))
+    return {"n_scopes": len(rows), "mean_precision@10": mean,
+            "implausible_top10": sum(len(r["implausible_top10"]) for r in rows),
+            "implausible_bundle": sum(len(r["implausible_bundle"]) for r in rows),
+            "obvious_misses": sum(len(r["obvious_misses"]) for r in rows),
+            "targets": {"mean_precision@10": mean >= TARGET_PRECISION,
+                        "at_most_one_miss_per_scope": all(len(r["obvious_misses"]) <= TARGET_MISSES for r in rows),
+                        "no_implausible_in_bundle": all(not r["implausible_bundle"] for r in rows)}}
+
+
+def holdout_scopes_md(rows: list[dict[str, Any]]) -> str:
+    lines = ["| Held-out scope | precision@10 | implausible in top 10 | implausible in bundle | "
+             "obvious misses (rank) |", "| --- | ---: | --- | --- | --- |"]
+    for r in rows:
+        lines.append(f"| {r['name']} | {_f(r['precision@10'])} | {', '.join(r['implausible_top10']) or '-'} | "
+                     f"{', '.join(r['implausible_bundle']) or '-'} | {', '.join(_misses_with_ranks(r)) or '-'} |")
+    summary = holdout_summary(rows)
+    if summary:
+        lines.append(f"| **Mean** | {_f(summary['mean_precision@10'])} | {summary['implausible_top10']} | "
+                     f"{summary['implausible_bundle']} | {summary['obvious_misses']} |")
+        t = summary["targets"]
+
+        def word(ok: bool) -> str:
+            return "met" if ok else "not met"
+        lines += ["", f"Issue #12 targets on these scopes: mean precision@10 ≥ {TARGET_PRECISION:.2f} "
+                  f"{word(t['mean_precision@10'])}; at most {TARGET_MISSES} obvious miss per scope "
+                  f"{word(t['at_most_one_miss_per_scope'])}; no implausible strategy in a bundle "
+                  f"{word(t['no_implausible_in_bundle'])}."]
+    return "\n".join(lines)
+
+
+def holdout_scopes_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    out = [HOLDOUT_TITLE + " (method default)", ""]
+    for r in rows:
+        out.append(f"{r['name']:34} precision@10 {r['precision@10']:.2f}  implausible top10 "
+                   f"{len(r['implausible_top10'])}  bundle {len(r['implausible_bundle'])}  misses "
+                   f"{', '.join(_misses_with_ranks(r)) or '-'}")
+    s = holdout_summary(rows)
+    out.append(f"{'mean':34} precision@10 {s['mean_precision@10']:.2f}  implausible top10 {s['implausible_top10']}"
+               f"  bundle {s['implausible_bundle']}  misses {s['obvious_misses']}")
+    return "\n".join(out) + "\n"
+
+
+def holdout_docs_blocks(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Generated blocks of docs/validation.md for the held-out scopes: the table and one list per scope."""
+    blocks = {"holdout-worked": holdout_scopes_md(rows)}
+    for r in rows:
+        exp = load_expected(HOLDOUT_WORKED / f"{r['name']}.expected.yaml")
+        blocks[f"holdout-worked-{r['name']}"] = worked_lists_md(r, exp)
+    return blocks
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="strategease validation benchmark (see the module docstring).")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -446,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-docs", action="store_true", help="refresh the generated blocks of docs/validation.md")
     ap.add_argument("--write-scopes", action="store_true", help="write benchmarks/validation/scopes/<case>.yaml")
     ap.add_argument("--no-worked", action="store_true", help="skip the worked scopes")
+    ap.add_argument("--no-holdout-scopes", action="store_true", help="skip the held-out worked scopes")
     args = ap.parse_args(argv)
     try:
         cases = load_cases()
@@ -470,18 +548,25 @@ def main(argv: list[str] | None = None) -> int:
             held = evaluate_cases(holdout, Path(tmp), pool=cases + holdout) if holdout else None
             held2 = (evaluate_cases(holdout2, Path(tmp), pool=cases + holdout + holdout2) if holdout2 else None)
         worked = [] if args.no_worked else evaluate_worked()
+        holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
         result = {"cases": res, "worked": worked}
         if held:
             result["holdout"] = held
         if held2:
             result["holdout2"] = held2
+        if holdout_worked:
+            result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
             sys.stdout.write(text_report(res, worked, held, held2))
+            if holdout_worked:
+                sys.stdout.write("\n" + holdout_scopes_text(holdout_worked))
         held_md = f"Held-out cases (not used for tuning)\n\n{figures_md(held, holdout=True)}\n\n" if held else ""
         held2_md = (f"{HOLDOUT2_TITLE}\n\n{figures_md(held2, holdout=True, second=True)}\n\n" if held2 else "")
         md = f"{figures_md(res)}\n\n{held_md}{held2_md}{worked_md(worked)}\n"
+        if holdout_worked:
+            md += f"\n{HOLDOUT_TITLE}\n\n{holdout_scopes_md(holdout_worked)}\n"
         if args.markdown:
             args.markdown.write_text(md, encoding="utf-8")
         if args.write_docs:
@@ -495,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
             for r in worked:
                 exp = load_expected(WORKED / f"{r['name']}.expected.yaml")
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
+            if holdout_worked:
+                blocks.update(holdout_docs_blocks(holdout_worked))
             seen = write_docs(DOC, blocks)
             sys.stderr.write(f"docs/validation.md: refreshed {len(seen)} generated block(s)\n")
     except InputError as exc:

@@ -12,13 +12,10 @@ Three small tables, each the one home of its rule:
 * :data:`DETERMINANT_ACTORS` — scope determinants that name an actor (CFIR 2.0 *Innovation
   recipients*, CFIR 1.0 *Patient needs and resources*, *Leadership engagement*, …). Choosing one
   admits that actor's strategies too: the team has said that actor is part of the problem.
-* :data:`PROCESS_DOMAINS` — the CFIR domains whose determinants concern the implementation process
-  itself (CFIR 1.0 *Process*, CFIR 2.0 *Implementation Process*: planning, engaging, executing,
-  reflecting and evaluating, tailoring strategies, assessing context…). Only such a determinant,
-  through a direct link, puts an implementation-process strategy into the ranking; otherwise those
-  strategies form the foundation checklist. Partnering challenges count as process determinants:
-  they concern how the partnership works, and the partnering strategies that answer them are
-  classed as implementation process.
+* :data:`SYSTEM_ACTORS` — policy makers are named by a determinant (*External policy and incentives*…) only
+  for a scope at the system level (or one that does not say its level).
+* :data:`FOUNDATION_CLASS` — implementation-process strategies form the foundation checklist unless a scope
+  barrier's own direct link names one (the rule is applied in :mod:`strategease.selection.scoring`).
 
 Pure data and functions; never prints.
 """
@@ -41,8 +38,10 @@ ADMITS: dict[Actor, frozenset[Actor]] = {
     # (records, reminders, access) and the implementation team; strategies that train or pay clinicians are
     # aimed at other actors unless a determinant names the deliverers
     A.recipients: frozenset({A.recipients, A.organisation, A.implementation_team}),
-    A.leaders: frozenset(_SETTING),
-    A.organisation: frozenset(_SETTING),
+    # leaders and organisations change practice through their staff: champions, quality-monitoring tools and
+    # training act on the deliverers who carry the leaders' decision, so they are admitted too
+    A.leaders: frozenset({A.deliverers, *_SETTING}),
+    A.organisation: frozenset({A.deliverers, *_SETTING}),
     A.implementation_team: frozenset(_SETTING),
     # partner organisations change how they work together: partnering strategies, and the leaders and
     # implementation team who carry them
@@ -75,16 +74,23 @@ DETERMINANT_ACTORS: dict[str, Actor] = {
 
 PARTNERING_FRAMEWORK = "partnering"
 
-PROCESS_DOMAINS = frozenset({"process", "implementation process"})
-"""CFIR domains (lower case) of process determinants: CFIR 1.0 *Process*, CFIR 2.0 *Implementation Process*."""
-
 FOUNDATION_CLASS = StrategyClass.implementation_process
 
 
-def named_actor(det: m.Determinant) -> Actor | None:
-    """The actor a determinant names, or None."""
+SYSTEM_ACTORS = frozenset({A.policy_makers})
+"""Actors a determinant names only for a scope that works at the system level (or does not say its level): a
+hospital team facing a policy barrier adapts to it; changing laws, licensure or accreditation is a system-level
+change that needs the policy makers themselves."""
+
+
+def named_actor(det: m.Determinant, scope_levels: Iterable[str] = ()) -> Actor | None:
+    """The actor a determinant names, or None (policy makers only when SCOPE_LEVELS is empty or has 'system')."""
     if det.id in DETERMINANT_ACTORS:
-        return DETERMINANT_ACTORS[det.id]
+        actor = DETERMINANT_ACTORS[det.id]
+        levels = set(scope_levels)
+        if actor in SYSTEM_ACTORS and levels and "system" not in levels:
+            return None
+        return actor
     if det.framework == PARTNERING_FRAMEWORK:
         return A.partners
     return None
@@ -115,17 +121,9 @@ def aimed_elsewhere(st: m.Strategy, admits: frozenset[Actor] | None) -> bool:
     return fit <= SETTING_ACTORS and bool(targets - admits)
 
 
-def is_process(det: m.Determinant) -> bool:
-    """A process determinant: a CFIR construct in a process domain, or a partnering challenge (trust,
-    accountability, coordination…: the partnership's own working process)."""
-    if det.framework == PARTNERING_FRAMEWORK:
-        return True
-    return (det.domain or "").strip().lower() in PROCESS_DOMAINS and det.framework.startswith("cfir")
-
-
 def is_foundation(st: m.Strategy) -> bool:
     return st.strategy_class is FOUNDATION_CLASS
 
 
-__all__ = ["ADMITS", "DETERMINANT_ACTORS", "PROCESS_DOMAINS", "SETTING_ACTORS", "admitted", "aimed_elsewhere",
-           "is_foundation", "is_process", "named_actor"]
+__all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "SETTING_ACTORS", "SYSTEM_ACTORS", "admitted",
+           "aimed_elsewhere", "is_foundation", "named_actor"]

@@ -16,8 +16,9 @@ Method ``default``
    strategy whose ``targets`` miss them is listed apart (``other_actors``), never ranked or
    bundled, unless a scope determinant names that actor (CFIR *Patient needs and resources* →
    recipients, …). No targets = unknown = kept; no actor type = nothing filtered, with a warning
-   (AACTT, Presseau et al. 2019). *Foundation*: implementation-process strategies (Leeman et al.
-   2017) form a checklist (``foundation``) unless a CFIR process barrier links to one directly.
+   (AACTT, Presseau et al. 2019); policy makers are named only at the system level. *Foundation*:
+   implementation-process strategies (Leeman et al. 2017) form a checklist (``foundation``) unless a scope
+   barrier's own direct link (or its crosswalk's) names one.
    *Part of the change*: ``innovation.strategies`` are reported, not ranked.
 
 3. **Routes** (:mod:`strategease.selection.routes`): own ``addresses`` links and ``calls-for`` →
@@ -39,7 +40,11 @@ Method ``default``
    framework's link values); routes below ``PRUNE_BELOW`` = 0.25 of the best are pruned
    (catch-alls); the terms ``w_d × relative`` are sorted and the k-th counts
    ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.25 (*fit over breadth*: all further
-   terms add at most a third of the largest). The ERIC
+   terms add at most a third of the largest). *Coverage*: the list is built one place at a time and each
+   term is first × ``NOVELTY_DECAY ** c_d`` (``NOVELTY_DECAY`` = 0.7), where ``c_d`` sums ``relative ** 2``
+   over the strategies placed above (and those in place) that address barrier ``d`` (maximal marginal
+   relevance, Carbonell & Goldstein 1998); equal scores are ordered by the evidence kind of the lead
+   term's route (systematic review first, curated last), then by id. The ERIC
    ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
 5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
@@ -374,7 +379,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     for res in resolutions:
         for det_id in dict.fromkeys([res.entry.id, *res.crosswalks]):
             det = cat.determinants.get(det_id)
-            actor = named_actor(det) if det is not None else None
+            actor = named_actor(det, scope_levels) if det is not None else None
             if actor is not None and res.entry.id not in named[actor.value]:
                 named[actor.value].append(res.entry.id)
     actor_types = list(sc.change.actor_type)
@@ -454,6 +459,9 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
 
     # ---- rank (ranking.py: balance, pruning, fit over breadth, level)
     ranked_all, placed_all = rank(table)
+    # a process strategy a barrier names only weakly (every route pruned) is not ranked: back to the checklist
+    scored_ids = {x.id for x in (*ranked_all, *placed_all)}
+    unranked_process = [s for s in sorted(eligible) if s not in scored_ids and is_foundation(cat.strategies[s])]
     shown = ranked_all[:top] if top > 0 else ranked_all
     res_of = {res.entry.id: res for res in resolutions}
 
@@ -535,7 +543,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                                    named=dict(named) if admits is not None else {}, note=actor_note)
     result.other_actors = [_apart(cat, s, resolutions) for s in elsewhere]
     result.foundation = [FoundationItem(id=s, name=cat.strategies[s].name, in_place=s in set(in_place))
-                         for s in sorted(foundation_ids)]
+                         for s in sorted(foundation_ids + unranked_process)]
     result.part_of_change = [PartOfChange(id=s, name=_name(cat, s)) for s in innovation]
     levers = {s for res in resolutions if res.entry.kind is Kind.facilitator for s in res.routes
               if s in cat.strategies and s not in excluded and s not in part

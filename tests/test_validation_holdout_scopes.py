@@ -1,0 +1,90 @@
+"""The held-out worked scopes (benchmarks/validation/holdout_scopes/) stay usable and the runner reports them apart.
+
+Their expected lists were written blind (committed before any ``select`` run on them) and are not used to tune the
+method; these tests guard their shape and ids and the runner's held-out section, never the figures themselves.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HOLDOUT = ROOT / "benchmarks" / "validation" / "holdout_scopes"
+SCOPES = sorted(p for p in HOLDOUT.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
+EXPECTED = sorted(HOLDOUT.glob("*.expected.yaml"))
+
+
+@pytest.fixture(scope="module")
+def runner() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("validation_run", ROOT / "benchmarks" / "validation" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_six_scopes_each_with_an_expected_list() -> None:
+    assert len(SCOPES) >= 6
+    assert {p.stem for p in SCOPES} == {p.name.removesuffix(".expected.yaml") for p in EXPECTED}
+
+
+@pytest.mark.parametrize("scope", SCOPES, ids=lambda p: p.stem)
+def test_scope_checks_and_selects(cli, scope: Path) -> None:
+    res = cli("check", scope)
+    assert res.code == 0, res.out + res.err
+    res = cli("select", scope, "--top", "3", "--format", "json")
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["strategies"], "no strategy ranked"
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_expected_list_shape(cli, expected: Path) -> None:
+    data = yaml.safe_load(expected.read_text(encoding="utf-8"))
+    known = {s["id"] for s in json.loads(cli("list", "strategies", "--format", "json").out)}
+    exp = [e["id"] for e in data["expected"]]
+    imp = [e["id"] for e in data["implausible"]]
+    assert set(exp + imp) <= known, sorted(set(exp + imp) - known)
+    assert len(exp + imp) == len(set(exp + imp)), "an id is listed twice or both expected and implausible"
+    assert 8 <= len(exp) <= 14
+    assert 2 <= sum(1 for e in data["expected"] if e.get("primary")) <= 4
+    assert 3 <= len(imp) <= 6
+    assert all(e.get("reason") and e.get("source") for e in data["expected"]), "every pick needs a reason and source"
+    assert all(e.get("reason") for e in data["implausible"])
+
+
+def test_rendering_shows_misses_with_ranks(runner: ModuleType) -> None:
+    rows = [{"name": "a", "precision@10": 0.8, "implausible_top10": [], "implausible_bundle": [],
+             "obvious_misses": [], "miss_ranks": {}, "top10": [], "bundle": []},
+            {"name": "b", "precision@10": 0.6, "implausible_top10": ["x"], "implausible_bundle": ["x"],
+             "obvious_misses": ["p", "q"], "miss_ranks": {"p": 14, "q": None}, "top10": [], "bundle": []}]
+    md = runner.holdout_scopes_md(rows)
+    assert "| b | 0.60 | x | x | p (rank 14), q (not ranked) |" in md
+    assert "| **Mean** | 0.70 | 1 | 1 | 2 |" in md
+    assert "≥ 0.75 not met" in md and "per scope not met" in md and "in a bundle not met" in md
+    summary = runner.holdout_summary(rows)
+    assert summary["mean_precision@10"] == 0.7 and summary["obvious_misses"] == 2
+    assert runner.holdout_summary(rows[:1])["targets"] == {"mean_precision@10": True,
+                                                           "at_most_one_miss_per_scope": True,
+                                                           "no_implausible_in_bundle": True}
+    text = runner.holdout_scopes_text(rows)
+    assert text.startswith(runner.HOLDOUT_TITLE) and "p (rank 14)" in text
+
+
+def test_runner_scores_the_held_out_scopes(runner: ModuleType) -> None:
+    rows = runner.evaluate_worked(runner.HOLDOUT_WORKED, ranks=True)
+    assert [r["name"] for r in rows] == [p.stem for p in SCOPES]
+    for r in rows:
+        assert 0.0 <= r["precision@10"] <= 1.0
+        assert len(r["top10"]) == 10
+        assert set(r["miss_ranks"]) == set(r["obvious_misses"])
+        assert all(rank is None or rank > 10 for rank in r["miss_ranks"].values())
+    blocks = runner.holdout_docs_blocks(rows)
+    assert set(blocks) == {"holdout-worked", *(f"holdout-worked-{p.stem}" for p in SCOPES)}
