@@ -22,6 +22,8 @@ CASES = sorted((ROOT / "benchmarks" / "validation" / "cases").glob("*.yaml"))
 CASE_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes").glob("*.yaml"))
 HOLDOUT = sorted((ROOT / "benchmarks" / "validation" / "holdout").glob("*.yaml"))
 HOLDOUT_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout").glob("*.yaml"))
+HOLDOUT2 = sorted((ROOT / "benchmarks" / "validation" / "holdout2").glob("*.yaml"))
+HOLDOUT2_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout2").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,8 @@ def test_there_are_enough_inputs() -> None:
     assert {p.stem for p in CASE_SCOPES} == {p.stem for p in CASES}, "run benchmarks/validation/run.py --write-scopes"
     assert len(HOLDOUT) >= 10
     assert {p.stem for p in HOLDOUT_SCOPES} == {p.stem for p in HOLDOUT}, "run run.py --write-scopes"
+    assert len(HOLDOUT2) >= 10
+    assert {p.stem for p in HOLDOUT2_SCOPES} == {p.stem for p in HOLDOUT2}, "run run.py --write-scopes"
 
 
 def test_holdout_files_validate_against_the_case_schema(runner: ModuleType) -> None:
@@ -67,6 +71,47 @@ def test_holdout_files_validate_against_the_case_schema(runner: ModuleType) -> N
     for case in holdout:
         assert set(case.data) == runner.CASE_KEYS, case.id
         assert case.chosen, case.id
+
+
+def test_holdout2_files_validate_and_share_no_id_or_doi_with_the_other_sets(runner: ModuleType) -> None:
+    tuning = runner.load_cases(runner.CASES)
+    holdout = runner.load_cases(runner.HOLDOUT)
+    holdout2 = runner.load_cases(runner.HOLDOUT2)
+    assert [c.path for c in holdout2] == HOLDOUT2
+    runner.check_disjoint(tuning + holdout, holdout2)
+    everything = tuning + holdout + holdout2
+    ids = [c.id for c in everything]
+    assert len(ids) == len(set(ids))
+    earlier_dois = {str(c.data["doi"]).lower() for c in tuning + holdout}
+    assert not [c.id for c in holdout2 if str(c.data["doi"]).lower() in earlier_dois]
+    for case in holdout2:
+        assert set(case.data) == runner.CASE_KEYS, case.id
+        assert case.chosen, case.id
+        assert case.data["how_read"] and case.data["citation"], case.id
+
+
+def test_holdout2_reusing_a_first_holdout_doi_is_refused(runner: ModuleType, tmp_path: Path) -> None:
+    earlier = runner.load_cases(runner.CASES) + runner.load_cases(runner.HOLDOUT)
+    first = runner.load_cases(runner.HOLDOUT)[0]
+    data = dict(first.data, id="copy-of-a-first-holdout-case")
+    (tmp_path / "copy-of-a-first-holdout-case.yaml").write_text(yaml.safe_dump(data, sort_keys=False),
+                                                              encoding="utf-8")
+    with pytest.raises(runner.InputError, match="also in cases/, holdout/"):
+        runner.check_disjoint(earlier, runner.load_cases(tmp_path))
+
+
+def test_holdout2_baseline_counts_all_sets(runner: ModuleType, tmp_path: Path) -> None:
+    def case(cid: str, chosen: list[str]) -> object:
+        return runner.Case(tmp_path / f"{cid}.yaml", {"id": cid, "strategies": [{"id": s} for s in chosen]})
+
+    tuning, held = [case("t1", ["eric.b"])], [case("h1", ["eric.c"])]
+    second = [case("s1", ["eric.a"]), case("s2", ["eric.c", "eric.d"])]
+    universe = {"eric.a", "eric.b", "eric.c", "eric.d"}
+    # s2 left out: a, b and c are chosen once each in the other cases of all three sets; ties by id
+    assert runner.popularity_ranking(tuning + held + second, "s2", universe) == ["eric.a", "eric.b", "eric.c",
+                                                                                  "eric.d"]
+    # the first held-out set's baseline does not count the second set
+    assert runner.popularity_ranking(tuning + held, "h1", universe)[:1] == ["eric.b"]
 
 
 def test_holdout_schema_errors_are_caught(runner: ModuleType, tmp_path: Path) -> None:
@@ -95,7 +140,7 @@ def test_holdout_baseline_counts_both_sets_and_leaves_the_case_out(runner: Modul
     assert runner.popularity_ranking(tuning + held, "t1", universe)[0] == "eric.c"
 
 
-@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES + HOLDOUT2_SCOPES, ids=lambda p: p.stem)
 def test_scope_selects(cli, scope: Path) -> None:
     res = cli("select", scope, "--top", "3", "--format", "json")
     assert res.code == 0, res.err
@@ -111,7 +156,7 @@ def test_expected_ids_exist(expected: Path, catalogue_ids: tuple[set[str], set[s
     assert any(e.get("primary") for e in data["expected"])
 
 
-@pytest.mark.parametrize("case", CASES + HOLDOUT, ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", CASES + HOLDOUT + HOLDOUT2, ids=lambda p: p.stem)
 def test_case_ids_exist(case: Path, catalogue_ids: tuple[set[str], set[str]]) -> None:
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
     strategies = {s["id"] for s in data["strategies"]}

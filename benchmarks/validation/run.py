@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Three parts:
+Five parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -17,10 +17,19 @@ Three parts:
    most often in all other cases (the tuning cases and the other held-out cases; ties by id; strategies chosen
    nowhere else follow in id order). The baselines of the tuning cases are not touched: they still count only the
    other tuning cases, so the first table is the same with or without the held-out set.
-3. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
+3. **Held-out cases, second set** (``benchmarks/validation/holdout2/*.yaml``, same schema): published applications
+   assembled on 2026-12-01 after the method change that followed the first held-out run, by a helper who changed
+   no scoring, data or weights; never used for tuning. Reported in a third table, "Held-out cases, second set
+   (assembled after the method change; not seen while tuning)", with the same columns and means. Their popularity
+   baseline is leave-one-out over *all* sets: for a case of this set, the strategies chosen most often in all other
+   cases (tuning, first held-out and the other second-set cases; ties by id; strategies chosen nowhere else follow
+   in id order). The baselines of the first two tables are not touched (the first held-out set still counts tuning
+   and first held-out cases only), so they are the same with or without this set. No case id or DOI may appear in
+   two sets.
+4. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
    expert's expected shortlist, implausible strategies in the top 10 and in the bundle, and the obvious misses
    (expected ``primary`` picks not in the top 10).
-3. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
+5. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
    figures, reported apart, for scopes whose expected lists were written blind (committed before any ``select``
    run on them) and are not used to tune the method; each obvious miss is shown with the rank where it appears.
 
@@ -30,7 +39,8 @@ Usage (with the Python of the environment whose ``strategease`` you want to meas
     python benchmarks/validation/run.py --json          # machine output
     python benchmarks/validation/run.py --markdown FILE # the figures tables as Markdown
     python benchmarks/validation/run.py --write-docs    # refresh the generated blocks of docs/validation.md
-    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml and scopes/holdout/<case>.yaml
+    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml, scopes/holdout/<case>.yaml
+                                                        # and scopes/holdout2/<case>.yaml
     python benchmarks/run.py --validation [...]         # the same, from the performance benchmark's entry point
 
 Deterministic: files are read in name order, ties break by id, and no time or path of this machine enters the
@@ -56,8 +66,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CASES = HERE / "cases"
 HOLDOUT = HERE / "holdout"
+HOLDOUT2 = HERE / "holdout2"
 SCOPES = HERE / "scopes"
 HOLDOUT_SCOPES = SCOPES / "holdout"
+HOLDOUT2_SCOPES = SCOPES / "holdout2"
+HOLDOUT2_TITLE = "Held-out cases, second set (assembled after the method change; not seen while tuning)"
 WORKED = ROOT / "examples" / "worked"
 HOLDOUT_WORKED = HERE / "holdout_scopes"
 DOC = ROOT / "docs" / "validation.md"
@@ -134,12 +147,16 @@ def load_cases(directory: Path = CASES, required: bool = True) -> list[Case]:
 
 
 def check_disjoint(tuning: list[Case], holdout: list[Case]) -> None:
-    """A held-out case may not reuse the id or the DOI of a tuning case (it would not be unseen)."""
+    """A held-out case may not reuse the id or the DOI of a case of an earlier set (it would not be unseen).
+
+    ``tuning`` holds the cases of the earlier set(s); the message names their directories."""
     ids = {c.id for c in tuning}
     dois = {str(c.data["doi"]).lower() for c in tuning}
     clash = sorted(c.id for c in holdout if c.id in ids or str(c.data["doi"]).lower() in dois)
     if clash:
-        raise InputError(f"{HOLDOUT}: case(s) whose id or DOI is also in {CASES.name}/: {', '.join(clash)}")
+        where = holdout[0].path.parent if holdout else HOLDOUT
+        earlier = ", ".join(sorted({f"{c.path.parent.name}/" for c in tuning})) or f"{CASES.name}/"
+        raise InputError(f"{where}: case(s) whose id or DOI is also in {earlier}: {', '.join(clash)}")
 
 
 def case_scope(case: Case) -> dict[str, Any]:
@@ -321,7 +338,7 @@ def cases_table_md(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def figures_md(res: dict[str, Any], holdout: bool = False) -> str:
+def figures_md(res: dict[str, Any], holdout: bool = False, second: bool = False) -> str:
     lines = ["| Case | n chosen | default @10 | default @20 | cfir-eric @10 | cfir-eric @20 | baseline @10 | "
              "baseline @20 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in res["cases"]:
@@ -336,10 +353,13 @@ def figures_md(res: dict[str, Any], holdout: bool = False) -> str:
     lines.append("")
     meta = res["meta"]
     n_cfir = sum(1 for r in res["cases"] if r["framework"].startswith("cfir") and not r["leakage"])
-    what = "held-out cases (not used for tuning)" if holdout else "cases"
+    what = ("held-out cases of the second set (not seen while tuning)" if second
+            else "held-out cases (not used for tuning)" if holdout else "cases")
+    baseline = ("Baseline: leave-one-out popularity over all other cases of all sets. " if second
+                else "Baseline: leave-one-out popularity over all other cases of both sets. " if holdout else "")
     lines.append(f"‡ leakage: the case's strategies are a source of the catalogue's CFIR-ERIC data. "
                  f"{res['n_cases']} {what}, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
-                 + ("Baseline: leave-one-out popularity over all other cases of both sets. " if holdout else "")
+                 + baseline
                  + f"strategease {meta.get('tool_version', '')}, catalogue {meta.get('catalogue_hash', '')[:12]}.")
     return "\n".join(lines)
 
@@ -385,7 +405,8 @@ def _recall_table(res: dict[str, Any]) -> list[str]:
     return out
 
 
-def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[str, Any] | None = None) -> str:
+def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[str, Any] | None = None,
+                held2: dict[str, Any] | None = None) -> str:
     out = ["Published cases: recall of the authors' chosen strategies", ""]
     out += _recall_table(res)
     out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
@@ -393,6 +414,10 @@ def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[st
         out += ["Held-out cases (not used for tuning)", ""]
         out += _recall_table(held)
         out += ["", "Baseline: leave-one-out popularity over all other cases of both sets.", ""]
+    if held2 and held2["cases"]:
+        out += [HOLDOUT2_TITLE, ""]
+        out += _recall_table(held2)
+        out += ["", "Baseline: leave-one-out popularity over all other cases of all sets.", ""]
     if worked:
         out.append("Worked scopes (method default)")
         out.append("")
@@ -504,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         cases = load_cases()
         holdout = load_cases(HOLDOUT, required=False)
         check_disjoint(cases, holdout)
+        holdout2 = load_cases(HOLDOUT2, required=False)
+        check_disjoint(cases + holdout, holdout2)
         if args.write_scopes:
             SCOPES.mkdir(exist_ok=True)
             for c in cases:
@@ -512,24 +539,32 @@ def main(argv: list[str] | None = None) -> int:
                 HOLDOUT_SCOPES.mkdir(exist_ok=True)
                 for c in holdout:
                     (HOLDOUT_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
+            if holdout2:
+                HOLDOUT2_SCOPES.mkdir(exist_ok=True)
+                for c in holdout2:
+                    (HOLDOUT2_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
             res = evaluate_cases(cases, Path(tmp))
             held = evaluate_cases(holdout, Path(tmp), pool=cases + holdout) if holdout else None
+            held2 = (evaluate_cases(holdout2, Path(tmp), pool=cases + holdout + holdout2) if holdout2 else None)
         worked = [] if args.no_worked else evaluate_worked()
         holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
         result = {"cases": res, "worked": worked}
         if held:
             result["holdout"] = held
+        if held2:
+            result["holdout2"] = held2
         if holdout_worked:
             result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
-            sys.stdout.write(text_report(res, worked, held))
+            sys.stdout.write(text_report(res, worked, held, held2))
             if holdout_worked:
                 sys.stdout.write("\n" + holdout_scopes_text(holdout_worked))
         held_md = f"Held-out cases (not used for tuning)\n\n{figures_md(held, holdout=True)}\n\n" if held else ""
-        md = f"{figures_md(res)}\n\n{held_md}{worked_md(worked)}\n"
+        held2_md = (f"{HOLDOUT2_TITLE}\n\n{figures_md(held2, holdout=True, second=True)}\n\n" if held2 else "")
+        md = f"{figures_md(res)}\n\n{held_md}{held2_md}{worked_md(worked)}\n"
         if holdout_worked:
             md += f"\n{HOLDOUT_TITLE}\n\n{holdout_scopes_md(holdout_worked)}\n"
         if args.markdown:
@@ -539,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
             if held:
                 blocks["holdout-cases"] = cases_table_md(holdout)
                 blocks["holdout-figures"] = figures_md(held, holdout=True)
+            if held2:
+                blocks["holdout2-cases"] = cases_table_md(holdout2)
+                blocks["holdout2-figures"] = figures_md(held2, holdout=True, second=True)
             for r in worked:
                 exp = load_expected(WORKED / f"{r['name']}.expected.yaml")
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
