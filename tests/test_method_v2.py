@@ -188,6 +188,12 @@ def test_coverage_a_second_barrier_gets_its_best_strategy_before_a_third_variant
     assert "already addressed by the strategies ranked above" in first["note"]
     (top,) = by_id["eric.remind-clinicians"]["contributions"]
     assert top["novelty"] == 1.0
+    scope = _scope(tmp_path, dets)
+    csv_out = cli("select", scope, "--base", CAT, "--explain", "eric.access-new-funding", "--format", "csv").out
+    header, row = csv_out.splitlines()[:2]
+    assert header.split(",")[4:7] == ["relative", "novelty", "breadth"] and row.split(",")[4:7] == ["0.625", "0.7", "1.0"]
+    table = cli("select", scope, "--base", CAT, "--explain", "eric.access-new-funding").out
+    assert "novelty" in table
 
 
 def test_equal_scores_list_the_stronger_kind_of_evidence_first(cli, tmp_path: Path) -> None:

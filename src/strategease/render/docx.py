@@ -285,8 +285,8 @@ def _full_rest(doc: ReportDoc, heading: Any, para: Any, table: Any, picture: Any
 
     heading("strategies")
     if doc.strategies:
-        para("Strategies ranked by how strongly they are linked to the determinants in scope. The itemised scores "
-             "are in Appendix A.")
+        para("Strategies ranked by how strongly they are linked to the determinants in scope, each place going to "
+             "the strategy that adds most beyond those above it. The itemised scores are in Appendix A.")
         table(["Rank", "Strategy", "Score", "Acts on", "In bundle"],
               [[str(s.rank), s.name, num(s.score), join_names(s.addresses), "yes" if s.in_bundle else ""]
                for s in doc.strategies])

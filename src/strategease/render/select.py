@@ -205,8 +205,9 @@ def table(result: SelectionResult) -> RenderableType:
         parts.append(ranked)
         if not cfir:
             parts.append(Text(f"share = score ÷ the scope's barrier weight ({_num(_total_weight(result))}); "
-                              "100 % would be full strength on every determinant ('strategease docs scoring').",
-                              style="dim"))
+                              "100 % would be full strength on every determinant. Each score is what the strategy "
+                              "adds beyond those ranked above it, so the list covers every barrier "
+                              "('strategease docs scoring').", style="dim"))
 
     if result.already_in_place:
         placed = " · ".join(f"{s.name} ({s.id}) {_num(s.score)}" for s in result.already_in_place)
@@ -634,13 +635,13 @@ def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[st
     v2 = not cfir
     tbl = Grid("Contributions (they add up to the score)",
                [Col("determinant", head=True), Col("via"), Col("strength", right=True),
-                *((Col("relative", right=True), Col("breadth", right=True)) if v2 else ()),
+                *((Col("relative", right=True), Col("novelty", right=True), Col("breadth", right=True)) if v2 else ()),
                 Col("weight", right=True), Col("value", right=True), Col("rule")])
     for c in s.contributions:
-        extra = (_num(c.relative, 6), _num(c.breadth, 6)) if v2 else ()
+        extra = (_num(c.relative, 6), _num(c.novelty, 6), _num(c.breadth, 6)) if v2 else ()
         tbl.add(c.determinant or f"({c.via})", c.via, _num(c.strength, 6), *extra, _num(c.weight, 6),
                 _num(c.value, 6), c.rule)
-    tbl.add("total", "", "", *(("", "") if v2 else ()), "", _num(s.score, 6), "", bold=True)
+    tbl.add("total", "", "", *(("", "", "") if v2 else ()), "", _num(s.score, 6), "", bold=True)
     parts: list[Any] = [head, tbl]
     notes = []
     for c in s.contributions:
@@ -678,8 +679,8 @@ def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "relative", "breadth", "weight", "value", "rule",
-                       "evidence", "source", "note")
+EXPLAIN_CSV_COLUMNS = ("strategy", "determinant", "via", "strength", "relative", "novelty", "breadth", "weight",
+                       "value", "rule", "evidence", "source", "note")
 
 
 def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
@@ -688,7 +689,8 @@ def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str,
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPLAIN_CSV_COLUMNS)
     for c in s.contributions:
-        writer.writerow([s.id, c.determinant or "", c.via, _cell(c.strength), _cell(c.relative), _cell(c.breadth),
+        writer.writerow([s.id, c.determinant or "", c.via, _cell(c.strength), _cell(c.relative), _cell(c.novelty),
+                         _cell(c.breadth),
                          _cell(c.weight), _cell(c.value),
                          c.rule, c.evidence or "", c.source or "", _text_cell(c.note or "")])
     return buf.getvalue()
@@ -699,13 +701,13 @@ def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping
     cfir = _is_cfir_eric(result)
     where = f"rank {s.rank}" if s in result.strategies else "already in place"
     out = [f"## {_md(s.name)} (`{s.id}`)", "", f"{where} · method `{result.method}` · {_score_line(s, cfir)}", ""]
-    out += _md_table(["determinant", "via", "strength", "relative", "breadth", "weight", "value", "rule", "evidence",
-                      "note"],
-                     [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.relative, 6), _num(c.breadth, 6),
-                       _num(c.weight, 6), _num(c.value, 6), c.rule, c.evidence or "", c.note or ""]
+    out += _md_table(["determinant", "via", "strength", "relative", "novelty", "breadth", "weight", "value", "rule",
+                      "evidence", "note"],
+                     [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.relative, 6), _num(c.novelty, 6),
+                       _num(c.breadth, 6), _num(c.weight, 6), _num(c.value, 6), c.rule, c.evidence or "", c.note or ""]
                       for c in s.contributions]
-                     + [["**total**", "", "", "", "", "", f"**{_num(s.score, 6)}**", "", "", ""]],
-                     right={2, 3, 4, 5, 6})
+                     + [["**total**", "", "", "", "", "", "", f"**{_num(s.score, 6)}**", "", "", ""]],
+                     right={2, 3, 4, 5, 6, 7})
     if s.bounds:
         out += ["", "Known only as bounds (not counted):", ""] + [f"- {_md(b)}" for b in s.bounds]
     if effects:
