@@ -65,3 +65,22 @@ settings.register_profile(
     "strategease-fuzz-long", max_examples=int(_FUZZ_EXAMPLES or 3400), deadline=None, derandomize=False,
     suppress_health_check=list(HealthCheck), print_blob=True)
 FUZZ_PROFILE = "strategease-fuzz-long" if os.environ.get("STRATEGEASE_FUZZ") == "long" else "strategease-fuzz"
+
+
+REPORT_GOLDEN = Path(__file__).resolve().parent / "golden" / "report"
+
+
+@pytest.fixture(scope="session")
+def report_catalogue():
+    """The small catalogue the report goldens are built from (tests/golden/report/catalogue.yaml)."""
+    from strategease.catalogue.load import require_valid
+
+    return require_valid([REPORT_GOLDEN / "catalogue.yaml"])
+
+
+@pytest.fixture(scope="session")
+def report_selection():
+    """The selection the report goldens render (tests/golden/report/selection.json)."""
+    from strategease.selection.result import SelectionResult
+
+    return SelectionResult.model_validate_json((REPORT_GOLDEN / "selection.json").read_text(encoding="utf-8"))

@@ -29,15 +29,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def cat():
-    from strategease.catalogue.load import require_valid
-
-    return require_valid([CATALOGUE])
+def cat(report_catalogue):
+    return report_catalogue
 
 
 @pytest.fixture(scope="module")
-def result() -> SelectionResult:
-    return SelectionResult.model_validate_json((GOLDEN / "selection.json").read_text(encoding="utf-8"))
+def result(report_selection) -> SelectionResult:
+    return report_selection
 
 
 @pytest.fixture(scope="module")

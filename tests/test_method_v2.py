@@ -191,7 +191,8 @@ def test_coverage_a_second_barrier_gets_its_best_strategy_before_a_third_variant
     scope = _scope(tmp_path, dets)
     csv_out = cli("select", scope, "--base", CAT, "--explain", "eric.access-new-funding", "--format", "csv").out
     header, row = csv_out.splitlines()[:2]
-    assert header.split(",")[4:7] == ["relative", "novelty", "breadth"] and row.split(",")[4:7] == ["0.625", "0.7", "1.0"]
+    assert header.split(",")[4:7] == ["relative", "novelty", "breadth"]
+    assert row.split(",")[4:7] == ["0.625", "0.7", "1.0"]
     table = cli("select", scope, "--base", CAT, "--explain", "eric.access-new-funding").out
     assert "novelty" in table
 

@@ -39,15 +39,13 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def cat():
-    from strategease.catalogue.load import require_valid
-
-    return require_valid([CATALOGUE])
+def cat(report_catalogue):
+    return report_catalogue
 
 
 @pytest.fixture(scope="module")
-def result() -> SelectionResult:
-    return SelectionResult.model_validate_json((GOLDEN / "selection.json").read_text(encoding="utf-8"))
+def result(report_selection) -> SelectionResult:
+    return report_selection
 
 
 @pytest.fixture(scope="module")
