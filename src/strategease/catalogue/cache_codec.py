@@ -20,6 +20,7 @@ import json
 import types
 import typing
 from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields as dataclass_fields
 from enum import Enum
 from itertools import repeat
@@ -35,6 +36,8 @@ FORMAT = 2
 # Nested classes first: a table may refer only to rows of a table decoded before it.
 MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
 SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
+if MODELS[-1] is not m.Link:  # links are decoded last, and lazily (_LinkRows)
+    raise TypeError("strategease.catalogue.cache_codec expects the links' table last")
 CATALOGUE_FIELDS = frozenset({"meta", *ENTRY_MODELS, "origins", "link_origins", "files", "content_hash", "links_from",
                               "links_to", "layers", "layer_names", "retired", "overridden_by", "retired_at",
                               "base_files", "invalid"})
@@ -228,7 +231,7 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _index_lists(enc: _Encoder, index: dict[str, list[m.Link]]) -> list[Any]:
+def _index_lists(enc: _Encoder, index: Mapping[str, list[m.Link]]) -> list[Any]:
     return [[enc.s(k) for k in index], [[enc.row_of[id(link)] for link in links] for links in index.values()]]
 
 
@@ -240,18 +243,39 @@ def _need(condition: bool, what: str) -> None:
         raise DecodeError(what)
 
 
-def _ints(col: Any, optional: bool = False) -> list[Any]:
+def _typed(col: Any, want: type, optional: bool = False) -> list[Any]:
+    """COL itself, once every value is checked to be of type WANT exactly (or None when OPTIONAL).
+
+    The types are gathered by C-level loops (``set(map(type, col))``): a column of 10^5 values is
+    checked without a Python-level step per value.
+    """
     _need(type(col) is list, "a column is not a list")
-    for v in col:
-        if type(v) is not int and not (optional and v is None):
-            raise DecodeError("an integer was expected")
+    found = set(map(type, col))
+    if optional:
+        found.discard(type(None))
+    if not found <= {want}:
+        raise DecodeError(f"a {want.__name__} was expected")
     return col  # type: ignore[no-any-return]
+
+
+def _ints(col: Any, optional: bool = False) -> list[Any]:
+    return _typed(col, int, optional)
+
+
+_tuple_new = tuple.__new__
+
+
+def _origins(paths: list[str], lines: Any, columns: Any) -> list[Origin]:
+    """Origin tuples, built by C-level calls (``Origin(...)`` is a Python-level function per call)."""
+    _need(len(paths) == len(_ints(lines)) == len(_ints(columns)), "origins are ragged")
+    return list(map(_tuple_new, repeat(Origin, len(paths)), zip(paths, lines, columns, strict=True)))
 
 
 class _Decoder:
     def __init__(self, doc: dict[str, Any]) -> None:
         strings = doc["strings"]
-        _need(type(strings) is list and all(type(x) is str for x in strings), "strings")
+        _need(type(strings) is list, "strings")
+        _typed(strings, str)
         self.S: list[str] = strings
         self.rows: dict[type[BaseModel], list[BaseModel]] = {}
 
@@ -261,7 +285,7 @@ class _Decoder:
         # a non-integer index raises TypeError; a negative one still names a string of the table
         if optional:
             return [None if i is None else S[i] for i in col]
-        return [S[i] for i in col]
+        return list(map(S.__getitem__, col))
 
     def column(self, kind: Kind, col: Any, n: int | None = None) -> list[Any]:
         if type(col) is dict and n is not None and kind[0] != "list":  # one value for all N rows (see _same)
@@ -274,28 +298,33 @@ class _Decoder:
         if tag == "str":
             return self.strs(col, opt)
         if tag in ("int", "float", "bool"):
-            want = {"int": int, "float": float, "bool": bool}[tag]
-            for v in col:
-                if type(v) is not want and not (opt and v is None):
-                    raise DecodeError(f"a {tag} was expected")
-            return col  # type: ignore[no-any-return]
+            return _typed(col, {"int": int, "float": float, "bool": bool}[tag], opt)
         if tag == "enum":
             members = inner[1]._value2member_map_
             S = self.S  # noqa: N806
-            if opt:
-                return [None if v is None else members[S[v]] for v in col]
-            return [members[S[v]] for v in col]
+            # each distinct index is looked up once (a column of 10^5 links repeats a handful)
+            member_of = {v: None if v is None else members[S[v]] for v in set(col)}
+            if not opt and None in member_of:
+                raise DecodeError("a value is missing")
+            return list(map(member_of.__getitem__, col))
         if tag == "model":
             rows = self.rows[inner[1]]
             if opt:
                 return [None if v is None else rows[v] for v in col]
-            return [rows[v] for v in col]
+            return list(map(rows.__getitem__, col))
         if tag == "list":
             _need(not opt, "optional lists are not cached")
             return [self.column(inner[1], v) for v in col]
         raise DecodeError(f"unknown kind {tag}")
 
     def table(self, cls: type[BaseModel], data: Any) -> list[BaseModel]:
+        rows = _make(*self.columns(cls, data))
+        self.rows[cls] = rows
+        return rows
+
+    def columns(self, cls: type[BaseModel], data: Any) -> tuple[type[BaseModel], list[str], list[list[Any]],
+                                                                 list[set[str]]]:
+        """A table's columns, every value checked and converted: (class, field names, columns, fields sets)."""
         _need(type(data) is dict, "a table is not a mapping")
         n = data["n"]
         fields = _fields(cls)
@@ -313,15 +342,109 @@ class _Decoder:
         set_of = [sets[i] for i in _ints(self.column(("int",), data["set_of"], n))]
         values = [self.column(kind, col, n) for (_, kind), col in zip(fields, columns, strict=True)]
         _need(all(len(col) == n for col in values) and len(set_of) == n, f"table {cls.__name__} is ragged")
-        # C-level loops (map) rather than a Python loop per row: 10^5 links are rebuilt in a blink
-        rows: list[BaseModel] = list(map(_new, repeat(cls, n)))
-        dicts = map(dict, map(zip, repeat(names, n), zip(*values, strict=True)))
-        deque(map(_set, rows, repeat("__dict__", n), dicts), maxlen=0)
-        deque(map(_set_fields_set, rows, set_of), maxlen=0)
-        deque(map(_set_extra, rows, repeat(None, n)), maxlen=0)
-        deque(map(_set_private, rows, repeat(None, n)), maxlen=0)
-        self.rows[cls] = rows
-        return rows
+        return cls, names, values, set_of
+
+
+def _make(cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]]) -> list[BaseModel]:
+    """Models of CLS from checked columns, without validating again (see the module's docstring)."""
+    return _make_rows(cls, names, zip(*values, strict=True), set_of)
+
+
+def _make_rows(cls: type[BaseModel], names: list[str], rows_values: Iterable[tuple[Any, ...]],
+               set_of: list[set[str]]) -> list[BaseModel]:
+    """Models of CLS from checked rows of values (in field order) and their sets of given fields."""
+    n = len(set_of)
+    # C-level loops (map) rather than a Python loop per row: 10^5 links are rebuilt in a blink
+    rows: list[BaseModel] = list(map(_new, repeat(cls, n)))
+    dicts = map(dict, map(zip, repeat(names, n), rows_values))
+    deque(map(_set, rows, repeat("__dict__", n), dicts), maxlen=0)
+    deque(map(_set_fields_set, rows, set_of), maxlen=0)
+    deque(map(_set_extra, rows, repeat(None, n)), maxlen=0)
+    deque(map(_set_private, rows, repeat(None, n)), maxlen=0)
+    return rows
+
+
+class _LinkRows:
+    """The links of a cached catalogue, each model built on first use (and then shared).
+
+    Every value was checked when the entry was decoded; only the models are deferred. A ``select``
+    reads the links of a few dozen determinants and the functions they call for (at 10^5 links,
+    about a fifth), so most are never built: building them all was most of a cached load, and
+    freeing them at exit most of the rest. Values are kept as one tuple per row, so building a
+    link reads one place in memory rather than one per column.
+    """
+
+    def __init__(self, cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]]) -> None:
+        self.cls, self.names, self.set_of = cls, names, set_of
+        self.values = list(zip(*values, strict=True))
+        self.rows: list[BaseModel | None] = [None] * len(set_of)
+        self.missing = len(set_of)
+
+    def build(self, at: list[int]) -> list[m.Link]:
+        """The links at rows AT (valid indexes, checked when decoded), building those not built yet."""
+        rows = self.rows
+        todo = [i for i in dict.fromkeys(at) if rows[i] is None]
+        if todo:
+            made = _make_rows(self.cls, self.names, map(self.values.__getitem__, todo),
+                              list(map(self.set_of.__getitem__, todo)))
+            for i, model in zip(todo, made, strict=True):
+                rows[i] = model
+            self.missing -= len(todo)
+        return list(map(rows.__getitem__, at))  # type: ignore[arg-type]
+
+    def all(self) -> list[m.Link]:
+        if self.missing == len(self.rows):  # none built yet: in one pass
+            self.rows = _make_rows(self.cls, self.names, self.values, self.set_of)  # type: ignore[assignment]
+            self.missing = 0
+        return self.build(list(range(len(self.rows))))
+
+
+class LinkIndexMap(Mapping[str, list[m.Link]]):
+    """``Catalogue.links_from`` / ``links_to`` of a cached catalogue: id -> its links, built on first use."""
+
+    def __init__(self, rows: _LinkRows, index: dict[str, list[int]]) -> None:
+        self._rows = rows
+        self._index = index
+        self._built: dict[str, list[m.Link]] = {}
+
+    def __getitem__(self, key: str) -> list[m.Link]:
+        got = self._built.get(key)
+        if got is None:
+            got = self._built[key] = self._rows.build(self._index[key])
+        return got
+
+    def get(self, key: str, default: Any = None) -> Any:
+        got = self._built.get(key)
+        if got is not None:
+            return got
+        return self[key] if key in self._index else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+class CachedCatalogue(Catalogue):
+    """A catalogue decoded from the cache: its links are built on first use (:class:`_LinkRows`)."""
+
+    _link_rows: _LinkRows | None = None
+
+    @property  # type: ignore[override]
+    def links(self) -> list[m.Link]:
+        if self._link_rows is not None:
+            self.__dict__["links"] = self._link_rows.all()
+            self._link_rows = None
+        return self.__dict__["links"]  # type: ignore[no-any-return]
+
+    @links.setter
+    def links(self, value: list[m.Link]) -> None:
+        self.__dict__["links"] = value
+        self._link_rows = None
 
 
 def _int(value: Any) -> int:
@@ -347,9 +470,11 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     S = dec.S  # noqa: N806
     tables = doc["tables"]
     _need(type(tables) is dict, "tables")
-    for cls in MODELS:
+    for cls in MODELS[:-1]:
         dec.table(cls, tables[cls.__name__])
-    cat = Catalogue()
+    link_rows = _LinkRows(*dec.columns(m.Link, tables["Link"]))
+    n_links = len(link_rows.rows)
+    cat = CachedCatalogue()
     meta = doc["meta"]
     if meta is not None:
         cat.meta = dec.rows[m.CatalogueMeta][_int(meta)]  # type: ignore[assignment]
@@ -359,14 +484,18 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
         rows = dec.rows[ENTRY_MODELS[name]]
         _need(len(keys) == len(rows), f"section {name}")
         cat.section(name).update(zip(keys, rows, strict=True))
-    links = dec.rows[m.Link]
-    _need(doc["links"] == len(links), "links")
-    cat.links = links  # type: ignore[assignment]
+    _need(doc["links"] == n_links, "links")
+    cat._link_rows = link_rows
+    for name in ("links_from", "links_to"):
+        keys, lists = doc[name]
+        _need(type(lists) is list, name)
+        for at in lists:  # checked now: a link is built later, when nothing may fail any more
+            _need(not _ints(at) or (min(at) >= 0 and max(at) < n_links), name)
+        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(dec.strs(keys), lists, strict=True))))
     keys, paths, lines, columns = doc["origins"]
-    cat.origins = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)), strict=True))
+    cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     paths, lines, columns = doc["link_origins"]
-    cat.link_origins = list(map(Origin, dec.strs(paths), _ints(lines), _ints(columns)))
-    _need(len(cat.link_origins) == len(lines) == len(columns) == len(paths), "link origins")
+    cat.link_origins = _origins(dec.strs(paths), lines, columns)
     cat.files = dec.strs(doc["files"])
     cat.content_hash = S[_int(doc["content_hash"])]
     cat.layers = dec.strs(doc["layers"])
@@ -378,15 +507,10 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     _need(type(where) is list, "overridden_by")
     cat.overridden_by = dict(zip(dec.strs(keys), [dec.strs(w) for w in where], strict=True))
     keys, paths, lines, columns = doc["retired_at"]
-    cat.retired_at = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)),
-                              strict=True))
+    cat.retired_at = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     cat.base_files = dec.strs(doc["base_files"])
     keys, where_invalid = doc["invalid"]
     cat.invalid = dict(zip(dec.strs(keys), dec.strs(where_invalid), strict=True))
-    for name in ("links_from", "links_to"):
-        keys, lists = doc[name]
-        _need(type(lists) is list, name)
-        setattr(cat, name, dict(zip(dec.strs(keys), [dec.column(("model", m.Link), x) for x in lists], strict=True)))
 
     data = doc["report"]
     report = Report(files=dec.strs(data["files"]))
