@@ -11,14 +11,19 @@ see :mod:`strategease.catalogue.cache`): that is what keeps a cached ``select`` 
 Layout (column-major, so a table of 10^5 links is a handful of long lists): every string is
 stored once in ``strings`` and referred to by index; each model class has a table of columns,
 one per field in declaration order, plus the index of each row's set of given fields; a nested
-model is the index of its row in its class's table.
+model is the index of its row in its class's table. A long list of integers (indexes, line
+numbers) is stored packed, ``{"packed": [width, base64]}``: little-endian signed integers of
+WIDTH bytes, which decode to exactly those integers without the JSON parser reading each one.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
 import types
 import typing
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields as dataclass_fields
@@ -32,7 +37,7 @@ from strategease.catalogue import models as m
 from strategease.catalogue.findings import Finding, Report, Severity
 from strategease.catalogue.load import ENTRY_MODELS, Catalogue, Origin
 
-FORMAT = 2
+FORMAT = 3
 # Nested classes first: a table may refer only to rows of a table decoded before it.
 MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
 SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
@@ -155,8 +160,9 @@ class _Encoder:
         rows = self.rows[cls]
         sets: dict[frozenset[str], int] = {}
         set_of = [sets.setdefault(frozenset(row.__pydantic_fields_set__), len(sets)) for row in rows]
-        columns = [_same([self.value(kind, getattr(row, name)) for row in rows], kind) for name, kind in _fields(cls)]
-        return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _same(set_of, ("int",)),
+        columns = [_pack(_same([self.value(kind, getattr(row, name)) for row in rows], kind))
+                   for name, kind in _fields(cls)]
+        return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _pack(_same(set_of, ("int",))),
                 "columns": columns}
 
 
@@ -168,6 +174,40 @@ def _same(column: list[Any], kind: Kind) -> Any:
         if all(v == first and type(v) is type(first) for v in column):
             return {"same": first}
     return column
+
+
+# width in bytes -> the array typecode of a signed integer of that size
+_CODES = {array(code).itemsize: code for code in "bhilq"}
+PACK_FROM = 32
+"""Lists of integers at least this long are stored packed (shorter ones stay plain JSON lists)."""
+
+
+def _pack(column: Any) -> Any:
+    """COLUMN as ``{"packed": [width, base64]}`` when it is a long list of integers, else unchanged."""
+    if type(column) is not list or len(column) < PACK_FROM or not set(map(type, column)) <= {int}:
+        return column
+    lo, hi = min(column), max(column)
+    for width, code in sorted(_CODES.items()):
+        if -(1 << (8 * width - 1)) <= lo and hi < 1 << (8 * width - 1):
+            packed = array(code, column)
+            if sys.byteorder == "big":
+                packed.byteswap()
+            return {"packed": [width, base64.b64encode(packed.tobytes()).decode("ascii")]}
+    return column  # beyond 64 bits: plain JSON
+
+
+def _unpack(col: Any) -> list[Any]:
+    """The list of integers a packed column holds (a plain list as it is); DecodeError otherwise."""
+    if type(col) is list:
+        return col  # type: ignore[no-any-return]
+    _need(type(col) is dict and len(col) == 1 and type(col.get("packed")) is list, "a column is not a list")
+    spec = col["packed"]
+    _need(len(spec) == 2 and type(spec[0]) is int and spec[0] in _CODES and type(spec[1]) is str, "a packed column")
+    values = array(_CODES[spec[0]])
+    values.frombytes(base64.b64decode(spec[1], validate=True))  # binascii.Error and a ragged size: ValueError
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
 
 
 def encode(key: str, cat: Catalogue, report: Report) -> bytes:
@@ -190,7 +230,7 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         rows = [enc.add(model) for model in section.values()]
         if rows != list(range(len(rows))):
             raise TypeError(f"section {name} shares its class's table")
-        sections[name] = [s(k) for k in section]
+        sections[name] = _pack([s(k) for k in section])
     for link in cat.links:
         enc.add(link)
     doc = {
@@ -199,10 +239,11 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         "meta": None if cat.meta is None else enc.row_of[id(cat.meta)],
         "sections": sections,
         "links": len(cat.links),
-        "origins": [[s(k) for k in cat.origins], [s(o.path) for o in cat.origins.values()],
-                    [o.line for o in cat.origins.values()], [o.column for o in cat.origins.values()]],
-        "link_origins": [[s(o.path) for o in cat.link_origins], [o.line for o in cat.link_origins],
-                         [o.column for o in cat.link_origins]],
+        "origins": [_pack(col) for col in ([s(k) for k in cat.origins], [s(o.path) for o in cat.origins.values()],
+                    [o.line for o in cat.origins.values()], [o.column for o in cat.origins.values()])],
+        "link_origins": [_pack(col) for col in ([s(o.path) for o in cat.link_origins],
+                                                [o.line for o in cat.link_origins],
+                                                [o.column for o in cat.link_origins])],
         "links_from": _index_lists(enc, cat.links_from),
         "links_to": _index_lists(enc, cat.links_to),
         "files": [s(f) for f in cat.files],
@@ -232,7 +273,8 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
 
 
 def _index_lists(enc: _Encoder, index: Mapping[str, list[m.Link]]) -> list[Any]:
-    return [[enc.s(k) for k in index], [[enc.row_of[id(link)] for link in links] for links in index.values()]]
+    return [_pack([enc.s(k) for k in index]), [_pack([enc.row_of[id(link)] for link in links])
+                                               for links in index.values()]]
 
 
 # --------------------------------------------------------------------------- decoding
@@ -244,12 +286,12 @@ def _need(condition: bool, what: str) -> None:
 
 
 def _typed(col: Any, want: type, optional: bool = False) -> list[Any]:
-    """COL itself, once every value is checked to be of type WANT exactly (or None when OPTIONAL).
+    """COL (unpacked), once every value is checked to be of type WANT exactly (or None when OPTIONAL).
 
     The types are gathered by C-level loops (``set(map(type, col))``): a column of 10^5 values is
     checked without a Python-level step per value.
     """
-    _need(type(col) is list, "a column is not a list")
+    col = _unpack(col)
     found = set(map(type, col))
     if optional:
         found.discard(type(None))
@@ -267,7 +309,8 @@ _tuple_new = tuple.__new__
 
 def _origins(paths: list[str], lines: Any, columns: Any) -> list[Origin]:
     """Origin tuples, built by C-level calls (``Origin(...)`` is a Python-level function per call)."""
-    _need(len(paths) == len(_ints(lines)) == len(_ints(columns)), "origins are ragged")
+    lines, columns = _ints(lines), _ints(columns)
+    _need(len(paths) == len(lines) == len(columns), "origins are ragged")
     return list(map(_tuple_new, repeat(Origin, len(paths)), zip(paths, lines, columns, strict=True)))
 
 
@@ -281,16 +324,16 @@ class _Decoder:
 
     def strs(self, col: Any, optional: bool = False) -> list[Any]:
         S = self.S  # noqa: N806
-        _need(type(col) is list, "a column is not a list")
+        col = _unpack(col)
         # a non-integer index raises TypeError; a negative one still names a string of the table
         if optional:
             return [None if i is None else S[i] for i in col]
         return list(map(S.__getitem__, col))
 
     def column(self, kind: Kind, col: Any, n: int | None = None) -> list[Any]:
-        if type(col) is dict and n is not None and kind[0] != "list":  # one value for all N rows (see _same)
+        if type(col) is dict and "same" in col and n is not None and kind[0] != "list":  # N rows alike (_same)
             return self.column(kind, [col["same"]]) * n
-        _need(type(col) is list, "a column is not a list")
+        col = _unpack(col)
         tag = kind[0]
         opt = tag == "opt"
         inner = kind[1] if opt else kind
@@ -489,9 +532,10 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     for name in ("links_from", "links_to"):
         keys, lists = doc[name]
         _need(type(lists) is list, name)
-        for at in lists:  # checked now: a link is built later, when nothing may fail any more
-            _need(not _ints(at) or (min(at) >= 0 and max(at) < n_links), name)
-        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(dec.strs(keys), lists, strict=True))))
+        rows_of = [_ints(at) for at in lists]
+        for at in rows_of:  # checked now: a link is built later, when nothing may fail any more
+            _need(not at or (min(at) >= 0 and max(at) < n_links), name)
+        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(dec.strs(keys), rows_of, strict=True))))
     keys, paths, lines, columns = doc["origins"]
     cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     paths, lines, columns = doc["link_origins"]
