@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields as dataclass_fields
 from enum import Enum
-from itertools import repeat
+from itertools import chain, islice, repeat
 from typing import Any, Union
 
 from pydantic import BaseModel
@@ -273,11 +273,18 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
 
 
 def _index_lists(enc: _Encoder, index: Mapping[str, list[m.Link]]) -> list[Any]:
-    return [_pack([enc.s(k) for k in index]), [_pack([enc.row_of[id(link)] for link in links])
-                                               for links in index.values()]]
+    """[keys, the number of links of each key, the links' rows one key after another]."""
+    return [_pack([enc.s(k) for k in index]), _pack([len(links) for links in index.values()]),
+            _pack([enc.row_of[id(link)] for links in index.values() for link in links])]
 
 
 # --------------------------------------------------------------------------- decoding
+
+
+def _split(items: list[Any], lengths: list[int]) -> list[list[Any]]:
+    """ITEMS cut into consecutive lists of LENGTHS (which add up to len(ITEMS))."""
+    it = iter(items)
+    return [list(islice(it, k)) for k in lengths]
 
 
 def _need(condition: bool, what: str) -> None:
@@ -291,6 +298,8 @@ def _typed(col: Any, want: type, optional: bool = False) -> list[Any]:
     The types are gathered by C-level loops (``set(map(type, col))``): a column of 10^5 values is
     checked without a Python-level step per value.
     """
+    if type(col) is dict and want is int:
+        return _unpack(col)  # a packed column holds integers only
     col = _unpack(col)
     found = set(map(type, col))
     if optional:
@@ -357,6 +366,8 @@ class _Decoder:
             return list(map(rows.__getitem__, col))
         if tag == "list":
             _need(not opt, "optional lists are not cached")
+            if set(map(type, col)) <= {list}:  # as written: one conversion of all items, then split per row
+                return _split(self.column(inner[1], list(chain.from_iterable(col))), list(map(len, col)))
             return [self.column(inner[1], v) for v in col]
         raise DecodeError(f"unknown kind {tag}")
 
@@ -473,9 +484,11 @@ class LinkIndexMap(Mapping[str, list[m.Link]]):
 
 
 class CachedCatalogue(Catalogue):
-    """A catalogue decoded from the cache: its links are built on first use (:class:`_LinkRows`)."""
+    """A catalogue decoded from the cache: its links (:class:`_LinkRows`) and the links' origins (only
+    messages about the files use them) are built on first use."""
 
     _link_rows: _LinkRows | None = None
+    _link_origins: tuple[list[str], list[int], list[int]] | None = None
 
     @property  # type: ignore[override]
     def links(self) -> list[m.Link]:
@@ -488,6 +501,18 @@ class CachedCatalogue(Catalogue):
     def links(self, value: list[m.Link]) -> None:
         self.__dict__["links"] = value
         self._link_rows = None
+
+    @property  # type: ignore[override]
+    def link_origins(self) -> list[Origin]:
+        if self._link_origins is not None:
+            self.__dict__["link_origins"] = _origins(*self._link_origins)
+            self._link_origins = None
+        return self.__dict__["link_origins"]  # type: ignore[no-any-return]
+
+    @link_origins.setter
+    def link_origins(self, value: list[Origin]) -> None:
+        self.__dict__["link_origins"] = value
+        self._link_origins = None
 
 
 def _int(value: Any) -> int:
@@ -530,16 +555,18 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     _need(doc["links"] == n_links, "links")
     cat._link_rows = link_rows
     for name in ("links_from", "links_to"):
-        keys, lists = doc[name]
-        _need(type(lists) is list, name)
-        rows_of = [_ints(at) for at in lists]
-        for at in rows_of:  # checked now: a link is built later, when nothing may fail any more
-            _need(not at or (min(at) >= 0 and max(at) < n_links), name)
-        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(dec.strs(keys), rows_of, strict=True))))
+        keys, counts, rows_of = doc[name]
+        keys, counts, rows_of = dec.strs(keys), _ints(counts), _ints(rows_of)
+        # checked now: a link is built later, when nothing may fail any more
+        _need(not rows_of or (min(rows_of) >= 0 and max(rows_of) < n_links), name)
+        _need(len(keys) == len(counts) and (not counts or min(counts) >= 0) and sum(counts) == len(rows_of), name)
+        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(keys, _split(rows_of, counts), strict=True))))
     keys, paths, lines, columns = doc["origins"]
     cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     paths, lines, columns = doc["link_origins"]
-    cat.link_origins = _origins(dec.strs(paths), lines, columns)
+    paths, lines, columns = dec.strs(paths), _ints(lines), _ints(columns)
+    _need(len(paths) == len(lines) == len(columns) == n_links, "link origins")
+    cat._link_origins = (paths, lines, columns)  # checked: built on first use, when nothing may fail
     cat.files = dec.strs(doc["files"])
     cat.content_hash = S[_int(doc["content_hash"])]
     cat.layers = dec.strs(doc["layers"])
