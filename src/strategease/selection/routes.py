@@ -149,8 +149,10 @@ class LinkIndex:
         """A function's ``delivers`` links as (target, chain factor, specificity, link), computed once."""
         known = self._deliveries.get(function)
         if known is None:
-            known = self._deliveries[function] = [(lk.to, _chain_factor(lk), self.specificity(lk), lk)
-                                                  for lk in self.get(function, m.LinkKind.delivers)]
+            delivers = self.get(function, m.LinkKind.delivers)
+            fan = _fan_factor(len(delivers))
+            known = self._deliveries[function] = [(lk.to, _chain_factor(lk), _specificity(lk, fan), lk)
+                                                  for lk in delivers]
         return known
 
     def specificity_note(self, deliver: m.Link) -> str | None:
@@ -166,8 +168,17 @@ class LinkIndex:
         for a function that delivers n strategies, × ``SECONDARY_GRADE`` when graded secondary."""
         if deliver.grade is m.Grade.primary:
             return 1.0
-        n = self.fanout(deliver.from_) or 1
-        return grade_factor(deliver) * min(1.0, FANOUT_REFERENCE / n)
+        return _specificity(deliver, _fan_factor(self.fanout(deliver.from_)))
+
+
+def _fan_factor(n: int) -> float:
+    """``FANOUT_REFERENCE / n``, at most 1, for a function that delivers n strategies."""
+    return min(1.0, FANOUT_REFERENCE / (n or 1))
+
+
+def _specificity(deliver: m.Link, fan: float) -> float:
+    """See :meth:`LinkIndex.specificity`; FAN is the function's :func:`_fan_factor`."""
+    return 1.0 if deliver.grade is m.Grade.primary else grade_factor(deliver) * fan
 
 
 _route = tuple.__new__
