@@ -234,6 +234,84 @@ def test_type_confused_entry_is_rebuilt(tmp_path: Path, private_cache: Path, mon
     assert parsed == [str(path)] and cat.links and not report.errors
 
 
+def test_cached_links_are_built_once_and_shared(tmp_path: Path, private_cache: Path) -> None:
+    """A cached catalogue builds its links on first use: the same object whichever index reaches it first."""
+    from conftest import ROOT
+
+    paths = [ROOT / "tests" / "golden" / "report" / "catalogue.yaml"]
+    fresh, _ = load_catalogue(paths, use_cache=True)
+    cached, _ = load_catalogue(paths, use_cache=True)
+    det_id = next(iter(fresh.links_from))
+    first = cached.links_from[det_id]
+    assert first == fresh.links_from[det_id] and cached.links_from.get(det_id) is first
+    assert cached.links_from.get("no.such-id") is None and "no.such-id" not in cached.links_from
+    link = first[0]
+    assert any(other is link for other in cached.links_to[link.to])
+    assert any(other is link for other in cached.links)
+    assert [id(lk) for lk in cached.links] == [id(lk) for lk in cached.links]  # built once, kept
+    assert sorted(cached.links_to) == sorted(fresh.links_to) and len(cached.links_from) == len(fresh.links_from)
+
+
+@pytest.mark.parametrize("index", [-1, 10**6, "0"])
+def test_entry_with_a_link_index_out_of_range_is_rebuilt(tmp_path: Path, private_cache: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, index: object) -> None:
+    """Links are built when first used, so their indexes are checked when the entry is read, not later."""
+    import hashlib
+    import hmac
+    import json
+
+    path = _catalogue(tmp_path)
+    expected, _ = load_catalogue([path], use_cache=True)
+    entry = _entry(private_cache)
+    key = _key_of(entry)
+    blob = entry.read_bytes()
+    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
+    doc["links_from"][1][0] = [index]
+    forged = json.dumps(doc).encode()
+    secret = (private_cache / "key").read_bytes()
+    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
+                      + b"\n" + forged)
+    parsed = _parses(monkeypatch)
+    cat, report = load_catalogue([path], use_cache=True)
+    assert parsed == [str(path)] and not report.errors
+    assert cat.links_from == expected.links_from
+
+
+@pytest.mark.parametrize("values", [[0] * 40, list(range(-40, 40)), [2**40, -(2**40)] * 20,
+                                    [2**63 - 1, -(2**63)] * 20, [2**64] * 40, [True] * 40, [1.0] * 40, [1, None] * 20])
+def test_long_integer_lists_are_packed_exactly(values: list[object]) -> None:
+    from strategease.catalogue.cache_codec import _pack, _unpack
+
+    packed = _pack(values)
+    assert _unpack(packed) == values if type(packed) is dict else packed is values
+    assert (type(packed) is dict) == (all(type(v) is int for v in values) and max(map(abs, values)) < 2**64 // 2 + 1)
+
+
+@pytest.mark.parametrize("damage", [[3, "AAAA"], [2, "not base64!"], [4, "AAA="], ["4", "AAAAAA=="], [8, 5], [1]])
+def test_damaged_packed_column_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                          damage: list[object]) -> None:
+    """A packed column that is not whole integers of a known width decodes to nothing."""
+    import hashlib
+    import hmac
+    import json
+
+    expected, _ = load_catalogue(None, use_cache=True)  # the shipped catalogue: long enough to be packed
+    entry = _entry(private_cache)
+    key = _key_of(entry)
+    blob = entry.read_bytes()
+    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
+    assert "packed" in doc["link_origins"][1]
+    doc["link_origins"][1] = {"packed": damage}
+    forged = json.dumps(doc).encode()
+    secret = (private_cache / "key").read_bytes()
+    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
+                      + b"\n" + forged)
+    parsed = _parses(monkeypatch)
+    cat, report = load_catalogue(None, use_cache=True)
+    assert parsed == expected.files and not report.errors
+    assert cat.link_origins == expected.link_origins
+
+
 def _foreign(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if os.geteuid() == 0:
         os.chown(directory, 12345, 12345)

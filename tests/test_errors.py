@@ -622,3 +622,27 @@ def test_docs_limits_match_the_code() -> None:
     limits = {m.__class__.__name__: m for m in Scope.model_fields["determinants"].metadata}
     assert f"| determinants | {limits['MinLen'].min_length}–{limits['MaxLen'].max_length} |" in doc
     assert "(docs/limits.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- exit without the teardown
+
+
+@pytest.mark.parametrize("setup", ["", "import atexit; atexit.register(lambda: print('atexit ran', flush=True))"])
+def test_exit_code_and_output_survive_the_fast_exit(setup: str) -> None:
+    """The console script ends without the interpreter's teardown only when nothing waits for it: the output and
+    the exit code are those of a normal exit, and a registered atexit callback still runs."""
+    code = f"import sys; {setup + '; ' if setup else ''}from strategease.cli.app import main; main()"
+    ok = subprocess.run([sys.executable, "-c", code, "select", str(SCOPE), "--base", str(CAT), "--format", "json"],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and '"strategies"' in ok.stdout
+    assert ok.stdout.endswith("}\natexit ran\n" if setup else "}\n")  # whole, and the callback ran last
+    bad = subprocess.run([sys.executable, "-c", code, "select", str(SCOPE), "--base", str(CAT), "--top", "x"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "--top" in bad.stderr
+
+
+def test_a_profiler_still_writes_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "select.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "strategease", "select",
+                           str(SCOPE), "--base", str(CAT), "--quiet"], capture_output=True, text=True)
+    assert done.returncode == 0 and out.stat().st_size > 0

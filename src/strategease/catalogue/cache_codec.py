@@ -11,18 +11,24 @@ see :mod:`strategease.catalogue.cache`): that is what keeps a cached ``select`` 
 Layout (column-major, so a table of 10^5 links is a handful of long lists): every string is
 stored once in ``strings`` and referred to by index; each model class has a table of columns,
 one per field in declaration order, plus the index of each row's set of given fields; a nested
-model is the index of its row in its class's table.
+model is the index of its row in its class's table. A long list of integers (indexes, line
+numbers) is stored packed, ``{"packed": [width, base64]}``: little-endian signed integers of
+WIDTH bytes, which decode to exactly those integers without the JSON parser reading each one.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
 import types
 import typing
+from array import array
 from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields as dataclass_fields
 from enum import Enum
-from itertools import repeat
+from itertools import chain, islice, repeat
 from typing import Any, Union
 
 from pydantic import BaseModel
@@ -31,10 +37,12 @@ from strategease.catalogue import models as m
 from strategease.catalogue.findings import Finding, Report, Severity
 from strategease.catalogue.load import ENTRY_MODELS, Catalogue, Origin
 
-FORMAT = 2
+FORMAT = 3
 # Nested classes first: a table may refer only to rows of a table decoded before it.
 MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
 SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
+if MODELS[-1] is not m.Link:  # links are decoded last, and lazily (_LinkRows)
+    raise TypeError("strategease.catalogue.cache_codec expects the links' table last")
 CATALOGUE_FIELDS = frozenset({"meta", *ENTRY_MODELS, "origins", "link_origins", "files", "content_hash", "links_from",
                               "links_to", "layers", "layer_names", "retired", "overridden_by", "retired_at",
                               "base_files", "invalid"})
@@ -152,8 +160,9 @@ class _Encoder:
         rows = self.rows[cls]
         sets: dict[frozenset[str], int] = {}
         set_of = [sets.setdefault(frozenset(row.__pydantic_fields_set__), len(sets)) for row in rows]
-        columns = [_same([self.value(kind, getattr(row, name)) for row in rows], kind) for name, kind in _fields(cls)]
-        return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _same(set_of, ("int",)),
+        columns = [_pack(_same([self.value(kind, getattr(row, name)) for row in rows], kind))
+                   for name, kind in _fields(cls)]
+        return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _pack(_same(set_of, ("int",))),
                 "columns": columns}
 
 
@@ -165,6 +174,40 @@ def _same(column: list[Any], kind: Kind) -> Any:
         if all(v == first and type(v) is type(first) for v in column):
             return {"same": first}
     return column
+
+
+# width in bytes -> the array typecode of a signed integer of that size
+_CODES = {array(code).itemsize: code for code in "bhilq"}
+PACK_FROM = 32
+"""Lists of integers at least this long are stored packed (shorter ones stay plain JSON lists)."""
+
+
+def _pack(column: Any) -> Any:
+    """COLUMN as ``{"packed": [width, base64]}`` when it is a long list of integers, else unchanged."""
+    if type(column) is not list or len(column) < PACK_FROM or not set(map(type, column)) <= {int}:
+        return column
+    lo, hi = min(column), max(column)
+    for width, code in sorted(_CODES.items()):
+        if -(1 << (8 * width - 1)) <= lo and hi < 1 << (8 * width - 1):
+            packed = array(code, column)
+            if sys.byteorder == "big":
+                packed.byteswap()
+            return {"packed": [width, base64.b64encode(packed.tobytes()).decode("ascii")]}
+    return column  # beyond 64 bits: plain JSON
+
+
+def _unpack(col: Any) -> list[Any]:
+    """The list of integers a packed column holds (a plain list as it is); DecodeError otherwise."""
+    if type(col) is list:
+        return col  # type: ignore[no-any-return]
+    _need(type(col) is dict and len(col) == 1 and type(col.get("packed")) is list, "a column is not a list")
+    spec = col["packed"]
+    _need(len(spec) == 2 and type(spec[0]) is int and spec[0] in _CODES and type(spec[1]) is str, "a packed column")
+    values = array(_CODES[spec[0]])
+    values.frombytes(base64.b64decode(spec[1], validate=True))  # binascii.Error and a ragged size: ValueError
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
 
 
 def encode(key: str, cat: Catalogue, report: Report) -> bytes:
@@ -187,7 +230,7 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         rows = [enc.add(model) for model in section.values()]
         if rows != list(range(len(rows))):
             raise TypeError(f"section {name} shares its class's table")
-        sections[name] = [s(k) for k in section]
+        sections[name] = _pack([s(k) for k in section])
     for link in cat.links:
         enc.add(link)
     doc = {
@@ -196,10 +239,11 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         "meta": None if cat.meta is None else enc.row_of[id(cat.meta)],
         "sections": sections,
         "links": len(cat.links),
-        "origins": [[s(k) for k in cat.origins], [s(o.path) for o in cat.origins.values()],
-                    [o.line for o in cat.origins.values()], [o.column for o in cat.origins.values()]],
-        "link_origins": [[s(o.path) for o in cat.link_origins], [o.line for o in cat.link_origins],
-                         [o.column for o in cat.link_origins]],
+        "origins": [_pack(col) for col in ([s(k) for k in cat.origins], [s(o.path) for o in cat.origins.values()],
+                    [o.line for o in cat.origins.values()], [o.column for o in cat.origins.values()])],
+        "link_origins": [_pack(col) for col in ([s(o.path) for o in cat.link_origins],
+                                                [o.line for o in cat.link_origins],
+                                                [o.column for o in cat.link_origins])],
         "links_from": _index_lists(enc, cat.links_from),
         "links_to": _index_lists(enc, cat.links_to),
         "files": [s(f) for f in cat.files],
@@ -228,11 +272,19 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _index_lists(enc: _Encoder, index: dict[str, list[m.Link]]) -> list[Any]:
-    return [[enc.s(k) for k in index], [[enc.row_of[id(link)] for link in links] for links in index.values()]]
+def _index_lists(enc: _Encoder, index: Mapping[str, list[m.Link]]) -> list[Any]:
+    """[keys, the number of links of each key, the links' rows one key after another]."""
+    return [_pack([enc.s(k) for k in index]), _pack([len(links) for links in index.values()]),
+            _pack([enc.row_of[id(link)] for links in index.values() for link in links])]
 
 
 # --------------------------------------------------------------------------- decoding
+
+
+def _split(items: list[Any], lengths: list[int]) -> list[list[Any]]:
+    """ITEMS cut into consecutive lists of LENGTHS (which add up to len(ITEMS))."""
+    it = iter(items)
+    return [list(islice(it, k)) for k in lengths]
 
 
 def _need(condition: bool, what: str) -> None:
@@ -240,33 +292,57 @@ def _need(condition: bool, what: str) -> None:
         raise DecodeError(what)
 
 
-def _ints(col: Any, optional: bool = False) -> list[Any]:
-    _need(type(col) is list, "a column is not a list")
-    for v in col:
-        if type(v) is not int and not (optional and v is None):
-            raise DecodeError("an integer was expected")
+def _typed(col: Any, want: type, optional: bool = False) -> list[Any]:
+    """COL (unpacked), once every value is checked to be of type WANT exactly (or None when OPTIONAL).
+
+    The types are gathered by C-level loops (``set(map(type, col))``): a column of 10^5 values is
+    checked without a Python-level step per value.
+    """
+    if type(col) is dict and want is int:
+        return _unpack(col)  # a packed column holds integers only
+    col = _unpack(col)
+    found = set(map(type, col))
+    if optional:
+        found.discard(type(None))
+    if not found <= {want}:
+        raise DecodeError(f"a {want.__name__} was expected")
     return col  # type: ignore[no-any-return]
+
+
+def _ints(col: Any, optional: bool = False) -> list[Any]:
+    return _typed(col, int, optional)
+
+
+_tuple_new = tuple.__new__
+
+
+def _origins(paths: list[str], lines: Any, columns: Any) -> list[Origin]:
+    """Origin tuples, built by C-level calls (``Origin(...)`` is a Python-level function per call)."""
+    lines, columns = _ints(lines), _ints(columns)
+    _need(len(paths) == len(lines) == len(columns), "origins are ragged")
+    return list(map(_tuple_new, repeat(Origin, len(paths)), zip(paths, lines, columns, strict=True)))
 
 
 class _Decoder:
     def __init__(self, doc: dict[str, Any]) -> None:
         strings = doc["strings"]
-        _need(type(strings) is list and all(type(x) is str for x in strings), "strings")
+        _need(type(strings) is list, "strings")
+        _typed(strings, str)
         self.S: list[str] = strings
         self.rows: dict[type[BaseModel], list[BaseModel]] = {}
 
     def strs(self, col: Any, optional: bool = False) -> list[Any]:
         S = self.S  # noqa: N806
-        _need(type(col) is list, "a column is not a list")
+        col = _unpack(col)
         # a non-integer index raises TypeError; a negative one still names a string of the table
         if optional:
             return [None if i is None else S[i] for i in col]
-        return [S[i] for i in col]
+        return list(map(S.__getitem__, col))
 
     def column(self, kind: Kind, col: Any, n: int | None = None) -> list[Any]:
-        if type(col) is dict and n is not None and kind[0] != "list":  # one value for all N rows (see _same)
+        if type(col) is dict and "same" in col and n is not None and kind[0] != "list":  # N rows alike (_same)
             return self.column(kind, [col["same"]]) * n
-        _need(type(col) is list, "a column is not a list")
+        col = _unpack(col)
         tag = kind[0]
         opt = tag == "opt"
         inner = kind[1] if opt else kind
@@ -274,28 +350,35 @@ class _Decoder:
         if tag == "str":
             return self.strs(col, opt)
         if tag in ("int", "float", "bool"):
-            want = {"int": int, "float": float, "bool": bool}[tag]
-            for v in col:
-                if type(v) is not want and not (opt and v is None):
-                    raise DecodeError(f"a {tag} was expected")
-            return col  # type: ignore[no-any-return]
+            return _typed(col, {"int": int, "float": float, "bool": bool}[tag], opt)
         if tag == "enum":
             members = inner[1]._value2member_map_
             S = self.S  # noqa: N806
-            if opt:
-                return [None if v is None else members[S[v]] for v in col]
-            return [members[S[v]] for v in col]
+            # each distinct index is looked up once (a column of 10^5 links repeats a handful)
+            member_of = {v: None if v is None else members[S[v]] for v in set(col)}
+            if not opt and None in member_of:
+                raise DecodeError("a value is missing")
+            return list(map(member_of.__getitem__, col))
         if tag == "model":
             rows = self.rows[inner[1]]
             if opt:
                 return [None if v is None else rows[v] for v in col]
-            return [rows[v] for v in col]
+            return list(map(rows.__getitem__, col))
         if tag == "list":
             _need(not opt, "optional lists are not cached")
+            if set(map(type, col)) <= {list}:  # as written: one conversion of all items, then split per row
+                return _split(self.column(inner[1], list(chain.from_iterable(col))), list(map(len, col)))
             return [self.column(inner[1], v) for v in col]
         raise DecodeError(f"unknown kind {tag}")
 
     def table(self, cls: type[BaseModel], data: Any) -> list[BaseModel]:
+        rows = _make(*self.columns(cls, data))
+        self.rows[cls] = rows
+        return rows
+
+    def columns(self, cls: type[BaseModel], data: Any) -> tuple[type[BaseModel], list[str], list[list[Any]],
+                                                                 list[set[str]]]:
+        """A table's columns, every value checked and converted: (class, field names, columns, fields sets)."""
         _need(type(data) is dict, "a table is not a mapping")
         n = data["n"]
         fields = _fields(cls)
@@ -313,15 +396,123 @@ class _Decoder:
         set_of = [sets[i] for i in _ints(self.column(("int",), data["set_of"], n))]
         values = [self.column(kind, col, n) for (_, kind), col in zip(fields, columns, strict=True)]
         _need(all(len(col) == n for col in values) and len(set_of) == n, f"table {cls.__name__} is ragged")
-        # C-level loops (map) rather than a Python loop per row: 10^5 links are rebuilt in a blink
-        rows: list[BaseModel] = list(map(_new, repeat(cls, n)))
-        dicts = map(dict, map(zip, repeat(names, n), zip(*values, strict=True)))
-        deque(map(_set, rows, repeat("__dict__", n), dicts), maxlen=0)
-        deque(map(_set_fields_set, rows, set_of), maxlen=0)
-        deque(map(_set_extra, rows, repeat(None, n)), maxlen=0)
-        deque(map(_set_private, rows, repeat(None, n)), maxlen=0)
-        self.rows[cls] = rows
-        return rows
+        return cls, names, values, set_of
+
+
+def _make(cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]]) -> list[BaseModel]:
+    """Models of CLS from checked columns, without validating again (see the module's docstring)."""
+    return _make_rows(cls, names, zip(*values, strict=True), set_of)
+
+
+def _make_rows(cls: type[BaseModel], names: list[str], rows_values: Iterable[tuple[Any, ...]],
+               set_of: list[set[str]]) -> list[BaseModel]:
+    """Models of CLS from checked rows of values (in field order) and their sets of given fields."""
+    n = len(set_of)
+    # C-level loops (map) rather than a Python loop per row: 10^5 links are rebuilt in a blink
+    rows: list[BaseModel] = list(map(_new, repeat(cls, n)))
+    dicts = map(dict, map(zip, repeat(names, n), rows_values))
+    deque(map(_set, rows, repeat("__dict__", n), dicts), maxlen=0)
+    deque(map(_set_fields_set, rows, set_of), maxlen=0)
+    deque(map(_set_extra, rows, repeat(None, n)), maxlen=0)
+    deque(map(_set_private, rows, repeat(None, n)), maxlen=0)
+    return rows
+
+
+class _LinkRows:
+    """The links of a cached catalogue, each model built on first use (and then shared).
+
+    Every value was checked when the entry was decoded; only the models are deferred. A ``select``
+    reads the links of a few dozen determinants and the functions they call for (at 10^5 links,
+    about a fifth), so most are never built: building them all was most of a cached load, and
+    freeing them at exit most of the rest. Values are kept as one tuple per row, so building a
+    link reads one place in memory rather than one per column.
+    """
+
+    def __init__(self, cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]]) -> None:
+        self.cls, self.names, self.set_of = cls, names, set_of
+        self.values = list(zip(*values, strict=True))
+        self.rows: list[BaseModel | None] = [None] * len(set_of)
+        self.missing = len(set_of)
+
+    def build(self, at: list[int]) -> list[m.Link]:
+        """The links at rows AT (valid indexes, checked when decoded), building those not built yet."""
+        rows = self.rows
+        todo = [i for i in dict.fromkeys(at) if rows[i] is None]
+        if todo:
+            made = _make_rows(self.cls, self.names, map(self.values.__getitem__, todo),
+                              list(map(self.set_of.__getitem__, todo)))
+            for i, model in zip(todo, made, strict=True):
+                rows[i] = model
+            self.missing -= len(todo)
+        return list(map(rows.__getitem__, at))  # type: ignore[arg-type]
+
+    def all(self) -> list[m.Link]:
+        if self.missing == len(self.rows):  # none built yet: in one pass
+            self.rows = _make_rows(self.cls, self.names, self.values, self.set_of)  # type: ignore[assignment]
+            self.missing = 0
+        return self.build(list(range(len(self.rows))))
+
+
+class LinkIndexMap(Mapping[str, list[m.Link]]):
+    """``Catalogue.links_from`` / ``links_to`` of a cached catalogue: id -> its links, built on first use."""
+
+    def __init__(self, rows: _LinkRows, index: dict[str, list[int]]) -> None:
+        self._rows = rows
+        self._index = index
+        self._built: dict[str, list[m.Link]] = {}
+
+    def __getitem__(self, key: str) -> list[m.Link]:
+        got = self._built.get(key)
+        if got is None:
+            got = self._built[key] = self._rows.build(self._index[key])
+        return got
+
+    def get(self, key: str, default: Any = None) -> Any:
+        got = self._built.get(key)
+        if got is not None:
+            return got
+        return self[key] if key in self._index else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+class CachedCatalogue(Catalogue):
+    """A catalogue decoded from the cache: its links (:class:`_LinkRows`) and the links' origins (only
+    messages about the files use them) are built on first use."""
+
+    _link_rows: _LinkRows | None = None
+    _link_origins: tuple[list[str], list[int], list[int]] | None = None
+
+    @property  # type: ignore[override]
+    def links(self) -> list[m.Link]:
+        if self._link_rows is not None:
+            self.__dict__["links"] = self._link_rows.all()
+            self._link_rows = None
+        return self.__dict__["links"]  # type: ignore[no-any-return]
+
+    @links.setter
+    def links(self, value: list[m.Link]) -> None:
+        self.__dict__["links"] = value
+        self._link_rows = None
+
+    @property  # type: ignore[override]
+    def link_origins(self) -> list[Origin]:
+        if self._link_origins is not None:
+            self.__dict__["link_origins"] = _origins(*self._link_origins)
+            self._link_origins = None
+        return self.__dict__["link_origins"]  # type: ignore[no-any-return]
+
+    @link_origins.setter
+    def link_origins(self, value: list[Origin]) -> None:
+        self.__dict__["link_origins"] = value
+        self._link_origins = None
 
 
 def _int(value: Any) -> int:
@@ -347,9 +538,11 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     S = dec.S  # noqa: N806
     tables = doc["tables"]
     _need(type(tables) is dict, "tables")
-    for cls in MODELS:
+    for cls in MODELS[:-1]:
         dec.table(cls, tables[cls.__name__])
-    cat = Catalogue()
+    link_rows = _LinkRows(*dec.columns(m.Link, tables["Link"]))
+    n_links = len(link_rows.rows)
+    cat = CachedCatalogue()
     meta = doc["meta"]
     if meta is not None:
         cat.meta = dec.rows[m.CatalogueMeta][_int(meta)]  # type: ignore[assignment]
@@ -359,14 +552,21 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
         rows = dec.rows[ENTRY_MODELS[name]]
         _need(len(keys) == len(rows), f"section {name}")
         cat.section(name).update(zip(keys, rows, strict=True))
-    links = dec.rows[m.Link]
-    _need(doc["links"] == len(links), "links")
-    cat.links = links  # type: ignore[assignment]
+    _need(doc["links"] == n_links, "links")
+    cat._link_rows = link_rows
+    for name in ("links_from", "links_to"):
+        keys, counts, rows_of = doc[name]
+        keys, counts, rows_of = dec.strs(keys), _ints(counts), _ints(rows_of)
+        # checked now: a link is built later, when nothing may fail any more
+        _need(not rows_of or (min(rows_of) >= 0 and max(rows_of) < n_links), name)
+        _need(len(keys) == len(counts) and (not counts or min(counts) >= 0) and sum(counts) == len(rows_of), name)
+        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(keys, _split(rows_of, counts), strict=True))))
     keys, paths, lines, columns = doc["origins"]
-    cat.origins = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)), strict=True))
+    cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     paths, lines, columns = doc["link_origins"]
-    cat.link_origins = list(map(Origin, dec.strs(paths), _ints(lines), _ints(columns)))
-    _need(len(cat.link_origins) == len(lines) == len(columns) == len(paths), "link origins")
+    paths, lines, columns = dec.strs(paths), _ints(lines), _ints(columns)
+    _need(len(paths) == len(lines) == len(columns) == n_links, "link origins")
+    cat._link_origins = (paths, lines, columns)  # checked: built on first use, when nothing may fail
     cat.files = dec.strs(doc["files"])
     cat.content_hash = S[_int(doc["content_hash"])]
     cat.layers = dec.strs(doc["layers"])
@@ -378,15 +578,10 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     _need(type(where) is list, "overridden_by")
     cat.overridden_by = dict(zip(dec.strs(keys), [dec.strs(w) for w in where], strict=True))
     keys, paths, lines, columns = doc["retired_at"]
-    cat.retired_at = dict(zip(dec.strs(keys), map(Origin, dec.strs(paths), _ints(lines), _ints(columns)),
-                              strict=True))
+    cat.retired_at = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     cat.base_files = dec.strs(doc["base_files"])
     keys, where_invalid = doc["invalid"]
     cat.invalid = dict(zip(dec.strs(keys), dec.strs(where_invalid), strict=True))
-    for name in ("links_from", "links_to"):
-        keys, lists = doc[name]
-        _need(type(lists) is list, name)
-        setattr(cat, name, dict(zip(dec.strs(keys), [dec.column(("model", m.Link), x) for x in lists], strict=True)))
 
     data = doc["report"]
     report = Report(files=dec.strs(data["files"]))

@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -77,8 +77,9 @@ class Catalogue:
     link_origins: list[Origin] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     content_hash: str = ""
-    links_from: dict[str, list[m.Link]] = field(default_factory=dict)
-    links_to: dict[str, list[m.Link]] = field(default_factory=dict)
+    # id -> its links in file order (a read-only mapping: a cached catalogue builds each list on first use)
+    links_from: Mapping[str, list[m.Link]] = field(default_factory=dict)
+    links_to: Mapping[str, list[m.Link]] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
     layer_names: list[str] = field(default_factory=list)
     retired: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id -> (section, replaced_by)

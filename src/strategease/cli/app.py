@@ -348,7 +348,35 @@ def main() -> None:
         sys.stdout.flush()
     except (OSError, ValueError):
         code = code or EXIT_USAGE
+    else:
+        _exit_without_teardown(code)
     sys.exit(code)
+
+
+def _exit_without_teardown(code: int) -> None:
+    """End the process now when nothing waits for the interpreter's teardown; else return.
+
+    The teardown frees every object one by one (the modules, a loaded catalogue): ~0.1 s after a
+    ``select`` at 10^5 links, ~10 ms after one on the shipped catalogue, all of it memory the OS
+    takes back at once. It is skipped only when the standard streams are flushed, no ``atexit``
+    callback is registered (finalizers of temporary files, e.g. Word and Excel reports, register
+    one; so does coverage.py), no other thread runs and no profiler or debugger is attached
+    (``python -m cProfile -o FILE`` writes FILE at exit); otherwise the process exits as usual.
+    """
+    import atexit
+    import os
+
+    pending = getattr(atexit, "_ncallbacks", None)
+    threading = sys.modules.get("threading")
+    if pending is None or pending() or (threading is not None and threading.active_count() > 1):
+        return
+    if sys.getprofile() is not None or sys.gettrace() is not None:  # a profiler or debugger reports at exit
+        return
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 class _ClosedStream:

@@ -122,17 +122,47 @@ def _chain_factor(link: m.Link) -> float:
 
 
 class LinkIndex:
-    """Outgoing links by (node, kind), and each function's fan-out, built once per selection."""
+    """Outgoing links by (node, kind), and each function's fan-out, built once per selection.
+
+    Built lazily from ``cat.links_from`` (the catalogue's links in file order, grouped by their
+    ``from``): a selection reads the links of its few dozen determinants and the functions they call
+    for, never all 10^5, so only those nodes are ever split by kind.
+    """
 
     def __init__(self, cat: Catalogue) -> None:
-        self._by: dict[tuple[str, m.LinkKind], list[m.Link]] = defaultdict(list)
-        for link in cat.links:
-            self._by[(link.from_, link.kind)].append(link)
-        self.fanout: dict[str, int] = {f: len(lks) for (f, kind), lks in self._by.items()
-                                       if kind is m.LinkKind.delivers}
+        self._from = cat.links_from
+        self._by: dict[str, dict[m.LinkKind, list[m.Link]]] = {}
+        # function id -> [(target, chain factor, specificity, delivers link)], as resolve() multiplies them
+        self._deliveries: dict[str, list[tuple[str, float, float, m.Link]]] = {}
+
+    def _kinds(self, node: str) -> dict[m.LinkKind, list[m.Link]]:
+        by = self._by.get(node)
+        if by is None:
+            by = self._by[node] = {}
+            for link in self._from.get(node, ()):
+                group = by.get(link.kind)
+                if group is None:
+                    by[link.kind] = [link]
+                else:
+                    group.append(link)
+        return by
 
     def get(self, node: str, kind: m.LinkKind) -> list[m.Link]:
-        return self._by.get((node, kind), [])
+        return self._kinds(node).get(kind, [])
+
+    def fanout(self, function: str) -> int:
+        """How many strategies a function delivers (its ``delivers`` links)."""
+        return len(self.get(function, m.LinkKind.delivers))
+
+    def deliveries(self, function: str) -> list[tuple[str, float, float, m.Link]]:
+        """A function's ``delivers`` links as (target, chain factor, specificity, link), computed once."""
+        known = self._deliveries.get(function)
+        if known is None:
+            delivers = self.get(function, m.LinkKind.delivers)
+            fan = _fan_factor(len(delivers))
+            known = self._deliveries[function] = [(lk.to, _chain_factor(lk), _specificity(lk, fan), lk)
+                                                  for lk in delivers]
+        return known
 
     def specificity_note(self, deliver: m.Link) -> str | None:
         """Why a function route counts less than a specific one (None when it counts in full)."""
@@ -140,15 +170,27 @@ class LinkIndex:
         if spec >= 1.0:
             return None
         grade = f"graded {deliver.grade.value}, " if deliver.grade is not None else ""
-        return f"{grade}function delivers {self.fanout.get(deliver.from_, 0)} strategies: specificity ×{spec:.3g}"
+        return f"{grade}function delivers {self.fanout(deliver.from_)} strategies: specificity ×{spec:.3g}"
 
     def specificity(self, deliver: m.Link) -> float:
         """A ``delivers`` link's specificity: 1 when graded primary, else ``FANOUT_REFERENCE / n`` (at most 1)
         for a function that delivers n strategies, × ``SECONDARY_GRADE`` when graded secondary."""
         if deliver.grade is m.Grade.primary:
             return 1.0
-        n = self.fanout.get(deliver.from_, 1)
-        return grade_factor(deliver) * min(1.0, FANOUT_REFERENCE / n)
+        return _specificity(deliver, _fan_factor(self.fanout(deliver.from_)))
+
+
+def _fan_factor(n: int) -> float:
+    """``FANOUT_REFERENCE / n``, at most 1, for a function that delivers n strategies."""
+    return min(1.0, FANOUT_REFERENCE / (n or 1))
+
+
+def _specificity(deliver: m.Link, fan: float) -> float:
+    """See :meth:`LinkIndex.specificity`; FAN is the function's :func:`_fan_factor`."""
+    return 1.0 if deliver.grade is m.Grade.primary else grade_factor(deliver) * fan
+
+
+_route = tuple.__new__
 
 
 def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = None) -> Resolution:
@@ -207,10 +249,12 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
             functions[func] = max(functions.get(func, 0.0), f_factor)
             via = f"{prefix}/function:{func}" if prefix else f"function:{func}"
             route_factor = FUNCTION_ROUTE * _chain_factor(call) * factor
-            for deliver in links(func, m.LinkKind.delivers):
-                target = deliver.to
-                routes[target].append(Route(target, route_factor * _chain_factor(deliver) * index.specificity(deliver),
-                                            via, (*pre_links, call, deliver), func, offset + 2))
+            chain = (*pre_links, call)
+            preference = offset + 2
+            for target, deliver_factor, spec, deliver in index.deliveries(func):
+                # tuple.__new__ builds the same Route as Route(...) without a Python-level call per route
+                routes[target].append(_route(Route, (target, route_factor * deliver_factor * spec, via,
+                                                     (*chain, deliver), func, preference, None)))
                 functions_of[target].add(func)
     resolved = [det_id] + [b[0] for b in bases[1:]]
     crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
