@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLES
@@ -135,6 +136,24 @@ def _entry(directory: Path) -> Path:
     return next(directory.glob("catalogue-*.json"))
 
 
+def _resign(private_cache: Path, mutate: Any) -> None:
+    """Rewrite the cache entry with MUTATE applied to its JSON document, signed with the cache's own secret
+    (what an attacker who stole the key could write)."""
+    import hashlib
+    import hmac
+    import json
+
+    entry = _entry(private_cache)
+    key = _key_of(entry)
+    blob = entry.read_bytes()
+    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
+    mutate(doc)
+    forged = json.dumps(doc).encode()
+    secret = (private_cache / "key").read_bytes()
+    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
+                      + b"\n" + forged)
+
+
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from strategease.catalogue import load as module
 
@@ -214,21 +233,13 @@ def test_forged_entry_without_the_secret_is_ignored(tmp_path: Path, private_cach
 
 def test_type_confused_entry_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Even with the secret, content of the wrong types decodes to nothing, never to odd objects."""
-    import hashlib
-    import hmac
-    import json
-
     path = _catalogue(tmp_path)
     load_catalogue([path], use_cache=True)
-    entry = _entry(private_cache)
-    key = _key_of(entry)
-    blob = entry.read_bytes()
-    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
-    doc["tables"]["Link"]["columns"][3] = ["__import__('os').system('id')"] * doc["tables"]["Link"]["n"]
-    forged = json.dumps(doc).encode()
-    secret = (private_cache / "key").read_bytes()
-    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
-                      + b"\n" + forged)
+
+    def confuse(doc: dict[str, Any]) -> None:
+        doc["tables"]["Link"]["columns"][3] = ["__import__('os').system('id')"] * doc["tables"]["Link"]["n"]
+
+    _resign(private_cache, confuse)
     parsed = _parses(monkeypatch)
     cat, report = load_catalogue([path], use_cache=True)
     assert parsed == [str(path)] and cat.links and not report.errors
@@ -256,21 +267,13 @@ def test_cached_links_are_built_once_and_shared(tmp_path: Path, private_cache: P
 def test_entry_with_a_link_index_out_of_range_is_rebuilt(tmp_path: Path, private_cache: Path,
                                                          monkeypatch: pytest.MonkeyPatch, index: object) -> None:
     """Links are built when first used, so their indexes are checked when the entry is read, not later."""
-    import hashlib
-    import hmac
-    import json
-
     path = _catalogue(tmp_path)
     expected, _ = load_catalogue([path], use_cache=True)
-    entry = _entry(private_cache)
-    key = _key_of(entry)
-    blob = entry.read_bytes()
-    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
-    doc["links_from"][1][0] = [index]
-    forged = json.dumps(doc).encode()
-    secret = (private_cache / "key").read_bytes()
-    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
-                      + b"\n" + forged)
+
+    def damage(doc: dict[str, Any]) -> None:
+        doc["links_from"][1][0] = [index]
+
+    _resign(private_cache, damage)
     parsed = _parses(monkeypatch)
     cat, report = load_catalogue([path], use_cache=True)
     assert parsed == [str(path)] and not report.errors
@@ -291,21 +294,13 @@ def test_long_integer_lists_are_packed_exactly(values: list[object]) -> None:
 def test_damaged_packed_column_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
                                           damage: list[object]) -> None:
     """A packed column that is not whole integers of a known width decodes to nothing."""
-    import hashlib
-    import hmac
-    import json
-
     expected, _ = load_catalogue(None, use_cache=True)  # the shipped catalogue: long enough to be packed
-    entry = _entry(private_cache)
-    key = _key_of(entry)
-    blob = entry.read_bytes()
-    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
-    assert "packed" in doc["link_origins"][1]
-    doc["link_origins"][1] = {"packed": damage}
-    forged = json.dumps(doc).encode()
-    secret = (private_cache / "key").read_bytes()
-    entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
-                      + b"\n" + forged)
+
+    def spoil(doc: dict[str, Any]) -> None:
+        assert "packed" in doc["link_origins"][1]
+        doc["link_origins"][1] = {"packed": damage}
+
+    _resign(private_cache, spoil)
     parsed = _parses(monkeypatch)
     cat, report = load_catalogue(None, use_cache=True)
     assert parsed == expected.files and not report.errors
