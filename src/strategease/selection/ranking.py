@@ -201,31 +201,57 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
     return Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers, tier)
 
 
+def _key(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
+         covered: Sequence[float]) -> tuple[int, int] | None:
+    """(score, evidence tier) exactly as :func:`_score` computes them, without building the terms (the queue of
+    :func:`_order_by_novelty` recomputes many more scores than it places)."""
+    items = sorted(((value * (NOVELTY_DECAY ** covered[i] if covered[i] > 0 else 1.0), i, route)
+                    for value, i, _r, _rel, route in raw), key=lambda t: (-t[0], table.det_ids[t[1]]))
+    base_q = 0
+    lead: Route | None = None
+    factor = 1.0
+    for value, _i, route in items:
+        value_q = q(value * factor)
+        if value_q > 0:
+            base_q += value_q
+            lead = lead or route
+        factor *= BREADTH_DECAY
+    if base_q <= 0:
+        return None
+    level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch else 0
+    return base_q + level_q, _tier(lead) if lead is not None else len(EVIDENCE_ORDER)
+
+
 def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float, float, Route]]],
                       candidates: list[str], covered: list[float]) -> list[Scored]:
     """Place the strategies one at a time: each place goes to the largest score given the strategies above it
     (maximal marginal relevance, Carbonell & Goldstein 1998). Scores only fall as places fill, so a score
-    computed earlier is an upper bound and only the head of the queue is recomputed (lazy greedy)."""
+    computed earlier is an upper bound, and only a queue head whose barriers were covered since it was computed
+    is recomputed (lazy greedy)."""
     heap: list[tuple[int, int, str, int]] = []
     for sid in candidates:
-        s = _score(table, sid, raw[sid], covered)
-        if s is not None:
-            heap.append((*_order(s), 0))
+        key = _key(table, sid, raw[sid], covered)
+        if key is not None:
+            heap.append((-key[0], key[1], sid, 0))
     heapq.heapify(heap)
-    version = 0
+    changed = [0] * len(table.det_ids)  # the place count when each barrier's coverage last grew
+    placed = 0
     ranked: list[Scored] = []
     while heap:
         _, _, sid, seen = heapq.heappop(heap)
+        if any(changed[i] > seen for _v, i, *_rest in raw[sid]):  # stale: recompute, queue again
+            key = _key(table, sid, raw[sid], covered)
+            if key is not None:
+                heapq.heappush(heap, (-key[0], key[1], sid, placed))
+            continue
         s = _score(table, sid, raw[sid], covered)
         if s is None:
             continue
-        if seen != version:  # computed before the last place was filled: recompute, queue again
-            heapq.heappush(heap, (*_order(s), version))
-            continue
         ranked.append(s)
-        if s.terms:
-            _cover(covered, s)
-            version += 1
+        placed += 1
+        _cover(covered, s)
+        for t in s.terms:
+            changed[t.det] = placed
     return ranked
 
 
