@@ -21,6 +21,7 @@ BREADTH_DECAY = 0.25
 LEVEL_MISMATCH_K = 0.2
 NOVELTY_DECAY = 0.7
 COVER_POWER = 2
+NOVELTY_PLACES = 100
 EVIDENCE_ORDER: tuple[m.Evidence, ...] = (
     m.Evidence.systematic_review, m.Evidence.survey_of_experts, m.Evidence.published_matrix,
     m.Evidence.seed_document, m.Evidence.secondary_report, m.Evidence.curated)
@@ -237,7 +238,7 @@ def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float,
     changed = [0] * len(table.det_ids)  # the place count when each barrier's coverage last grew
     placed = 0
     ranked: list[Scored] = []
-    while heap:
+    while heap and placed < NOVELTY_PLACES:
         _, _, sid, seen = heapq.heappop(heap)
         if any(changed[i] > seen for _v, i, *_rest in raw[sid]):  # stale: recompute, queue again
             key = _key(table, sid, raw[sid], covered)
@@ -252,7 +253,10 @@ def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float,
         _cover(covered, s)
         for t in s.terms:
             changed[t.det] = placed
-    return ranked
+    # beyond NOVELTY_PLACES the rest follow by their score given the coverage of the places above (no longer
+    # recomputed place by place: nobody reads that far, and a catalogue of 100 000 links queues thousands)
+    rest = [x for x in (_score(table, sid, raw[sid], covered) for _, _, sid, _ in heap) if x is not None]
+    return ranked + sorted(rest, key=_order)
 
 
 def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[str, dict[str, float]]:
@@ -261,5 +265,5 @@ def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[st
     return {s.id: s.covers for s in (*ranked, *placed)}
 
 
-__all__ = ["BREADTH_DECAY", "COVER_POWER", "EVIDENCE_ORDER", "LEVEL_MISMATCH_K", "NOVELTY_DECAY", "PRUNE_BELOW",
-           "LinkIndex", "Scored", "Table", "Term", "build_table", "bundle_routes", "index_links", "rank"]
+__all__ = ["BREADTH_DECAY", "COVER_POWER", "EVIDENCE_ORDER", "LEVEL_MISMATCH_K", "NOVELTY_DECAY", "NOVELTY_PLACES",
+           "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term", "build_table", "bundle_routes", "index_links", "rank"]

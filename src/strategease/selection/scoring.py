@@ -275,11 +275,12 @@ def coverage_notes(cat: Catalogue, result: SelectionResult) -> list[str]:
         terms |= {"function", "functions", "intervention function", "intervention functions"}
     for fw in frameworks:
         terms |= _framework_terms(cat, fw)
-    patterns = [re.compile(r"(?<![a-z0-9])" + re.escape(t) + r"(?![a-z0-9])") for t in sorted(terms) if t]
+    words = sorted((t for t in terms if t), key=lambda t: (-len(t), t))  # one pattern: longest alternative first
+    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z0-9])") if words else None
     notes: list[str] = []
     for note in cat.meta.coverage:
         text = f"{note.topic}: {note.note}"
-        if any(p.search(text.lower()) for p in patterns):
+        if pattern is not None and pattern.search(text.lower()):
             notes.append(text + (f" [{note.source}]" if note.source else ""))
     return notes
 
