@@ -197,6 +197,22 @@ def test_coverage_a_second_barrier_gets_its_best_strategy_before_a_third_variant
     assert "novelty" in table
 
 
+def test_coverage_fills_the_first_places_and_the_rest_follow_by_score(cli, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from strategease.selection import ranking
+
+    dets = [{"id": "tdf.memory", "kind": "barrier", "importance": 5, "changeability": 5},
+            {"id": "tdf.skills", "kind": "barrier"}, {"id": "tdf.knowledge", "kind": "barrier"}]
+    full = _run(cli, _scope(tmp_path, dets))["strategies"]
+    monkeypatch.setattr(ranking, "NOVELTY_PLACES", 2)
+    cut = _run(cli, _scope(tmp_path, dets))["strategies"]
+    assert [s["id"] for s in cut[:2]] == [s["id"] for s in full[:2]]
+    assert sorted(s["id"] for s in cut) == sorted(s["id"] for s in full)
+    scores = [s["score"] for s in cut]
+    assert scores == sorted(scores, reverse=True)  # still falling down the list
+    assert [s["id"] for s in cut] != [s["id"] for s in full]  # after the cut, coverage no longer reorders
+
+
 def test_equal_scores_list_the_stronger_kind_of_evidence_first(cli, tmp_path: Path) -> None:
     from strategease.selection.ranking import EVIDENCE_ORDER
 
