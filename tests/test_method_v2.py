@@ -248,6 +248,23 @@ def test_facilitator_adds_no_points_and_yields_a_build_on_list(cli, tmp_path: Pa
     assert csv_out.splitlines()[0].endswith("bundle_pick,tie_group,rests_on,builds_on")
 
 
+def test_a_facilitator_whose_direct_links_serve_other_actors_names_no_lever(cli, tmp_path: Path) -> None:
+    """Memory's only direct link (a layer) is reminders for clinicians; as a facilitator in a patients' scope it
+    names nothing, rather than what its broad types of HOW reach (Enablement -> new funding, for the organisation)."""
+    layer = tmp_path / "direct.yaml"
+    layer.write_text(yaml.safe_dump({"links": [{"from": "tdf.memory", "to": "eric.remind-clinicians",
+                                                "kind": "addresses", "evidence": "curated", "source": "curated",
+                                                "rationale": "A prompt at the moment of action."}]}), encoding="utf-8")
+    dets = [*_barriers("tdf.skills"), {"id": "tdf.memory", "kind": "facilitator"}]
+    scope = _scope(tmp_path, dets, actor_type=("recipients",))
+    without = _run(cli, scope)  # no direct link: the broad routes are all there is, so they are used
+    assert "eric.access-new-funding" in [lv["id"] for b in without["build_on"] for lv in b["strategies"]]
+    doc = _run(cli, scope, "--catalogue", str(layer))
+    assert doc["build_on"] == [{"determinant": "tdf.memory", "name": "Memory", "strategies": []}]
+    out = " ".join(cli("select", scope, "--base", CAT, "--catalogue", str(layer)).out.split())
+    assert "Build on: Memory (facilitator, adds no points) no strategy for this scope's actors" in out
+
+
 def test_bounds_are_shown_never_counted(cli, tmp_path: Path) -> None:
     scope = _scope(tmp_path, _barriers("tdf.memory", "cfir1.reflecting-and-evaluating", "cfir1.available-resources"))
     doc = _run(cli, scope)

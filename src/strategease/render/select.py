@@ -95,6 +95,10 @@ def _md_item(line: str) -> str:
     return f"- {_md(line)}"
 
 
+NO_LEVER = ("no strategy for this scope's actors is linked to it directly (a type of HOW is too broad to say what "
+            "builds on a strength): discuss with the team how to draw on it")
+
+
 def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
     """The sections method ``default`` adds beside the ranking, as (title, lines) for every text format:
     who the change is about, ties, the structural check, what to build on, the foundation checklist,
@@ -119,9 +123,9 @@ def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
                      + (f"falls to rank {f.rank_without}" if f.rank_without else "is no longer ranked")
                      for f in sc.flagged]))
     for b in result.build_on or []:
-        if b.strategies:
-            out.append((f"Build on: {b.name} (facilitator, adds no points)",
-                        [f"{lv.name} ({lv.id}), via {lv.via}" for lv in b.strategies]))
+        out.append((f"Build on: {b.name} (facilitator, adds no points)",
+                    [f"{lv.name} ({lv.id}), via {lv.via}" for lv in b.strategies]
+                    or [NO_LEVER]))
     if result.foundation:
         out.append(("Foundation checklist (implementation-process strategies every plan needs; not ranked)",
                     [f"[{'x' if f.in_place else ' '}] {f.name} ({f.id})" for f in result.foundation]))

@@ -581,8 +581,10 @@ def _build_on(cat: Catalogue, resolutions: Sequence[Resolution], allowed: set[st
                 r = min(routes, key=Route.key)
                 best.append((r.strength, r.preference, sid, r))
         direct = [b for b in best if b[1] <= 1]  # direct or crosswalk links name the strategies that use it
-        if direct:
-            best = direct  # a type of HOW is too broad to say what builds on this facilitator
+        if direct or any(r.preference <= 1 for routes in res.routes.values() for r in routes):
+            # a type of HOW is too broad to say what builds on this facilitator; when its direct links all lead to
+            # strategies for other actors, nothing is named rather than falling back to broad routes
+            best = direct
         top = max((b[0] for b in best), default=0.0)
         best = [b for b in best if top > 0 and b[0] / top >= PRUNE_BELOW]
         best.sort(key=lambda b: (-b[0], b[1], b[2]))
