@@ -1,10 +1,12 @@
-"""The ranking rule of method ``default``, in one place: balance, pruning, fit over breadth, level.
+"""The ranking rule of method ``default``, in one place: balance, pruning, fit over breadth, level, coverage.
 
 :func:`build_table` turns the resolved routes of a scope's barriers (:mod:`strategease.selection.routes`)
 into plain tuples once; :func:`rank` scores every eligible strategy from that table. ``select``
 ranks with the table as it is; ``--stability`` re-ranks it with perturbed weights and link
 factors, and the structural check with one curated link left out — the same function each time,
-so the rule exists once (docs/scoring.md, sections 4–6). Pure: never prints.
+so the rule exists once (docs/scoring.md, sections 4–6). Coverage: the places are filled one at a time,
+each term discounted by how far the strategies above already address its barrier (maximal marginal relevance),
+equal scores ordered by the evidence kind of the lead term. Pure: never prints.
 """
 
 from __future__ import annotations
