@@ -173,12 +173,11 @@ def _tier(route: Route) -> int:
     return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
 
 
-def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
-           covered: Sequence[float] | None) -> Scored | None:
-    """One strategy's score. Each term ``w_d × relative`` is first multiplied by
+def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
+           covered: Sequence[float] | None) -> list[Term]:
+    """A strategy's terms, largest first. Each ``w_d × relative`` is first multiplied by
     ``NOVELTY_DECAY ** covered[d]`` (how many strategy-equivalents placed above already address its barrier;
-    none when COVERED is None); the terms are then sorted, largest first, and the k-th counts
-    ``BREADTH_DECAY ** (k − 1)``."""
+    none when COVERED is None); the k-th term then counts ``BREADTH_DECAY ** (k − 1)``."""
     items = []
     for value, i, r, rel, route in raw:
         novelty = NOVELTY_DECAY ** covered[i] if covered is not None and covered[i] > 0 else 1.0
@@ -191,10 +190,22 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
         if value_q > 0:
             terms.append(Term(value_q, i, route, r, rel, factor, novelty))
         factor *= BREADTH_DECAY
+    return terms
+
+
+def _level_q(table: Table, sid: str, base_q: int) -> int:
+    """The level modifier: − LEVEL_MISMATCH_K of the base score for a strategy at none of the scope's levels."""
+    return q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch and base_q > 0 else 0
+
+
+def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
+           covered: Sequence[float] | None) -> Scored | None:
+    """One strategy's score: the sum of its :func:`_terms`, plus the level modifier."""
+    terms = _terms(table, raw, covered)
     base_q = sum(t.value_q for t in terms)
     if base_q <= 0 and sid not in table.in_place:
         return None
-    level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch and base_q > 0 else 0
+    level_q = _level_q(table, sid, base_q)
     keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
     # the bundle reads r(d, s) as the chance that s deals with d; a strategy's further barriers count with the same
     # fit-over-breadth factor as in its own fit (largest w_d × relative first), so breadth does not win picks there
@@ -206,23 +217,13 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
 
 def _key(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
          covered: Sequence[float]) -> tuple[int, int] | None:
-    """(score, evidence tier) exactly as :func:`_score` computes them, without building the terms (the queue of
-    :func:`_order_by_novelty` recomputes many more scores than it places)."""
-    items = sorted(((value * (NOVELTY_DECAY ** covered[i] if covered[i] > 0 else 1.0), i, route)
-                    for value, i, _r, _rel, route in raw), key=lambda t: (-t[0], table.det_ids[t[1]]))
-    base_q = 0
-    lead: Route | None = None
-    factor = 1.0
-    for value, _i, route in items:
-        value_q = q(value * factor)
-        if value_q > 0:
-            base_q += value_q
-            lead = lead or route
-        factor *= BREADTH_DECAY
+    """(score, evidence tier) of :func:`_score`, for the queue of :func:`_order_by_novelty` (which recomputes
+    many more scores than it places) without the bundle's coverage map."""
+    terms = _terms(table, raw, covered)
+    base_q = sum(t.value_q for t in terms)
     if base_q <= 0:
         return None
-    level_q = q(-base_q / 1e6 * LEVEL_MISMATCH_K) if sid in table.mismatch else 0
-    return base_q + level_q, _tier(lead) if lead is not None else len(EVIDENCE_ORDER)
+    return base_q + _level_q(table, sid, base_q), _tier(terms[0].route)
 
 
 def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float, float, Route]]],
