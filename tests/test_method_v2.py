@@ -214,9 +214,23 @@ def test_coverage_fills_the_first_places_and_the_rest_follow_by_score(cli, tmp_p
 
 
 def test_equal_scores_list_the_stronger_kind_of_evidence_first(cli, tmp_path: Path) -> None:
-    from strategease.selection.ranking import EVIDENCE_ORDER
+    """Two bare links from one barrier tie (0.5 each); the one a systematic review supports is placed first, though
+    its id sorts later. The order of evidence kinds is the catalogue's one (reach.EVIDENCE_ORDER), curated last."""
+    from strategease.catalogue import models as m
+    from strategease.catalogue.reach import EVIDENCE_ORDER
 
-    assert EVIDENCE_ORDER[0].value == "systematic-review" and EVIDENCE_ORDER[-1].value == "curated"
+    assert EVIDENCE_ORDER.index(m.Evidence.systematic_review) < EVIDENCE_ORDER.index(m.Evidence.curated)
+    assert EVIDENCE_ORDER[-1].value == "curated"
+    layer = tmp_path / "tie.yaml"
+    links = [{"from": "cfir1.culture", "to": sid, "kind": "addresses", "evidence": evidence, "source": "fixture",
+              "rationale": "A tie for the test."}
+             for sid, evidence in (("eric.generic-01", "curated"), ("eric.generic-02", "systematic-review"))]
+    layer.write_text(yaml.safe_dump({"links": links}), encoding="utf-8")
+    doc = _run(cli, _scope(tmp_path, _barriers("cfir1.culture")), "--catalogue", str(layer))
+    order = _ranked(doc)
+    assert order.index("eric.generic-02") < order.index("eric.generic-01")
+    first = next(s for s in doc["strategies"] if s["id"] == "eric.generic-02")
+    assert first["contributions"][0]["novelty"] == 1.0  # the tie was decided before coverage discounted the other
 
 
 def test_balance_each_determinant_gives_its_best_strategy_its_weight(cli, tmp_path: Path) -> None:

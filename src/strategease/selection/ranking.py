@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from strategease.catalogue import models as m
+from strategease.catalogue.reach import EVIDENCE_ORDER, weakest
 from strategease.selection.routes import Resolution, Route, q
 
 PRUNE_BELOW = 0.25
@@ -24,9 +25,6 @@ LEVEL_MISMATCH_K = 0.2
 NOVELTY_DECAY = 0.7
 COVER_POWER = 2
 NOVELTY_PLACES = 100
-EVIDENCE_ORDER: tuple[m.Evidence, ...] = (
-    m.Evidence.systematic_review, m.Evidence.survey_of_experts, m.Evidence.published_matrix,
-    m.Evidence.seed_document, m.Evidence.secondary_report, m.Evidence.curated)
 
 LinkKey = tuple[str, str, str]
 
@@ -169,8 +167,9 @@ def _cover(covered: list[float], s: Scored) -> None:
 
 
 def _tier(route: Route) -> int:
-    """The evidence kind of a route's weakest link, as a position in EVIDENCE_ORDER (lower = stronger)."""
-    return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
+    """The evidence a route rests on (its weakest link, :func:`strategease.catalogue.reach.weakest`), as a position
+    in the catalogue's EVIDENCE_ORDER (lower = stronger)."""
+    return EVIDENCE_ORDER.index(weakest(route.links)) if route.links else len(EVIDENCE_ORDER)
 
 
 def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
@@ -268,5 +267,5 @@ def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[st
     return {s.id: s.covers for s in (*ranked, *placed)}
 
 
-__all__ = ["BREADTH_DECAY", "COVER_POWER", "EVIDENCE_ORDER", "LEVEL_MISMATCH_K", "NOVELTY_DECAY", "NOVELTY_PLACES",
+__all__ = ["BREADTH_DECAY", "COVER_POWER", "LEVEL_MISMATCH_K", "NOVELTY_DECAY", "NOVELTY_PLACES",
            "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term", "build_table", "bundle_routes", "index_links", "rank"]

@@ -44,7 +44,7 @@ Method ``default``
    term is first × ``NOVELTY_DECAY ** c_d`` (``NOVELTY_DECAY`` = 0.7), where ``c_d`` sums ``relative ** 2``
    over the strategies placed above (and those in place) that address barrier ``d`` (maximal marginal
    relevance, Carbonell & Goldstein 1998); equal scores are ordered by the evidence kind of the lead
-   term's route (systematic review first, curated last), then by id. The ERIC
+   term's route (the catalogue's evidence order, curated last), then by id. The ERIC
    ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
 5. **Facilitators** add no points: each yields a *build on* list (``build_on``) of the strategies
