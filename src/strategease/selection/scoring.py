@@ -580,8 +580,8 @@ def _build_on(cat: Catalogue, resolutions: Sequence[Resolution], allowed: set[st
             if sid in allowed:
                 r = min(routes, key=Route.key)
                 best.append((r.strength, r.preference, sid, r))
-        direct = [b for b in best if b[1] <= 1]  # direct or crosswalk links name the strategies that use it
-        if direct or any(r.preference <= 1 for routes in res.routes.values() for r in routes):
+        direct = [b for b in best if b[3].direct]  # direct or crosswalk links name the strategies that use it
+        if direct or any(r.direct for routes in res.routes.values() for r in routes):
             # a type of HOW is too broad to say what builds on this facilitator; when its direct links all lead to
             # strategies for other actors, nothing is named rather than falling back to broad routes
             best = direct
