@@ -58,8 +58,7 @@ def link_evidence(link: m.Link) -> Evidence:
     return link.evidence
 
 
-def weakest(links: Iterable[m.Link]) -> Evidence:
-    """The evidence a chain of links rests on: its weakest link's, in EVIDENCE_ORDER."""
+def _weakest(links: Iterable[m.Link]) -> Evidence:
     return max((link_evidence(lk) for lk in links), key=lambda e: _RANK[e])
 
 
@@ -87,11 +86,11 @@ class Reachability:
             if not gives_points(lk):
                 continue
             if lk.kind is LinkKind.addresses and lk.to in cat.strategies:
-                yield lk.to, weakest((*prefix, lk))
+                yield lk.to, _weakest((*prefix, lk))
             elif lk.kind is LinkKind.calls_for and own_calls:
                 for dl in self._delivers.get(lk.to, []):
                     if gives_points(dl):
-                        yield dl.to, weakest((*prefix, lk, dl))
+                        yield dl.to, _weakest((*prefix, lk, dl))
 
     def _all_paths(self, det_id: str) -> Iterator[tuple[str, Evidence]]:
         """Every (strategy, evidence) path from DET_ID: its own, one crosswalk step, its parents' functions."""
@@ -108,7 +107,7 @@ class Reachability:
                     if lk.kind is LinkKind.calls_for:
                         for dl in self._delivers.get(lk.to, []):
                             if gives_points(dl):
-                                yield dl.to, weakest((lk, dl))
+                                yield dl.to, _weakest((lk, dl))
 
     def reach(self, det_id: str) -> Reach:
         strategies = self.cat.strategies
@@ -160,4 +159,4 @@ def basis_sentence(basis: dict[str, str]) -> str:
 
 
 __all__ = ["BASIS_LABELS", "EVIDENCE_ORDER", "Reach", "Reachability", "basis_counts", "basis_sentence",
-           "evidence_basis", "gives_points", "link_evidence", "weakest"]
+           "evidence_basis", "gives_points", "link_evidence"]

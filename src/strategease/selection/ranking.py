@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from strategease.catalogue import models as m
-from strategease.catalogue.reach import EVIDENCE_ORDER, weakest
+from strategease.catalogue.reach import EVIDENCE_ORDER
 from strategease.selection.routes import Resolution, Route, q
 
 PRUNE_BELOW = 0.25
@@ -167,9 +167,10 @@ def _cover(covered: list[float], s: Scored) -> None:
 
 
 def _tier(route: Route) -> int:
-    """The evidence a route rests on (its weakest link, :func:`strategease.catalogue.reach.weakest`), as a position
-    in the catalogue's EVIDENCE_ORDER (lower = stronger)."""
-    return EVIDENCE_ORDER.index(weakest(route.links)) if route.links else len(EVIDENCE_ORDER)
+    """The kind of evidence of a route's weakest link, as a position in the catalogue's EVIDENCE_ORDER (lower =
+    stronger). Each link's own kind: a published "Level 1 or 2" bound kept on a graded link is not counted, so it
+    does not break ties either (bounds are not scores)."""
+    return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
 
 
 def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
