@@ -63,7 +63,7 @@ def test_there_are_enough_inputs() -> None:
     assert {p.stem for p in HOLDOUT_SCOPES} == {p.stem for p in HOLDOUT}, "run run.py --write-scopes"
     assert len(HOLDOUT2) >= 10
     assert {p.stem for p in HOLDOUT2_SCOPES} == {p.stem for p in HOLDOUT2}, "run run.py --write-scopes"
-    assert len(HOLDOUT3) >= 5
+    assert len(HOLDOUT3) >= 10
     assert {p.stem for p in HOLDOUT3_SCOPES} == {p.stem for p in HOLDOUT3}, "run run.py --write-scopes"
 
 
