@@ -20,6 +20,7 @@ from strategease.selection.scope import Kind, ScopeDeterminant
 BINARY_LINK_STRENGTH = 0.5
 FUNCTION_ROUTE = 0.3
 CROSSWALK_FACTOR = 1.0
+SPLIT_CROSSWALK_FACTOR = 0.8
 PARENT_FACTOR = 0.8
 SECONDARY_GRADE = 0.5
 FANOUT_REFERENCE = 10
@@ -201,14 +202,18 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
     facilitator = entry.kind is Kind.facilitator
     # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
     # which nodes the routes start from is the catalogue's one path rule (reach.path_starts)
+    starts = path_starts(cat, det_id, links)
+    # a crosswalk to one construct says "the same construct"; one split over several fits each less exactly
+    n_crosswalks = sum(start.crosswalk is not None for start in starts)
+    xw_factor = CROSSWALK_FACTOR if n_crosswalks <= 1 else SPLIT_CROSSWALK_FACTOR
     bases: list[tuple[str, float, str, int, m.Link | None, bool]] = []
     parent_fallback: list[str] = []
-    for start in path_starts(cat, det_id, links):
+    for start in starts:
         if start.parent:
             parent_fallback.append(start.node)
             bases.append((start.node, PARENT_FACTOR, f"parent:{start.node}", 2, None, False))
         elif start.crosswalk is not None:
-            bases.append((start.node, CROSSWALK_FACTOR, f"crosswalk:{start.node}", 1, start.crosswalk, True))
+            bases.append((start.node, xw_factor, f"crosswalk:{start.node}", 1, start.crosswalk, True))
         else:
             bases.append((start.node, 1.0, "", 0, None, True))
     routes: dict[str, list[Route]] = defaultdict(list)
@@ -257,13 +262,37 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 routes[target].append(_route(Route, (target, route_factor * deliver_factor * spec, via,
                                                      (*chain, deliver), func, preference, None)))
                 functions_of[target].add(func)
+    if len(bases) > 1:
+        _prefer_own_links(routes)
     resolved = [det_id] + [b[0] for b in bases[1:]]
-    crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
-    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
+    crosswalk_ids = [b[0] for b in bases if b[2].startswith("crosswalk:")]
+    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalk_ids, dict(routes),
                       functions, parent_fallback, skipped, has_endorsement, dict(functions_of), dict(uncounted))
 
 
+OWN_PREFERENCES = frozenset({0, 2})  # the determinant's own direct links and its own function routes
+
+
+def _prefer_own_links(routes: dict[str, list[Route]]) -> None:
+    """A determinant's own direct link to a strategy is its own judgement of that pair: routes to the same
+    strategy through a crosswalk or a parent are then not counted (they stay in the note), so a construct graded
+    secondary for a strategy is not scored as primary through the construct it is crosswalked to."""
+    for sid, rows in routes.items():
+        if not any(r.preference == 0 for r in rows):
+            continue
+        other = [r for r in rows if r.preference not in OWN_PREFERENCES]
+        if not other:
+            continue
+        kept = [r for r in rows if r.preference in OWN_PREFERENCES]
+        vias = ", ".join(sorted({r.via for r in other}))
+        best = min(range(len(kept)), key=lambda k: kept[k].key())
+        lead = kept[best]
+        note = f"own link preferred to {vias}"
+        kept[best] = lead._replace(note=f"{lead.note}; {note}" if lead.note else note)
+        routes[sid] = kept
+
+
 __all__ = ["BINARY_LINK_STRENGTH", "CROSSWALK_FACTOR", "FANOUT_REFERENCE", "FUNCTION_ROUTE", "LinkIndex",
-           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "bound_note", "grade_factor",
-           "graded_bound_note", "link_strength",
+           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "SPLIT_CROSSWALK_FACTOR", "bound_note",
+           "grade_factor", "graded_bound_note", "link_strength",
            "q", "r6", "resolve", "weight"]
