@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -84,3 +87,14 @@ def report_selection():
     from strategease.selection.result import SelectionResult
 
     return SelectionResult.model_validate_json((REPORT_GOLDEN / "selection.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def runner() -> ModuleType:
+    """benchmarks/validation/run.py, loaded as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("validation_run", ROOT / "benchmarks" / "validation" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module

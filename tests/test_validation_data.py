@@ -7,9 +7,7 @@ against catalogue renames and scope-schema changes.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -26,17 +24,6 @@ HOLDOUT2 = sorted((ROOT / "benchmarks" / "validation" / "holdout2").glob("*.yaml
 HOLDOUT2_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout2").glob("*.yaml"))
 HOLDOUT3 = sorted((ROOT / "benchmarks" / "validation" / "holdout3").glob("*.yaml"))
 HOLDOUT3_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout3").glob("*.yaml"))
-
-
-@pytest.fixture(scope="module")
-def runner() -> ModuleType:
-    """benchmarks/validation/run.py, loaded as a module (it is a script, not part of the package)."""
-    spec = importlib.util.spec_from_file_location("validation_run", ROOT / "benchmarks" / "validation" / "run.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ method; these tests guard their shape and ids and the runner's held-out section,
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -19,16 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "benchmarks" / "validation" / "holdout_scopes"
 SCOPES = sorted(p for p in HOLDOUT.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
 EXPECTED = sorted(HOLDOUT.glob("*.expected.yaml"))
-
-
-@pytest.fixture(scope="module")
-def runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("validation_run", ROOT / "benchmarks" / "validation" / "run.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+HOLDOUT2 = ROOT / "benchmarks" / "validation" / "holdout_scopes2"
+SCOPES2 = sorted(p for p in HOLDOUT2.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
+EXPECTED2 = sorted(HOLDOUT2.glob("*.expected.yaml"))
 
 
 def test_six_scopes_each_with_an_expected_list() -> None:
@@ -36,8 +27,9 @@ def test_six_scopes_each_with_an_expected_list() -> None:
     assert {p.stem for p in SCOPES} == {p.name.removesuffix(".expected.yaml") for p in EXPECTED}
 
 
-@pytest.mark.parametrize("scope", SCOPES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("scope", SCOPES + SCOPES2, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_scope_checks_and_selects(cli, scope: Path) -> None:
+    """Every held-out scope, of both sets, checks and ranks (no figure is read)."""
     res = cli("check", scope)
     assert res.code == 0, res.out + res.err
     res = cli("select", scope, "--top", "3", "--format", "json")
@@ -45,9 +37,13 @@ def test_scope_checks_and_selects(cli, scope: Path) -> None:
     assert json.loads(res.out)["strategies"], "no strategy ranked"
 
 
-@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
-def test_expected_list_shape(cli, expected: Path) -> None:
-    data = yaml.safe_load(expected.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("expected", EXPECTED + EXPECTED2, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_expected_list_shape(cli, runner: ModuleType, expected: Path) -> None:
+    """Every expected list of both held-out sets: written blind, known ids, reasons and sources."""
+    text = expected.read_text(encoding="utf-8")
+    assert "Written blind" in text.split("expected:")[0], "the header must say the list was written blind"
+    data = runner.load_expected(expected)
+    assert yaml.safe_load(text) == data
     known = {s["id"] for s in json.loads(cli("list", "strategies", "--format", "json").out)}
     exp = [e["id"] for e in data["expected"]]
     imp = [e["id"] for e in data["implausible"]]
