@@ -105,7 +105,7 @@ def greedy_bundle(weights: Weights, routes: Routes, k: int, preselected: Iterabl
                 miss[d] *= 1.0 - _clip(r)
         picks.append(Pick(chosen, gain, covers))
         candidates.remove(chosen)
-    chosen_ids = _swap_pass(weights, routes, pre, [p.id for p in picks], candidates)
+    chosen_ids = _swap_pass(weights, routes, pre, [p.id for p in picks], candidates, bound)
     if chosen_ids != [p.id for p in picks]:
         picks, miss = _replay(weights, routes, pre, chosen_ids)
     covered = math.fsum(weights[d] * (1.0 - miss[d]) for d in sorted(weights))
@@ -130,10 +130,10 @@ def _improves(delta: float, best: tuple[float, int, str] | None) -> bool:
 
 
 def _swap_pass(weights: Weights, routes: Routes, pre: tuple[str, ...], chosen: list[str],
-               unpicked: list[str], max_rounds: int = 50) -> list[str]:
-    """Improve CHOSEN by single swaps (best improvement first, ties by position then id)."""
+               unpicked: list[str], bound: Mapping[str, float], max_rounds: int = 50) -> list[str]:
+    """Improve CHOSEN by single swaps (best improvement first, ties by position then id); BOUND holds each
+    strategy's :func:`_bound`."""
     chosen = list(chosen)
-    bound = {s: _bound(weights, routes, s) for s in (*chosen, *unpicked)}
     for _ in range(max_rounds):
         best: tuple[float, int, str] | None = None
         for i, current in enumerate(chosen):
