@@ -78,8 +78,11 @@ class Resolution:
     parent_fallback: list[str]
     skipped_survey: int  # survey links not used because the determinant is a facilitator
     has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
-    functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
     uncounted: dict[str, list[str]] = field(default_factory=dict)  # strategy -> bounds known but not counted
+
+    def functions_on(self, strategy: str) -> set[str]:
+        """The intervention functions on this determinant's routes to STRATEGY."""
+        return {r.function for r in self.routes.get(strategy, ()) if r.function is not None}
 
 
 def link_strength(link: m.Link) -> tuple[float, str | None]:
@@ -211,7 +214,6 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 parent_fallback.append(parent)
                 bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
     routes: dict[str, list[Route]] = defaultdict(list)
-    functions_of: dict[str, set[str]] = defaultdict(set)
     uncounted: dict[str, list[str]] = defaultdict(list)
     functions: dict[str, float] = {}
     skipped = 0
@@ -255,11 +257,10 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 # tuple.__new__ builds the same Route as Route(...) without a Python-level call per route
                 routes[target].append(_route(Route, (target, route_factor * deliver_factor * spec, via,
                                                      (*chain, deliver), func, preference, None)))
-                functions_of[target].add(func)
     resolved = [det_id] + [b[0] for b in bases[1:]]
     crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
     return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
-                      functions, parent_fallback, skipped, has_endorsement, dict(functions_of), dict(uncounted))
+                      functions, parent_fallback, skipped, has_endorsement, dict(uncounted))
 
 
 __all__ = ["BINARY_LINK_STRENGTH", "CROSSWALK_FACTOR", "FANOUT_REFERENCE", "FUNCTION_ROUTE", "LinkIndex",
