@@ -83,7 +83,7 @@ def test_runner_scores_the_held_out_scopes(runner: ModuleType) -> None:
     assert [r["name"] for r in rows] == [p.stem for p in SCOPES]
     for r in rows:
         assert 0.0 <= r["precision@10"] <= 1.0
-        assert len(r["top10"]) == 10
+        assert 5 <= len(r["top10"]) <= 10  # a patients' scope may reach fewer than ten strategies
         assert set(r["miss_ranks"]) == set(r["obvious_misses"])
         assert all(rank is None or rank > 10 for rank in r["miss_ranks"].values())
     blocks = runner.holdout_docs_blocks(rows)

@@ -15,7 +15,8 @@ Three small tables, each the one home of its rule:
 * :data:`SYSTEM_ACTORS` — policy makers are named by a determinant (*External policy and incentives*…) only
   for a scope at the system level (or one that does not say its level).
 * :data:`FOUNDATION_CLASS` — implementation-process strategies form the foundation checklist unless a scope
-  barrier's own direct link names one (the rule is applied in :mod:`strategease.selection.scoring`).
+  barrier's own direct link names one, or (:func:`acts_on_own_actor`) the strategy is aimed at the recipients in
+  a scope whose actor is the recipients (the rule is applied in :mod:`strategease.selection.scoring`).
 
 Pure data and functions; never prints.
 """
@@ -121,9 +122,30 @@ def aimed_elsewhere(st: m.Strategy, admits: frozenset[Actor] | None) -> bool:
     return fit <= SETTING_ACTORS and bool(targets - admits)
 
 
+def reaches_recipients_through_setting(st: m.Strategy, det: m.Determinant, scope_actors: Iterable[Actor],
+                                       admits: frozenset[Actor] | None) -> bool:
+    """False when, in a scope whose only actor is the recipients, a strategy aimed only at the setting
+    (organisation, implementation team) would be counted for an individual-level determinant of the recipients
+    (their memory, skills, beliefs): changing a practice's records or billing does not act on a patient's own
+    memory or beliefs. The setting reaches the patients through their environment, so determinants at a setting
+    level (environmental context and resources, physical opportunity, CFIR settings) still count."""
+    if admits is None or set(scope_actors) != {A.recipients} or not st.targets:
+        return True
+    if not set(st.targets) & admits <= SETTING_ACTORS:
+        return True
+    return any(lv.value != "individual" for lv in det.levels) or not det.levels
+
+
 def is_foundation(st: m.Strategy) -> bool:
     return st.strategy_class is FOUNDATION_CLASS
 
 
-__all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "SETTING_ACTORS", "SYSTEM_ACTORS", "admitted",
-           "aimed_elsewhere", "is_foundation", "named_actor"]
+def acts_on_own_actor(st: m.Strategy, scope_actors: Iterable[Actor]) -> bool:
+    """True for a process strategy aimed at the recipients in a scope whose actor is the recipients (involving
+    patients and families when the patients are the ones who must change): there it acts on the people who must
+    change, so it is part of what is done with them, not a general step of the checklist."""
+    return A.recipients in set(scope_actors) and A.recipients in st.targets
+
+
+__all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "SETTING_ACTORS", "SYSTEM_ACTORS", "acts_on_own_actor",
+           "admitted", "aimed_elsewhere", "reaches_recipients_through_setting", "is_foundation", "named_actor"]

@@ -24,6 +24,7 @@ BREADTH_DECAY = 0.25
 LEVEL_MISMATCH_K = 0.2
 NOVELTY_DECAY = 0.7
 COVER_POWER = 2
+BROAD_COVER = 0.5
 NOVELTY_PLACES = 100
 
 LinkKey = tuple[str, str, str]
@@ -88,11 +89,13 @@ class Scored:
 
 
 def build_table(resolutions: Sequence[Resolution], eligible: set[str], in_place: Sequence[str],
-                mismatch: set[str]) -> Table:
-    """The barriers' routes to eligible and in-place strategies."""
+                mismatch: set[str], unfit: frozenset[tuple[str, str]] = frozenset()) -> Table:
+    """The barriers' routes to eligible and in-place strategies, except the (barrier, strategy) pairs in UNFIT
+    (actor fit: a setting strategy for a recipient's own individual barrier)."""
     keep = eligible | set(in_place)
     barriers = [res for res in resolutions if res.entry.kind.value == "barrier"]
-    tables = [{sid: tuple(res.routes[sid]) for sid in sorted(res.routes) if sid in keep} for res in barriers]
+    tables = [{sid: tuple(res.routes[sid]) for sid in sorted(res.routes)
+               if sid in keep and (res.entry.id, sid) not in unfit} for res in barriers]
     return Table(tuple(res.entry.id for res in barriers), tuple(res.weight for res in barriers), tuple(tables),
                  frozenset(eligible), tuple(in_place), frozenset(mismatch & keep))
 
@@ -149,9 +152,9 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
     in_place = set(table.in_place)
     placed = [s for s in (_score(table, sid, raw.get(sid, []), None) for sid in sorted(in_place)) if s is not None]
     placed.sort(key=_order)
-    covered = [0.0] * len(table.det_ids)
+    covered = Coverage.empty(len(table.det_ids))
     for s in placed:
-        _cover(covered, s)
+        covered.add(s)
     return _order_by_novelty(table, raw, sorted(set(raw) - in_place), covered), placed
 
 
@@ -160,10 +163,31 @@ def _order(s: Scored) -> tuple[int, int, str]:
     return (-s.total_q, s.tier, s.id)
 
 
-def _cover(covered: list[float], s: Scored) -> None:
-    """Count S as addressing each barrier of its terms by relative ** COVER_POWER strategy-equivalents."""
-    for t in s.terms:
-        covered[t.det] += t.relative ** COVER_POWER
+@dataclass
+class Coverage:
+    """How far the strategies placed so far address each barrier, in strategy-equivalents: each placed
+    strategy adds ``relative ** COVER_POWER`` per barrier of its terms. ``any`` counts every route; ``named`` counts
+    a route through a type of HOW (function or parent) × BROAD_COVER. A term through a type of HOW is discounted
+    by ``any`` (generic variants crowd each other out); a term of a direct link by ``named``: a type of HOW widens
+    the list but is not a named answer to the barrier, so it must not push the specific remedy down as if the
+    barrier were dealt with."""
+
+    any: list[float]
+    named: list[float]
+
+    @classmethod
+    def empty(cls, n: int) -> Coverage:
+        return cls([0.0] * n, [0.0] * n)
+
+    def add(self, s: Scored) -> None:
+        for t in s.terms:
+            share = t.relative ** COVER_POWER
+            self.any[t.det] += share
+            self.named[t.det] += share if t.route.function is None else share * BROAD_COVER
+
+    def novelty(self, det: int, route: Route) -> float:
+        c = self.any[det] if route.function is not None else self.named[det]
+        return NOVELTY_DECAY ** c if c > 0 else 1.0
 
 
 def _tier(route: Route) -> int:
@@ -174,13 +198,14 @@ def _tier(route: Route) -> int:
 
 
 def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]],
-                 covered: Sequence[float] | None) -> list[tuple[int, int, Route, float, float, float, float]]:
+                 covered: Coverage | None) -> list[tuple[int, int, Route, float, float, float, float]]:
     """A strategy's terms, largest first, as plain tuples in :class:`Term`'s field order. Each ``w_d × relative``
-    is first multiplied by ``NOVELTY_DECAY ** covered[d]`` (how many strategy-equivalents placed above already
-    address its barrier; none when COVERED is None); the k-th term then counts ``BREADTH_DECAY ** (k − 1)``."""
+    is first multiplied by ``NOVELTY_DECAY ** c_d`` (c_d: how many strategy-equivalents placed above already
+    address its barrier, :class:`Coverage`; none when COVERED is None); the k-th term then counts
+    ``BREADTH_DECAY ** (k − 1)``."""
     items = []
     for value, i, r, rel, route in raw:
-        novelty = NOVELTY_DECAY ** covered[i] if covered is not None and covered[i] > 0 else 1.0
+        novelty = covered.novelty(i, route) if covered is not None else 1.0
         items.append((value * novelty, i, r, rel, route, novelty))
     items.sort(key=lambda t: (-t[0], table.det_ids[t[1]]))  # ties: by id, not scope order
     terms = []
@@ -194,7 +219,7 @@ def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]]
 
 
 def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
-           covered: Sequence[float] | None) -> list[Term]:
+           covered: Coverage | None) -> list[Term]:
     """A strategy's terms (:func:`_term_values`) as :class:`Term` objects."""
     return [Term(*values) for values in _term_values(table, raw, covered)]
 
@@ -205,7 +230,7 @@ def _level_q(table: Table, sid: str, base_q: int) -> int:
 
 
 def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
-           covered: Sequence[float] | None) -> Scored | None:
+           covered: Coverage | None) -> Scored | None:
     """One strategy's score: the sum of its :func:`_terms`, plus the level modifier."""
     terms = _terms(table, raw, covered)
     base_q = sum(t.value_q for t in terms)
@@ -222,7 +247,7 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
 
 
 def _key(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
-         covered: Sequence[float]) -> tuple[int, int] | None:
+         covered: Coverage) -> tuple[int, int] | None:
     """(score, evidence tier) of :func:`_score`, for the queue of :func:`_order_by_novelty` (which recomputes
     many more scores than it places) without the bundle's coverage map, nor Term objects."""
     terms = _term_values(table, raw, covered)
@@ -233,7 +258,7 @@ def _key(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route
 
 
 def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float, float, Route]]],
-                      candidates: list[str], covered: list[float]) -> list[Scored]:
+                      candidates: list[str], covered: Coverage) -> list[Scored]:
     """Place the strategies one at a time: each place goes to the largest score given the strategies above it
     (maximal marginal relevance, Carbonell & Goldstein 1998). Scores only fall as places fill, so a score
     computed earlier is an upper bound, and only a queue head whose barriers were covered since it was computed
@@ -259,7 +284,7 @@ def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float,
             continue
         ranked.append(s)
         placed += 1
-        _cover(covered, s)
+        covered.add(s)
         for t in s.terms:
             changed[t.det] = placed
     # beyond NOVELTY_PLACES the rest follow by their score given the coverage of the places above (no longer
@@ -274,5 +299,6 @@ def bundle_routes(ranked: Sequence[Scored], placed: Sequence[Scored]) -> dict[st
     return {s.id: s.covers for s in (*ranked, *placed)}
 
 
-__all__ = ["BREADTH_DECAY", "COVER_POWER", "LEVEL_MISMATCH_K", "NOVELTY_DECAY", "NOVELTY_PLACES",
-           "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term", "build_table", "bundle_routes", "index_links", "rank"]
+__all__ = ["BREADTH_DECAY", "BROAD_COVER", "COVER_POWER", "Coverage", "LEVEL_MISMATCH_K", "NOVELTY_DECAY",
+           "NOVELTY_PLACES", "PRUNE_BELOW", "LinkIndex", "Scored", "Table", "Term", "build_table", "bundle_routes",
+           "index_links", "rank"]

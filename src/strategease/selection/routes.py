@@ -20,6 +20,7 @@ from strategease.selection.scope import Kind, ScopeDeterminant
 BINARY_LINK_STRENGTH = 0.5
 FUNCTION_ROUTE = 0.3
 CROSSWALK_FACTOR = 1.0
+SPLIT_CROSSWALK_FACTOR = 0.8
 PARENT_FACTOR = 0.8
 SECONDARY_GRADE = 0.5
 FANOUT_REFERENCE = 10
@@ -78,11 +79,8 @@ class Resolution:
     parent_fallback: list[str]
     skipped_survey: int  # survey links not used because the determinant is a facilitator
     has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
+    functions_of: dict[str, set[str]] = field(default_factory=dict)  # strategy -> functions on its routes
     uncounted: dict[str, list[str]] = field(default_factory=dict)  # strategy -> bounds known but not counted
-
-    def functions_on(self, strategy: str) -> set[str]:
-        """The intervention functions on this determinant's routes to STRATEGY."""
-        return {r.function for r in self.routes.get(strategy, ()) if r.function is not None}
 
 
 def link_strength(link: m.Link) -> tuple[float, str | None]:
@@ -204,8 +202,11 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
     facilitator = entry.kind is Kind.facilitator
     # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
     bases: list[tuple[str, float, str, int, m.Link | None, bool]] = [(det_id, 1.0, "", 0, None, True)]
-    for xw in sorted(links(det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to):
-        bases.append((xw.to, CROSSWALK_FACTOR, f"crosswalk:{xw.to}", 1, xw, True))
+    crosswalks = sorted(links(det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to)
+    # a crosswalk to one construct says "the same construct"; one split over several fits each less exactly
+    xw_factor = CROSSWALK_FACTOR if len(crosswalks) <= 1 else SPLIT_CROSSWALK_FACTOR
+    for xw in crosswalks:
+        bases.append((xw.to, xw_factor, f"crosswalk:{xw.to}", 1, xw, True))
     parent_fallback: list[str] = []
     if not links(det_id, m.LinkKind.calls_for):
         det = cat.determinants.get(det_id)
@@ -214,6 +215,7 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 parent_fallback.append(parent)
                 bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
     routes: dict[str, list[Route]] = defaultdict(list)
+    functions_of: dict[str, set[str]] = defaultdict(set)
     uncounted: dict[str, list[str]] = defaultdict(list)
     functions: dict[str, float] = {}
     skipped = 0
@@ -257,13 +259,38 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 # tuple.__new__ builds the same Route as Route(...) without a Python-level call per route
                 routes[target].append(_route(Route, (target, route_factor * deliver_factor * spec, via,
                                                      (*chain, deliver), func, preference, None)))
+                functions_of[target].add(func)
+    if len(bases) > 1:
+        _prefer_own_links(routes)
     resolved = [det_id] + [b[0] for b in bases[1:]]
-    crosswalks = [b[0] for b in bases if b[2].startswith("crosswalk:")]
-    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalks, dict(routes),
-                      functions, parent_fallback, skipped, has_endorsement, dict(uncounted))
+    crosswalk_ids = [b[0] for b in bases if b[2].startswith("crosswalk:")]
+    return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalk_ids, dict(routes),
+                      functions, parent_fallback, skipped, has_endorsement, dict(functions_of), dict(uncounted))
+
+
+OWN_PREFERENCES = frozenset({0, 2})  # the determinant's own direct links and its own function routes
+
+
+def _prefer_own_links(routes: dict[str, list[Route]]) -> None:
+    """A determinant's own direct link to a strategy is its own judgement of that pair: routes to the same
+    strategy through a crosswalk or a parent are then not counted (they stay in the note), so a construct graded
+    secondary for a strategy is not scored as primary through the construct it is crosswalked to."""
+    for sid, rows in routes.items():
+        if not any(r.preference == 0 for r in rows):
+            continue
+        other = [r for r in rows if r.preference not in OWN_PREFERENCES]
+        if not other:
+            continue
+        kept = [r for r in rows if r.preference in OWN_PREFERENCES]
+        vias = ", ".join(sorted({r.via for r in other}))
+        best = min(range(len(kept)), key=lambda k: kept[k].key())
+        lead = kept[best]
+        note = f"own link preferred to {vias}"
+        kept[best] = lead._replace(note=f"{lead.note}; {note}" if lead.note else note)
+        routes[sid] = kept
 
 
 __all__ = ["BINARY_LINK_STRENGTH", "CROSSWALK_FACTOR", "FANOUT_REFERENCE", "FUNCTION_ROUTE", "LinkIndex",
-           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "bound_note", "grade_factor",
-           "graded_bound_note", "link_strength",
+           "PARENT_FACTOR", "Resolution", "Route", "SECONDARY_GRADE", "SPLIT_CROSSWALK_FACTOR", "bound_note",
+           "grade_factor", "graded_bound_note", "link_strength",
            "q", "r6", "resolve", "weight"]

@@ -102,7 +102,14 @@ from strategease import __version__
 from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
-from strategease.selection.actors import admitted, aimed_elsewhere, is_foundation, named_actor
+from strategease.selection.actors import (
+    acts_on_own_actor,
+    admitted,
+    aimed_elsewhere,
+    is_foundation,
+    named_actor,
+    reaches_recipients_through_setting,
+)
 from strategease.selection.bundle import greedy_bundle
 from strategease.selection.ranking import BREADTH_DECAY, LEVEL_MISMATCH_K, PRUNE_BELOW, Scored, Table, build_table, rank
 from strategease.selection.result import (
@@ -393,13 +400,15 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                       "filtered by whom they act on; add e.g. 'actor_type: [deliverers]' under 'change'")
         warnings.append(actor_note)
     barriers = [res for res in resolutions if res.entry.kind is Kind.barrier]
-
-    def called_for(sid: str) -> bool:
-        """A scope barrier's own direct link (or its crosswalk's) names this implementation-process strategy."""
-        return any(r.direct for res in barriers for r in res.routes.get(sid, ()))
-
     part = set(innovation)
     reached = sorted({s for res in barriers for s in res.routes})
+
+    def called_for(sid: str) -> bool:
+        """A scope barrier's own direct link (or its crosswalk's) names this implementation-process strategy; or,
+        in a patients' scope, it involves the patients (aimed at them, and reached): that is done with the actor."""
+        return (any(r.direct for res in barriers for r in res.routes.get(sid, ()))
+                or (any(sid in res.routes for res in barriers) and acts_on_own_actor(cat.strategies[sid], actor_types)))
+
     elsewhere = [s for s in reached if s in cat.strategies and s not in excluded and s not in part
                  and s not in in_place and aimed_elsewhere(cat.strategies[s], admits)]
     foundation_ids = [s for s, st in cat.strategies.items() if is_foundation(st) and not st.retired
@@ -408,7 +417,15 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     blocked = excluded | part | set(elsewhere) | set(foundation_ids)
     eligible = {s for s in reached if s in cat.strategies and s not in blocked and s not in in_place}
     mismatch = {s for s in eligible | set(in_place) if level_mismatch(cat.strategies[s], scope_levels)}
-    table = build_table(resolutions, eligible, in_place, mismatch)
+    unfit = frozenset((res.entry.id, s) for res in resolutions if res.entry.kind is Kind.barrier
+                      for s in res.routes if s in eligible
+                      and not reaches_recipients_through_setting(cat.strategies[s], cat.determinants[res.entry.id],
+                                                                 actor_types, admits))
+    if unfit:
+        warnings.append(f"{len({s for _, s in unfit})} strategy(ies) aimed only at the organisation are not counted "
+                        "for the recipients' own barriers (memory, skills, beliefs…): changing the setting acts on "
+                        "patients through their environment, not on what they know or believe")
+    table = build_table(resolutions, eligible, in_place, mismatch, unfit)
 
     # ---- warnings per determinant (scope order)
     scope_ids = {d.id for d in sc.determinants}
@@ -480,7 +497,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
             det_id = table.det_ids[t.det]
             res = res_of[det_id]
             best = t.route
-            funcs.update(res.functions_on(item.id))
+            funcs.update(res.functions_of.get(item.id, ()))
             evidence.update(lk.evidence.value for lk in best.links)
             others = sorted({r.via for r in res.routes[item.id]} - {best.via})
             bits = [best.note] if best.note else []
