@@ -73,14 +73,17 @@ SOURCES = [
      "note": "Nine strategy clusters and 1-5 importance/feasibility ratings with go-zone quadrants (I both high, "
              "II feasibility high only, III both low, IV importance high only). Only part of Table 1 was read: "
              "ratings for 24 strategies and cluster means for 4 clusters."},
-    {"id": "waltz2019", "codes": ["W2019T1", "W2019T2", "W2019ABS"], "kind": "primary",
+    {"id": "waltz2019", "codes": ["W2019T1", "W2019T2", "W2019ABS", "W2019T5H"], "kind": "primary",
      "citation": "Waltz TJ, Powell BJ, Fernandez ME, Abadie B, Damschroder LJ. Choosing implementation strategies "
                  "to address contextual barriers: diversity in recommendations and future directions. "
                  "Implement Sci. 2019;14:42.",
      "url": W2019_URL,
      "note": "Survey behind the CFIR-ERIC matching tool: experts chose up to 7 ERIC strategies per CFIR 1.0 "
              "barrier. Level 1 = at least 50 % of responding experts, Level 2 = 20-49 %. The full matrix is in "
-             "the tool's spreadsheet published with the paper; only parts were available to this project."},
+             "the tool's spreadsheet published with the paper; only parts were available to this project: "
+             "Table 1 (one barrier) and Table 5 (seven barriers, the lifestyle-coaching example), the latter read "
+             "from a machine extraction of the paper and again from the publisher's HTML table "
+             "(.../tables/5), which supplied the cells the extraction had lost."},
     {"id": "perry2019", "codes": ["P2019T1", "P2019T3", "P2019T5", "P2019ABS"], "kind": "primary",
      "citation": "Perry CK, Damschroder LJ, Hemler JR, Woodson TT, Ono SS, Cohen DJ. Specifying and comparing "
                  "implementation strategies across seven large implementation interventions: a practical "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cfir_partnering import dedupe_aliases, spelling_variants
+from cfir_partnering import dedupe_aliases, spelling_variants, table5_merged
 
 STATEMENTS = "cfir1_to_cfir2_crosswalk_statements.csv"
 READ = ("Stated in the main text of Damschroder et al. 2022 (Results), read via a full-text extraction; the "
@@ -163,8 +163,7 @@ def apply_aliases(determinants: list[dict]) -> None:
 
 def table5_notes(ref: Path, determinants: list[dict]) -> None:
     """Add the Level 1 / Level 2 counts of Waltz et al. 2019 Table 5 to the barriers whose list is complete."""
-    with (ref / "cfir_eric_level_lists_waltz2019_table5.csv").open(newline="", encoding="utf-8") as fh:
-        rows = {r["cfir_construct"].strip(): r for r in csv.DictReader(fh)}
+    rows = table5_merged(ref)[1]  # the reference lists, with Key stakeholders completed from the HTML table
     for d in determinants:
         r = rows.get(d["name"]) if d["framework"] == "cfir1" else None
         if r is None:

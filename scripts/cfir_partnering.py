@@ -3,7 +3,8 @@
 Kept in its own module so the CFIR/partnering half of the catalogue can change without touching the
 rest of the build. Each function takes the ``Build`` object of build_strategies.py and adds to it:
 
-* ``table5_links``: the 237 Waltz et al. 2019 Table 5 percentages as ``addresses`` links;
+* ``table5_links``: the Waltz et al. 2019 Table 5 percentages as ``addresses`` links (the reference file's 237
+  values, completed and corrected by scripts/cfir_eric_table5_html_values.csv, see ``table5_merged``);
 * ``upper_bound_links``: "below 20 %" upper bounds where a barrier's Level 1/2 list is complete;
 * ``curated_cfir_links``: curated CFIR -> strategy links (scripts/curated_cfir_links.yaml);
 * ``collab_extra`` / ``partnering_extra_links``: collaboration strategies and partnering links
@@ -27,6 +28,10 @@ CFIR_LINKS = HERE / "curated_cfir_links.yaml"
 PARTNERING_LINKS = HERE / "curated_partnering_links.yaml"
 T5 = "cfir_eric_endorsements_waltz2019_table5.csv"
 T5_LISTS = "cfir_eric_level_lists_waltz2019_table5.csv"
+# Table 5 read again from the publisher's HTML table: cells the machine extraction lost, two digits it dropped,
+# and the column of the values it could not place. Every value is checked against the printed row total
+# (scripts/cfir_eric_source_verification.csv records the comparison with every value held before).
+T5_HTML = HERE / "cfir_eric_table5_html_values.csv"
 UPPER = 0.2  # a strategy absent from a complete Level 1/2 list was endorsed by under 20 % of experts
 GRADES = {"primary", "secondary"}
 
@@ -100,12 +105,75 @@ def _norm(name: str) -> str:
     return name.replace("designate, and", "designate and")
 
 
+def _t5_how_read(r: dict[str, str]) -> str:
+    """How a Table 5 value was read, for the link note."""
+    html = r.get("html", "")
+    if html == "new":
+        return ("read from the publisher's HTML table (the machine extraction of the paper had lost this cell); the "
+                "row's printed total agrees with its seven values within rounding.")
+    if html == "confirms":
+        return ("read from a machine extraction of the paper and confirmed, with its column, by the publisher's "
+                "HTML table.")
+    if html.startswith("corrects:"):
+        return (f"read from the publisher's HTML table, which corrects the {html.split(':')[1]} % of a machine "
+                "extraction that had dropped a digit (the row's printed total needs this value).")
+    return "read from a machine extraction of the paper."
+
+
+def _level(p: float) -> str:
+    return "1" if p >= 50 else "2" if p >= 20 else "below"
+
+
+def table5_merged(ref: Path) -> tuple[list[dict[str, str]], dict[str, dict[str, str]]]:
+    """Table 5 values and per-barrier Level 1/2 lists, with the publisher-HTML re-reading applied.
+
+    A value of the HTML file replaces the reference file's value for the same pair (``html`` says how:
+    ``confirms`` a flagged column position, ``corrects:<old %>``) or adds a value the reference file lacks
+    (``new``). A barrier whose column then has a value for every Table 5 strategy gets a complete Level 1/2 list,
+    derived from its values (``list_basis`` says so); the other lists are the reference file's.
+    """
+    rows = _read(ref, T5)
+    lists = {r["cfir_construct"]: r for r in _read(ref, T5_LISTS)}
+    with T5_HTML.open(newline="", encoding="utf-8") as fh:
+        html = {(r["cfir_construct"], r["eric_id"]): {k: (v or "").strip() for k, v in r.items()}
+                for r in csv.DictReader(fh)}
+    merged = []
+    for r in rows:
+        h = html.pop((r["cfir_construct"], r["eric_id"]), None)
+        if h is None:
+            merged.append(dict(r, html=""))
+        elif h["percent_endorsed"] == r["percent_endorsed"]:
+            merged.append(dict(h, html="confirms"))
+        else:
+            merged.append(dict(h, html=f"corrects:{r['percent_endorsed']}"))
+    merged += [dict(h, html="new") for h in html.values()]
+    strategies = {r["eric_id"] for r in merged}
+    by_barrier: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in merged:
+        by_barrier[r["cfir_construct"]][r["eric_id"]] = r["percent_endorsed"]
+    for c, vals in by_barrier.items():
+        lst = lists.get(c)
+        if lst is None or lst["list_complete"] == "yes" or set(vals) != strategies:
+            continue
+        named = {lvl: sorted(((float(p), r["eric_name"]) for r in merged if r["cfir_construct"] == c
+                              for p in [r["percent_endorsed"]] if _level(float(p)) == lvl),
+                             key=lambda t: (-t[0], t[1])) for lvl in ("1", "2")}
+        lists[c] = dict(lst, list_complete="yes",
+                        n_level1_from_table5=str(len(named["1"])), n_level2_from_table5=str(len(named["2"])),
+                        level1_strategies="; ".join(f"{n} ({p:g}%)" for p, n in named["1"]),
+                        level2_strategies="; ".join(f"{n} ({p:g}%)" for p, n in named["2"]),
+                        list_basis="completed from the publisher's HTML table of Table 5: every one of its "
+                                   f"{len(strategies)} strategies now has a value for this barrier")
+    merged.sort(key=lambda r: (r["cfir_construct"], int(r["eric_id"])))
+    return merged, lists
+
+
 def table5_links(b: Any) -> None:
     """One survey-of-experts link per Table 5 value (printed rounded %, no respondent counts)."""
-    rows = _read(b.ref, T5)
-    lists = {r["cfir_construct"]: r for r in _read(b.ref, T5_LISTS)}
+    rows, lists = table5_merged(b.ref)
     b.t5_rows, b.t5_lists = rows, lists
     b.n_t5_links = b.n_t5_uncertain = b.n_t5_replaced = 0
+    b.n_t5_html = {"new": 0, "confirms": 0, "corrects": 0}
     derived: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"1": [], "2": []})
     for r in rows:
         c, n = r["cfir_construct"], int(r["eric_id"])
@@ -115,7 +183,7 @@ def table5_links(b: Any) -> None:
         if b.eric_by_num[n]["name"] != r["eric_name"]:
             b.disc(f"table5: ERIC {n} name '{r['eric_name']}' differs from eric_strategies.csv")
         p = float(r["percent_endorsed"])
-        lvl = "1" if p >= 50 else "2" if p >= 20 else "below"
+        lvl = _level(p)
         if (r["level"] or "below") != lvl:
             b.disc(f"table5: {(c, n)} percent {p:g} implies level {lvl} but row says '{r['level']}'")
         if lvl in ("1", "2"):
@@ -124,11 +192,13 @@ def table5_links(b: Any) -> None:
                   "2": "Level 2 (20-49 % of responding experts).",
                   "below": "Below Level 2 (under 20 % of responding experts)."}[lvl],
                  "Rounded percentage as printed in Waltz et al. 2019 Table 5 (the lifestyle-coaching case "
-                 "example); respondent count not printed; read from a machine extraction of the paper."]
+                 "example); respondent count not printed; " + _t5_how_read(r)]
+        if r["html"]:
+            b.n_t5_html[r["html"].split(":")[0]] += 1
         if r["verification"] == "uncertain-alignment":
             b.n_t5_uncertain += 1
             parts.append("Flag uncertain-alignment: " + r["notes"].rstrip(".") + ".")
-        elif r["notes"]:
+        elif r["notes"] and not r["html"]:
             parts.append("Note: " + r["notes"].rstrip(".") + ".")
         if p == 0:
             parts.append("A zero as printed: no responding expert chose this strategy for this barrier.")
@@ -385,6 +455,17 @@ def _facts(b: Any) -> dict[str, str]:
     return {r["fact"]: r["value"] for r in _read(b.ref, "waltz2019_summary_facts.csv")}
 
 
+def _t5_html_sentence(b: Any) -> str:
+    h = b.n_t5_html
+    flagged = (f"{b.n_t5_uncertain} values still flagged uncertain-alignment in their notes"
+               if b.n_t5_uncertain else "no value left flagged uncertain-alignment")
+    incomplete = sorted(c for c, r in b.t5_lists.items() if r["list_complete"] != "yes")
+    return (f"the publisher's HTML table of Table 5 supplied {h['new']} values a machine extraction had lost, "
+            f"corrected {h['corrects']} and confirmed the column of {h['confirms']} flagged ones, each checked "
+            f"against its row's printed total; {flagged}; "
+            + (f"incomplete columns: {', '.join(incomplete)}" if incomplete else "all 7 Table 5 columns complete"))
+
+
 def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
     f = _facts(b)
     n_l1 = f["n_level1_pairs"]
@@ -396,9 +477,8 @@ def revise_coverage(b: Any, coverage: list[dict]) -> list[dict]:
         "CFIR-ERIC endorsement percentages":
             f"Percentages known for {n_pct_barriers} of {b.n_barriers} CFIR 1.0 barriers ({n_exact} "
             f"strategy-barrier pairs): 6 from Waltz et al. 2019 Table 1 and a secondary report, 7 from Table 5, "
-            f"Compatibility in both ({b.n_t5_links + b.n_t5_replaced} Table 5 values; {b.n_t5_uncertain} values "
-            "in two strategy rows flagged uncertain-alignment in their notes; Key stakeholders lacks 22 of 37 "
-            "values). Level 1/2 lists are complete for "
+            f"Compatibility in both ({b.n_t5_links + b.n_t5_replaced} Table 5 values; {_t5_html_sentence(b)}). "
+            "Level 1/2 lists are complete for "
             f"{len(b.upper_barriers)} barriers ({', '.join(b.upper_barriers)}): there a strategy not on the list "
             f"is recorded as below 20 % ({b.n_upper} upper-bound links, strength_upper 0.2), an upper bound and "
             "never a zero. Elsewhere a strategy without a percentage is unknown, not zero. The paper's text counts "

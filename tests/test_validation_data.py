@@ -24,6 +24,8 @@ HOLDOUT = sorted((ROOT / "benchmarks" / "validation" / "holdout").glob("*.yaml")
 HOLDOUT_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout").glob("*.yaml"))
 HOLDOUT2 = sorted((ROOT / "benchmarks" / "validation" / "holdout2").glob("*.yaml"))
 HOLDOUT2_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout2").glob("*.yaml"))
+HOLDOUT3 = sorted((ROOT / "benchmarks" / "validation" / "holdout3").glob("*.yaml"))
+HOLDOUT3_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout3").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,8 @@ def test_there_are_enough_inputs() -> None:
     assert {p.stem for p in HOLDOUT_SCOPES} == {p.stem for p in HOLDOUT}, "run run.py --write-scopes"
     assert len(HOLDOUT2) >= 10
     assert {p.stem for p in HOLDOUT2_SCOPES} == {p.stem for p in HOLDOUT2}, "run run.py --write-scopes"
+    assert len(HOLDOUT3) >= 10
+    assert {p.stem for p in HOLDOUT3_SCOPES} == {p.stem for p in HOLDOUT3}, "run run.py --write-scopes"
 
 
 def test_holdout_files_validate_against_the_case_schema(runner: ModuleType) -> None:
@@ -88,6 +92,55 @@ def test_holdout2_files_validate_and_share_no_id_or_doi_with_the_other_sets(runn
         assert set(case.data) == runner.CASE_KEYS, case.id
         assert case.chosen, case.id
         assert case.data["how_read"] and case.data["citation"], case.id
+
+
+def test_holdout3_files_validate_and_share_no_id_or_doi_with_the_other_sets(runner: ModuleType) -> None:
+    earlier = runner.load_cases(runner.CASES) + runner.load_cases(runner.HOLDOUT) + runner.load_cases(runner.HOLDOUT2)
+    holdout3 = runner.load_cases(runner.HOLDOUT3)
+    assert [c.path for c in holdout3] == HOLDOUT3
+    runner.check_disjoint(earlier, holdout3)
+    ids = [c.id for c in earlier + holdout3]
+    assert len(ids) == len(set(ids))
+    dois = [str(c.data["doi"]).lower() for c in holdout3]
+    assert len(dois) == len(set(dois)), "one case per paper in the third set"
+    for case in holdout3:
+        assert set(case.data) == runner.CASE_KEYS, case.id
+        assert case.chosen, case.id
+        assert case.data["how_read"] and case.data["citation"], case.id
+
+
+@pytest.mark.parametrize("earlier_set", ["CASES", "HOLDOUT", "HOLDOUT2"])
+def test_holdout3_reusing_an_earlier_doi_is_refused(runner: ModuleType, tmp_path: Path, earlier_set: str) -> None:
+    earlier = runner.load_cases(runner.CASES) + runner.load_cases(runner.HOLDOUT) + runner.load_cases(runner.HOLDOUT2)
+    source = runner.load_cases(getattr(runner, earlier_set))[0]
+    data = dict(source.data, id="copy-of-an-earlier-case")
+    (tmp_path / "copy-of-an-earlier-case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(runner.InputError, match="also in cases/, holdout/, holdout2/"):
+        runner.check_disjoint(earlier, runner.load_cases(tmp_path))
+
+
+def test_holdout3_baseline_counts_all_four_sets(runner: ModuleType, tmp_path: Path) -> None:
+    def case(cid: str, chosen: list[str]) -> object:
+        return runner.Case(tmp_path / f"{cid}.yaml", {"id": cid, "strategies": [{"id": s} for s in chosen]})
+
+    tuning, held, second = [case("t1", ["eric.b"])], [case("h1", ["eric.b"])], [case("s1", ["eric.c"])]
+    third = [case("u1", ["eric.a"]), case("u2", ["eric.c", "eric.d"])]
+    universe = {"eric.a", "eric.b", "eric.c", "eric.d"}
+    # u2 left out: b chosen twice (tuning, first held-out), a and c once each; d nowhere else
+    assert runner.popularity_ranking(tuning + held + second + third, "u2", universe) == ["eric.b", "eric.a",
+                                                                                         "eric.c", "eric.d"]
+    # the second set's baseline does not count the third set
+    assert runner.popularity_ranking(tuning + held + second, "s1", universe)[:2] == ["eric.b", "eric.a"]
+
+
+def test_holdout3_is_reported_in_its_own_table(runner: ModuleType) -> None:
+    res = {"cases": [{"id": "x1", "leakage": False, "n_chosen": 2, "framework": "tdf",
+                      "recall": {m: {"@10": 0.5, "@20": 1.0} for m in (*runner.METHODS, "baseline")}}],
+           "mean_all": {}, "mean_without_leakage": {}, "mean_cfir_without_leakage": {}, "n_cases": 1, "n_leakage": 0}
+    text = runner.text_report({**res, "cases": []}, [], None, None, res)
+    assert runner.HOLDOUT3_TITLE in text and "all four sets" in text
+    md = runner.figures_md({**res, "meta": {}}, holdout=True, third=True)
+    assert "third set" in md and "all four sets" in md
 
 
 def test_holdout2_reusing_a_first_holdout_doi_is_refused(runner: ModuleType, tmp_path: Path) -> None:
@@ -140,7 +193,8 @@ def test_holdout_baseline_counts_both_sets_and_leaves_the_case_out(runner: Modul
     assert runner.popularity_ranking(tuning + held, "t1", universe)[0] == "eric.c"
 
 
-@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES + HOLDOUT2_SCOPES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES + HOLDOUT2_SCOPES + HOLDOUT3_SCOPES,
+                         ids=lambda p: p.stem)
 def test_scope_selects(cli, scope: Path) -> None:
     res = cli("select", scope, "--top", "3", "--format", "json")
     assert res.code == 0, res.err
@@ -156,7 +210,7 @@ def test_expected_ids_exist(expected: Path, catalogue_ids: tuple[set[str], set[s
     assert any(e.get("primary") for e in data["expected"])
 
 
-@pytest.mark.parametrize("case", CASES + HOLDOUT + HOLDOUT2, ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3, ids=lambda p: p.stem)
 def test_case_ids_exist(case: Path, catalogue_ids: tuple[set[str], set[str]]) -> None:
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
     strategies = {s["id"] for s in data["strategies"]}

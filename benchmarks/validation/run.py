@@ -26,10 +26,17 @@ Six parts:
    in id order). The baselines of the first two tables are not touched (the first held-out set still counts tuning
    and first held-out cases only), so they are the same with or without this set. No case id or DOI may appear in
    two sets.
-4. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
+4. **Held-out cases, third set** (``benchmarks/validation/holdout3/*.yaml``, same schema): published applications
+   assembled on 2026-12-01 by a helper who changed no scoring, data or weights, after the first two held-out sets had
+   been seen while tuning; never used for tuning. Reported in a fourth table, "Held-out cases, third set (assembled
+   2026-12-01; never used for tuning)", with the same columns and means. Their popularity baseline is leave-one-out
+   over *all four* sets (tuning, first, second and the other third-set cases; ties by id; strategies chosen nowhere
+   else follow in id order). The baselines of the first three tables are not touched, so they are the same with or
+   without this set. No case id or DOI of this set may appear in any earlier set.
+5. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
    expert's expected shortlist, implausible strategies in the top 10 and in the bundle, and the obvious misses
    (expected ``primary`` picks not in the top 10).
-5. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
+6. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
    figures, reported apart, for scopes whose expected lists were written blind (committed before any ``select``
    run on them) and are not used to tune the method; each obvious miss is shown with the rank where it appears.
 6. **Held-out worked scopes, second set** (``benchmarks/validation/holdout_scopes2/``, same two files per scope):
@@ -47,8 +54,8 @@ Usage (with the Python of the environment whose ``strategease`` you want to meas
     python benchmarks/validation/run.py --json          # machine output
     python benchmarks/validation/run.py --markdown FILE # the figures tables as Markdown
     python benchmarks/validation/run.py --write-docs    # refresh the generated blocks of docs/validation.md
-    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml, scopes/holdout/<case>.yaml
-                                                        # and scopes/holdout2/<case>.yaml
+    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml, scopes/holdout/<case>.yaml,
+                                                        # scopes/holdout2/<case>.yaml and scopes/holdout3/<case>.yaml
     python benchmarks/run.py --validation [...]         # the same, from the performance benchmark's entry point
 
 Deterministic: files are read in name order, ties break by id, and no time or path of this machine enters the
@@ -75,10 +82,13 @@ ROOT = HERE.parents[1]
 CASES = HERE / "cases"
 HOLDOUT = HERE / "holdout"
 HOLDOUT2 = HERE / "holdout2"
+HOLDOUT3 = HERE / "holdout3"
 SCOPES = HERE / "scopes"
 HOLDOUT_SCOPES = SCOPES / "holdout"
 HOLDOUT2_SCOPES = SCOPES / "holdout2"
+HOLDOUT3_SCOPES = SCOPES / "holdout3"
 HOLDOUT2_TITLE = "Held-out cases, second set (assembled after the method change; not seen while tuning)"
+HOLDOUT3_TITLE = "Held-out cases, third set (assembled 2026-12-01; never used for tuning)"
 WORKED = ROOT / "examples" / "worked"
 HOLDOUT_WORKED = HERE / "holdout_scopes"
 HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
@@ -347,10 +357,10 @@ def cases_table_md(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def figures_md(res: dict[str, Any], holdout: bool = False, second: bool = False) -> str:
+def figures_md(res: dict[str, Any], holdout: bool = False, second: bool = False, third: bool = False) -> str:
     lines = ["| Case | n chosen | default @10 | default @20 | cfir-eric @10 | cfir-eric @20 | baseline @10 | "
              "baseline @20 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in res["cases"]:
+    for r in res["cases"] if not third else ():  # the third set: means only (per-case rows only in --json)
         rec = r["recall"]
         lines.append(f"| {r['id']}{' ‡' if r['leakage'] else ''} | {r['n_chosen']} | "
                      + " | ".join(_f(rec[m][f'@{k}']) for m in (*METHODS, "baseline") for k in KS) + " |")
@@ -362,9 +372,11 @@ def figures_md(res: dict[str, Any], holdout: bool = False, second: bool = False)
     lines.append("")
     meta = res["meta"]
     n_cfir = sum(1 for r in res["cases"] if r["framework"].startswith("cfir") and not r["leakage"])
-    what = ("held-out cases of the second set (not seen while tuning)" if second
+    what = ("held-out cases of the third set (never used for tuning)" if third
+            else "held-out cases of the second set (not seen while tuning)" if second
             else "held-out cases (not used for tuning)" if holdout else "cases")
-    baseline = ("Baseline: leave-one-out popularity over all other cases of all sets. " if second
+    baseline = ("Baseline: leave-one-out popularity over all other cases of all four sets. " if third
+                else "Baseline: leave-one-out popularity over all other cases of all sets. " if second
                 else "Baseline: leave-one-out popularity over all other cases of both sets. " if holdout else "")
     lines.append(f"‡ leakage: the case's strategies are a source of the catalogue's CFIR-ERIC data. "
                  f"{res['n_cases']} {what}, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
@@ -401,9 +413,9 @@ def worked_lists_md(row: dict[str, Any], expected: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _recall_table(res: dict[str, Any]) -> list[str]:
+def _recall_table(res: dict[str, Any], per_case: bool = True) -> list[str]:
     out = [f"{'case':34} {'n':>3} " + " ".join(f"{m[:9]+'@'+str(k):>12}" for m in (*METHODS, "baseline") for k in KS)]
-    for r in res["cases"]:
+    for r in res["cases"] if per_case else ():
         out.append(f"{(r['id'] + (' ‡' if r['leakage'] else '')):34} {r['n_chosen']:>3} "
                    + " ".join(f"{r['recall'][m][f'@{k}']:>12.2f}" for m in (*METHODS, "baseline") for k in KS))
     for label, key in (("mean (all)", "mean_all"), ("mean (without ‡)", "mean_without_leakage"),
@@ -415,7 +427,7 @@ def _recall_table(res: dict[str, Any]) -> list[str]:
 
 
 def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[str, Any] | None = None,
-                held2: dict[str, Any] | None = None) -> str:
+                held2: dict[str, Any] | None = None, held3: dict[str, Any] | None = None) -> str:
     out = ["Published cases: recall of the authors' chosen strategies", ""]
     out += _recall_table(res)
     out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
@@ -427,6 +439,11 @@ def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[st
         out += [HOLDOUT2_TITLE, ""]
         out += _recall_table(held2)
         out += ["", "Baseline: leave-one-out popularity over all other cases of all sets.", ""]
+    if held3 and held3["cases"]:
+        out += [HOLDOUT3_TITLE, ""]
+        out += _recall_table(held3, per_case=False)
+        out += ["Per-case rows only in --json: reading them un-blinds the set."]
+        out += ["", "Baseline: leave-one-out popularity over all other cases of all four sets.", ""]
     if worked:
         out.append("Worked scopes (method default)")
         out.append("")
@@ -588,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         check_disjoint(cases, holdout)
         holdout2 = load_cases(HOLDOUT2, required=False)
         check_disjoint(cases + holdout, holdout2)
+        holdout3 = load_cases(HOLDOUT3, required=False)
+        check_disjoint(cases + holdout + holdout2, holdout3)
         if args.write_scopes:
             SCOPES.mkdir(exist_ok=True)
             for c in cases:
@@ -600,10 +619,16 @@ def main(argv: list[str] | None = None) -> int:
                 HOLDOUT2_SCOPES.mkdir(exist_ok=True)
                 for c in holdout2:
                     (HOLDOUT2_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
+            if holdout3:
+                HOLDOUT3_SCOPES.mkdir(exist_ok=True)
+                for c in holdout3:
+                    (HOLDOUT3_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
             res = evaluate_cases(cases, Path(tmp))
             held = evaluate_cases(holdout, Path(tmp), pool=cases + holdout) if holdout else None
             held2 = (evaluate_cases(holdout2, Path(tmp), pool=cases + holdout + holdout2) if holdout2 else None)
+            held3 = (evaluate_cases(holdout3, Path(tmp), pool=cases + holdout + holdout2 + holdout3)
+                     if holdout3 else None)
         worked = [] if args.no_worked else evaluate_worked()
         holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
         if not args.no_holdout_scopes2:
@@ -615,6 +640,8 @@ def main(argv: list[str] | None = None) -> int:
             result["holdout"] = held
         if held2:
             result["holdout2"] = held2
+        if held3:
+            result["holdout3"] = held3
         if holdout_worked:
             result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
         if holdout_worked2:
@@ -622,14 +649,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
-            sys.stdout.write(text_report(res, worked, held, held2))
+            sys.stdout.write(text_report(res, worked, held, held2, held3))
             if holdout_worked:
                 sys.stdout.write("\n" + holdout_scopes_text(holdout_worked))
             if holdout_worked2:
                 sys.stdout.write("\n" + holdout2_summary_text(holdout_worked2))
         held_md = f"Held-out cases (not used for tuning)\n\n{figures_md(held, holdout=True)}\n\n" if held else ""
         held2_md = (f"{HOLDOUT2_TITLE}\n\n{figures_md(held2, holdout=True, second=True)}\n\n" if held2 else "")
-        md = f"{figures_md(res)}\n\n{held_md}{held2_md}{worked_md(worked)}\n"
+        held3_md = (f"{HOLDOUT3_TITLE}\n\n{figures_md(held3, holdout=True, third=True)}\n\n" if held3 else "")
+        md = f"{figures_md(res)}\n\n{held_md}{held2_md}{held3_md}{worked_md(worked)}\n"
         if holdout_worked:
             md += f"\n{HOLDOUT_TITLE}\n\n{holdout_scopes_md(holdout_worked)}\n"
         if holdout_worked2:
@@ -644,6 +672,9 @@ def main(argv: list[str] | None = None) -> int:
             if held2:
                 blocks["holdout2-cases"] = cases_table_md(holdout2)
                 blocks["holdout2-figures"] = figures_md(held2, holdout=True, second=True)
+            if held3:
+                blocks["holdout3-cases"] = cases_table_md(holdout3)
+                blocks["holdout3-figures"] = figures_md(held3, holdout=True, third=True)
             for r in worked:
                 exp = load_expected(WORKED / f"{r['name']}.expected.yaml")
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
