@@ -220,7 +220,8 @@ class Build:
                 (self.perry_new_confirmed if status == "confirmed" else self.perry_unverified).append(label)
                 continue
             if change == "renamed":
-                perry_notes[orig].append(f"Perry et al. 2019 proposed renaming it '{label}' (confirmed in their Table 1).")
+                perry_notes[orig].append(f"Perry et al. 2019 proposed renaming it '{label}' "
+                                         "(confirmed in their Table 1).")
             elif change.startswith("definition revised"):
                 perry_notes[orig].append("Perry et al. 2019 proposed a revised definition (name kept); the revised "
                                          "wording is not reproduced here.")
@@ -256,8 +257,8 @@ class Build:
                 notes.append("Cluster membership is inferred, not read from Waltz et al. 2015" + extra_src + ".")
             if not r["id_name_pairing_confirmed_by"]:
                 self.n_unconfirmed += 1
-                notes.append("The pairing of this name with ERIC number %d rests on the alphabetical ERIC list only; "
-                             "it was not confirmed by a second numbered table." % n)
+                notes.append(f"The pairing of this name with ERIC number {n} rests on the alphabetical ERIC list "
+                             "only; it was not confirmed by a second numbered table.")
             notes.extend(perry_notes.get(name, []))
             entry = {"id": self.eric_id[n], "name": name, "framework": "eric", "number": n, "cluster": cluster,
                      "cluster_basis": "inferred" if inferred else "sourced",
@@ -339,7 +340,8 @@ class Build:
             if r["endorse_count"] and r["n_respondents"]:
                 calc = 100 * int(r["endorse_count"]) / int(r["n_respondents"])
                 if abs(calc - p) > 0.5:
-                    self.disc(f"raw: {key} {r['endorse_count']}/{r['n_respondents']} = {calc:.1f} % but percent is {p:g}")
+                    self.disc(f"raw: {key} {r['endorse_count']}/{r['n_respondents']} = {calc:.1f} % "
+                              f"but percent is {p:g}")
         match_keys = set()
         for m in matches:
             key = (m["cfir_construct"], int(m["eric_id"]))
@@ -348,7 +350,7 @@ class Build:
                 self.disc(f"matches: {key} not in raw endorsements")
             elif (float(m["percent_endorsed"]), m["level"]) != raw_levels[key]:
                 self.disc(f"matches: {key} gives {m['percent_endorsed']} % L{m['level']}, raw gives {raw_levels[key]}")
-        for key, (p, lvl) in raw_levels.items():
+        for key, (_, lvl) in raw_levels.items():
             if lvl in ("1", "2") and key not in match_keys:
                 self.disc(f"raw: Level {lvl} pair {key} missing from cfir_eric_matches.csv")
         for r in cfir_rows:
@@ -376,7 +378,8 @@ class Build:
             parts = [lvl_txt + "."]
             codes = r["source_codes"].split(";")
             if "W2019T1" in codes:
-                parts.append(f"{r['endorse_count']} of {r['n_respondents']} experts, as published in Waltz et al. 2019 Table 1.")
+                parts.append(f"{r['endorse_count']} of {r['n_respondents']} experts, as published in "
+                             "Waltz et al. 2019 Table 1.")
             else:
                 parts.append("Rounded percentage as reported by Allen et al. 2023 (Table 3) from the matching tool; "
                              "respondent count not given and level derived from the percentage.")
@@ -542,7 +545,8 @@ class Build:
                             "work.",
              "source": "strategease-curation"},
         ]
-        used = {s["source"] for s in strategies} | {lk["source"] for lk in self.links} | {"waltz2015", "s0881t4", "pmc10592449t2", "cochrane-cd003543"}
+        used = ({s["source"] for s in strategies} | {lk["source"] for lk in self.links}
+                | {"waltz2015", "s0881t4", "pmc10592449t2", "cochrane-cd003543"})
         sources = []
         for s in SOURCES:
             e = {k: s[k] for k in ("id", "citation", "url", "kind", "note") if s.get(k)}

@@ -314,3 +314,25 @@ def test_a_bound_kept_beside_a_grade_still_counts_as_secondary_report_evidence(c
     assert doc["evidence_basis"]["determinants"] == {"cfir1.relative-priority": "secondary-report"}
     # executive boards (a direct link calls this process strategy into the ranking) and a mandate lead
     assert set([s["id"] for s in doc["strategies"]][:2]) == {"eric.involve-executive-boards", "eric.mandate-change"}
+
+
+def test_reach_and_selection_follow_the_same_paths(cat: Any) -> None:
+    """validate's reachability (catalogue.reach) and the selection's routes (selection.routes) take their path
+    starts from one rule (reach.path_starts): for every live determinant of the shipped catalogue they reach the
+    same live strategies (a link known only by an upper bound is neither a path nor a route; one known only by a
+    lower bound from a partial table is a path, shown by the selection without being scored)."""
+    from strategease.catalogue.reach import Reachability
+    from strategease.selection.routes import resolve
+    from strategease.selection.scope import ScopeDeterminant
+
+    graph = Reachability(cat)
+    differ = {}
+    for det_id, det in cat.determinants.items():
+        if det.retired:
+            continue
+        res = resolve(cat, ScopeDeterminant.model_validate({"id": det_id, "kind": "barrier"}))
+        shown = {sid for sid, notes in res.uncounted.items() if any(n.startswith("at least") for n in notes)}
+        routed = {sid for sid in [*res.routes, *shown] if not cat.strategies[sid].retired}
+        if set(graph.reach(det_id).strategies) != routed:
+            differ[det_id] = sorted(set(graph.reach(det_id).strategies) ^ routed)
+    assert not differ, differ

@@ -29,19 +29,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def cat(report_catalogue):
-    return report_catalogue
-
-
-@pytest.fixture(scope="module")
-def result(report_selection) -> SelectionResult:
-    return report_selection
-
-
-@pytest.fixture(scope="module")
-def doc(result, cat) -> ReportDoc:
-    return build_report(result, cat, date="2026-03-31", client="City Hospital", prepared_by="A. Consultant",
-                        version="draft 2")
+def doc(report_selection, report_catalogue) -> ReportDoc:
+    return build_report(report_selection, report_catalogue, date="2026-03-31", client="City Hospital",
+                        prepared_by="A. Consultant", version="draft 2")
 
 
 def _docx(doc: ReportDoc, result: SelectionResult, **options) -> bytes:
@@ -72,12 +62,12 @@ def test_cover_carries_client_author_date_version(doc: ReportDoc) -> None:
         "City Hospital", "A. Consultant", "2026-03-31", "draft 2")
 
 
-def test_report_prints_file_names_never_folders(result: SelectionResult, cat) -> None:
-    absolute = result.model_copy(deep=True)
+def test_report_prints_file_names_never_folders(report_selection: SelectionResult, report_catalogue) -> None:
+    absolute = report_selection.model_copy(deep=True)
     absolute.scope.path = "/home/ana/clients/city-hospital/scope.yaml"
     absolute.catalogue.files = ["/home/ana/clients/city-hospital/layer.yaml"]
     absolute.warnings = ["something about /home/ana/clients/city-hospital/scope.yaml"]
-    report = build_report(absolute, cat)
+    report = build_report(absolute, report_catalogue)
     dumped = report.model_dump_json()
     assert "/home/ana" not in dumped
     assert report.provenance.scope_path == "scope.yaml" and report.provenance.catalogue_files == ["layer.yaml"]
@@ -101,10 +91,10 @@ def test_logic_model_links_determinants_functions_strategies(doc: ReportDoc) -> 
     assert not [e for e in lm.edges if e.route == "outcome"]  # no outcome is chosen before the specification
 
 
-def test_html_has_cover_contents_logic_model_and_part_breaks(doc: ReportDoc, result: SelectionResult) -> None:
+def test_html_has_cover_contents_logic_model_and_part_breaks(doc: ReportDoc, report_selection: SelectionResult) -> None:
     from strategease.render.report import RenderOptions, render
 
-    html = render("html", doc, result, RenderOptions()).decode()
+    html = render("html", doc, report_selection, RenderOptions()).decode()
     assert "<dt>Prepared for</dt><dd>City Hospital</dd>" in html and "draft 2" in html
     assert '<nav class="contents"' in html and 'href="#scores"' in html
     figure = html[html.index('<figure class="logic-model">'):]
@@ -113,19 +103,19 @@ def test_html_has_cover_contents_logic_model_and_part_breaks(doc: ReportDoc, res
     # page breaks only before the major parts
     assert re.findall(r'<section id="(\w+)" class="part"', html) == ["scope", "specifications", "scores"]
     assert "size: A4" in html
-    letter = render("html", doc, result, RenderOptions(paper="letter")).decode()
+    letter = render("html", doc, report_selection, RenderOptions(paper="letter")).decode()
     assert "size: letter" in letter
     # the summary holds the bundle table, before anything else
     assert html.index("Proposed bundle") < html.index('<section id="scope"')
 
 
-def test_brief_keeps_summary_bundle_determinants_and_caveats(doc: ReportDoc, result: SelectionResult) -> None:
+def test_brief_keeps_summary_bundle_determinants_and_caveats(doc: ReportDoc, report_selection: SelectionResult) -> None:
     from strategease.render.report import RenderOptions, render
 
-    html = render("html", doc, result, RenderOptions(brief=True)).decode()
+    html = render("html", doc, report_selection, RenderOptions(brief=True)).decode()
     assert re.findall(r'<section id="(\w+)"', html) == ["summary", "determinants", "caveats"]
     assert "Executive summary" in html and "Next steps" in html
-    md = render("markdown", doc, result, RenderOptions(brief=True)).decode()
+    md = render("markdown", doc, report_selection, RenderOptions(brief=True)).decode()
     assert "## Summary and proposed bundle" in md and "Appendix A." not in md
 
 
@@ -146,8 +136,9 @@ def test_column_widths_follow_content() -> None:
     assert long[0] >= len("Justification") * CHAR_UNITS and sum(long) == 9638
 
 
-def test_docx_tables_span_the_text_width_with_content_based_columns(doc: ReportDoc, result: SelectionResult) -> None:
-    data = _docx(doc, result)
+def test_docx_tables_span_the_text_width_with_content_based_columns(doc: ReportDoc,
+                                                                    report_selection: SelectionResult) -> None:
+    data = _docx(doc, report_selection)
     body = _xml(data, "word/document.xml")
     page = body.find(f".//{W}sectPr/{W}pgSz")
     margins = body.find(f".//{W}sectPr/{W}pgMar")
@@ -175,10 +166,11 @@ def test_docx_tables_span_the_text_width_with_content_based_columns(doc: ReportD
     assert len(headed) >= len(tables) - 2  # all but the two label/value tables (scope, provenance)
 
 
-def test_docx_page_numbers_contents_pictures_language_and_properties(doc: ReportDoc, result: SelectionResult) -> None:
+def test_docx_page_numbers_contents_pictures_language_and_properties(doc: ReportDoc,
+                                                                     report_selection: SelectionResult) -> None:
     import docx
 
-    data = _docx(doc, result)
+    data = _docx(doc, report_selection)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         footers = [z.read(n).decode() for n in names if re.match(r"word/footer\d*\.xml", n)]
@@ -199,8 +191,8 @@ def test_docx_page_numbers_contents_pictures_language_and_properties(doc: Report
     assert [h.split(".")[0] for h in breaks] == ["2", "6", "Appendix A"]
 
 
-def test_docx_letter_paper(doc: ReportDoc, result: SelectionResult) -> None:
-    page = _xml(_docx(doc, result, paper="letter"), "word/document.xml").find(f".//{W}sectPr/{W}pgSz")
+def test_docx_letter_paper(doc: ReportDoc, report_selection: SelectionResult) -> None:
+    page = _xml(_docx(doc, report_selection, paper="letter"), "word/document.xml").find(f".//{W}sectPr/{W}pgSz")
     assert (page.get(f"{W}w"), page.get(f"{W}h")) == ("12240", "15840")
 
 

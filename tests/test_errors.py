@@ -320,6 +320,18 @@ def test_missing_output_directory(cli, tmp_path: Path, name: str) -> None:
     expect(cli(*_args(WRITERS[name], target=target)), 2, f"{tmp_path / 'nope'}: output directory does not exist")
 
 
+@pytest.mark.parametrize("name", sorted([*WRITERS, "ratings-sheet"]))
+@pytest.mark.parametrize("ending", ["/", "/.", "/.."])
+def test_output_name_that_names_a_directory(cli, tmp_path: Path, name: str, ending: str) -> None:
+    """'-o newdir/' is refused as typed (Path would drop the '/' and write a file called 'newdir');
+    no directory is created and nothing is written."""
+    template = WRITERS.get(name) or ["ratings-sheet", str(SCOPE), "--base", str(CAT), "-o", "{target}"]
+    target = f"{tmp_path / 'newdir'}{ending}"
+    result = cli(*[part.replace("{target}", target) for part in template])
+    expect(result, 2, f"{target}: names a directory, expected an output file path (add the file's name")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.fixture(params=["O_TMPFILE", "named-temporary"])
 def writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with each way of writing atomically: an unnamed file (Linux) and the portable

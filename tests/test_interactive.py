@@ -125,6 +125,14 @@ def test_path_is_asked_at_the_end_when_not_given(cli, monkeypatch: pytest.Monkey
     assert fresh.exists()
 
 
+def test_a_directory_name_is_asked_again(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.yaml"
+    got = _run(cli, monkeypatch, [*SCRIPT, f"{tmp_path / 'drafts'}/", str(fresh)])
+    assert got.code == 0, got.err
+    assert f"{tmp_path / 'drafts'}/ names a directory; give a file's name." in got.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.yaml"]
+
+
 def test_input_ending_early_writes_nothing(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     target = tmp_path / "scope.yaml"
     got = _run(cli, monkeypatch, SCRIPT[:10], target)

@@ -39,18 +39,8 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def cat(report_catalogue):
-    return report_catalogue
-
-
-@pytest.fixture(scope="module")
-def result(report_selection) -> SelectionResult:
-    return report_selection
-
-
-@pytest.fixture(scope="module")
-def doc(result, cat) -> ReportDoc:
-    return build_report(result, cat)
+def doc(report_selection, report_catalogue) -> ReportDoc:
+    return build_report(report_selection, report_catalogue)
 
 
 def _render(fmt: str, doc: ReportDoc, result: SelectionResult, **options) -> bytes:
@@ -113,11 +103,12 @@ def test_apease_and_caveats(doc: ReportDoc) -> None:
     assert doc.caveats.warnings  # echoed from the selection
 
 
-def test_sources_and_provenance(doc: ReportDoc, result: SelectionResult) -> None:
+def test_sources_and_provenance(doc: ReportDoc, report_selection: SelectionResult) -> None:
     assert [s.id for s in doc.sources] == ["test-src", "waltz-like"]
     p = doc.provenance
     assert (p.catalogue_version, p.catalogue_hash, p.scope_hash, p.tool_version) == (
-        "2.1", result.catalogue.content_hash, result.scope.content_hash, result.tool_version)
+        "2.1", report_selection.catalogue.content_hash, report_selection.scope.content_hash,
+        report_selection.tool_version)
     assert p.date is None
 
 
@@ -130,8 +121,8 @@ def test_matrix_cells_sum_each_determinants_terms(doc: ReportDoc) -> None:
     assert m.max_value == 0.32
 
 
-def test_report_without_bundle_or_catalogue(result: SelectionResult) -> None:
-    bare = result.model_copy(update={"bundle": None})
+def test_report_without_bundle_or_catalogue(report_selection: SelectionResult) -> None:
+    bare = report_selection.model_copy(update={"bundle": None})
     doc = build_report(bare)
     assert doc.bundle is None and doc.specifications == [] and doc.apease.strategies == []
     assert "No bundle was computed" in doc.summary.bundle
@@ -174,22 +165,22 @@ def test_report_methods_mirror_scoring() -> None:
 # --------------------------------------------------------------------------- golden files
 
 
-def test_markdown_golden(doc: ReportDoc, result: SelectionResult) -> None:
-    data = _render("markdown", doc, result)
+def test_markdown_golden(doc: ReportDoc, report_selection: SelectionResult) -> None:
+    data = _render("markdown", doc, report_selection)
     _golden("report.md", data)
     text = data.decode("utf-8")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     numbered = [h.split(".", 1)[0] for h in headings if h != "## Contents"]
     assert numbered == [f"## {n}" for n in SECTION_NUMBERS.values()]  # the issue's order, appendices last
-    assert result.catalogue.content_hash in text  # reproducible: the catalogue hash is printed
+    assert report_selection.catalogue.content_hash in text  # reproducible: the catalogue hash is printed
 
 
-def test_json_golden(doc: ReportDoc, result: SelectionResult) -> None:
-    data = _render("json", doc, result)
+def test_json_golden(doc: ReportDoc, report_selection: SelectionResult) -> None:
+    data = _render("json", doc, report_selection)
     _golden("report.json", data)
     parsed = json.loads(data)
     assert list(parsed) == ["selection", "report"]
-    assert parsed["selection"] == json.loads(result.model_dump_json())  # the same object as select
+    assert parsed["selection"] == json.loads(report_selection.model_dump_json())  # the same object as select
     assert list(parsed["report"])[:4] == ["title", "cover", "summary", "scope"]
 
 
@@ -222,10 +213,10 @@ def test_md_escape(text: object, expected: str) -> None:
     assert md_escape(text) == expected
 
 
-def test_markdown_is_inert_when_rendered(doc: ReportDoc, result: SelectionResult) -> None:
+def test_markdown_is_inert_when_rendered(doc: ReportDoc, report_selection: SelectionResult) -> None:
     """Render the Markdown report with a CommonMark+tables parser: hostile text stays text."""
     markdown_it = pytest.importorskip("markdown_it")
-    text = _render("markdown", doc, result).decode()
+    text = _render("markdown", doc, report_selection).decode()
     assert "<script" not in text and "<img" not in text and "<em>" not in text
     html = markdown_it.MarkdownIt("commonmark").enable("table").render(text)
     assert "<script" not in html and "<img" not in html and "<a " not in html
@@ -250,8 +241,8 @@ class _Tags(HTMLParser):
         self.text.append(data)
 
 
-def test_html_escapes_and_is_self_contained(doc: ReportDoc, result: SelectionResult) -> None:
-    html = _render("html", doc, result).decode()
+def test_html_escapes_and_is_self_contained(doc: ReportDoc, report_selection: SelectionResult) -> None:
+    html = _render("html", doc, report_selection).decode()
     parser = _Tags()
     parser.feed(html)
     assert "script" not in parser.tags and "img" not in parser.tags and "link" not in parser.tags
@@ -266,10 +257,10 @@ def test_html_escapes_and_is_self_contained(doc: ReportDoc, result: SelectionRes
         assert f'<section id="{key}"' in html
 
 
-def test_docx_structure(doc: ReportDoc, result: SelectionResult) -> None:
+def test_docx_structure(doc: ReportDoc, report_selection: SelectionResult) -> None:
     import docx
 
-    data = _render("docx", doc, result)
+    data = _render("docx", doc, report_selection)
     word = docx.Document(io.BytesIO(data))
     headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
     assert headings == [section_heading(key) for key in SECTION_TITLES]
@@ -289,20 +280,20 @@ def test_docx_structure(doc: ReportDoc, result: SelectionResult) -> None:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_docx_strips_xml_invalid_characters(result: SelectionResult) -> None:
+def test_docx_strips_xml_invalid_characters(report_selection: SelectionResult) -> None:
     import docx
 
-    bad = result.model_copy(deep=True)
+    bad = report_selection.model_copy(deep=True)
     bad.strategies[0].name = "Bell\x07 and\x00 null\x1b"
     data = _render("docx", build_report(bad), bad)
     text = "\n".join(c.text for t in docx.Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
     assert "Bell and null" in text
 
 
-def test_docx_dates_follow_source_date_epoch(doc: ReportDoc, result: SelectionResult) -> None:
+def test_docx_dates_follow_source_date_epoch(doc: ReportDoc, report_selection: SelectionResult) -> None:
     import docx
 
-    data = _render("docx", doc, result, source_date_epoch=1700000000)
+    data = _render("docx", doc, report_selection, source_date_epoch=1700000000)
     props = docx.Document(io.BytesIO(data)).core_properties
     assert props.created.isoformat().startswith("2023-11-14T22:13:20")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -310,9 +301,9 @@ def test_docx_dates_follow_source_date_epoch(doc: ReportDoc, result: SelectionRe
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html", "docx", "json"])
-def test_renderers_are_deterministic(fmt: str, result: SelectionResult, cat) -> None:
-    first = _render(fmt, build_report(result, cat), result)
-    second = _render(fmt, build_report(result.model_copy(deep=True), cat), result)
+def test_renderers_are_deterministic(fmt: str, report_selection: SelectionResult, report_catalogue) -> None:
+    first = _render(fmt, build_report(report_selection, report_catalogue), report_selection)
+    second = _render(fmt, build_report(report_selection.model_copy(deep=True), report_catalogue), report_selection)
     assert first == second
 
 

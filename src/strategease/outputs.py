@@ -26,6 +26,22 @@ def is_stdout(path: Path | str) -> bool:
     return str(path) in STDOUT_NAMES
 
 
+def output_path(text: str) -> Path:
+    """The output file TEXT names, as typed (the parser of every output option and argument).
+
+    A name that ends in a path separator, or in ``.`` or ``..``, names a directory; ``Path`` would
+    quietly drop the ending ('newdir/' becomes a file called 'newdir'), so it is refused here, while
+    the text is still as typed (exit 2), like a directory given as the output file. Directories are
+    never created: as with ``cp``, the file's directory must exist.
+    """
+    if not is_stdout(text):
+        separators = os.sep + (os.altsep or "")
+        if text.endswith(tuple(separators)) or os.path.basename(text) in (".", ".."):
+            raise UsageError("names a directory, expected an output file path", path=text,
+                             hint="add the file's name, e.g. 'DIR/NAME'; the directory must exist")
+    return Path(text)
+
+
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write DATA to PATH atomically: to a file in the same directory that gets PATH's name only
     once it is complete and synced (an unnamed ``O_TMPFILE`` where the system has it, else a

@@ -2,7 +2,8 @@
 
 Used by ``validate`` (a determinant that reaches no strategy is a warning, an error under
 ``--strict``), by ``list sources`` and by the per-scope evidence statement of ``select`` and
-``report``. The paths followed are those the selection follows (``docs/scoring.md``, section 2):
+``report``. The paths followed are those the selection follows (``docs/scoring.md``, section 2), and
+:func:`path_starts` is the one home of that rule, used here and by :mod:`strategease.selection.routes`:
 
 * the determinant's own ``addresses`` links (determinant → strategy);
 * its ``calls-for`` links to intervention functions, then their ``delivers`` links;
@@ -19,8 +20,9 @@ crosswalk rests on a curated judgement); a determinant is as well supported as i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue
@@ -62,6 +64,29 @@ def _weakest(links: Iterable[m.Link]) -> Evidence:
     return max((link_evidence(lk) for lk in links), key=lambda e: _RANK[e])
 
 
+class PathStart(NamedTuple):
+    """A node whose links a determinant's paths follow."""
+
+    node: str
+    crosswalk: m.Link | None  # the crosswalk step that leads to NODE (None: the determinant itself, or a parent)
+    parent: bool  # a parent: only its calls-for links are followed, never its addresses links
+
+
+def path_starts(cat: Catalogue, det_id: str,
+                links: Callable[[str, LinkKind], Sequence[m.Link]]) -> list[PathStart]:
+    """Where DET_ID's paths start (the path rule, ``docs/scoring.md`` section 2): the determinant itself; one
+    crosswalk step to each construct it crosswalks to (by id); and, only when it has no calls-for links of its
+    own, each of its parents that has some (by id). LINKS(node, kind) gives a node's outgoing links of one kind
+    in catalogue order, from whatever index the caller keeps."""
+    starts = [PathStart(det_id, None, False)]
+    starts.extend(PathStart(xw.to, xw, False) for xw in sorted(links(det_id, LinkKind.crosswalk), key=lambda lk: lk.to))
+    if not links(det_id, LinkKind.calls_for):
+        det = cat.determinants.get(det_id)
+        starts.extend(PathStart(parent, None, True) for parent in sorted(det.parents if det else [])
+                      if links(parent, LinkKind.calls_for))
+    return starts
+
+
 @dataclass(frozen=True)
 class Reach:
     """The strategies one determinant reaches, and the best evidence kind of any path to them."""
@@ -80,34 +105,25 @@ class Reachability:
             self._delivers[fn_id] = [lk for lk in cat.links_from.get(fn_id, [])
                                      if lk.kind is LinkKind.delivers and lk.to in cat.strategies]
 
-    def _paths(self, det_id: str, prefix: tuple[m.Link, ...], own_calls: bool) -> Iterable[tuple[str, Evidence]]:
-        cat = self.cat
-        for lk in cat.links_from.get(det_id, []):
-            if not gives_points(lk):
-                continue
-            if lk.kind is LinkKind.addresses and lk.to in cat.strategies:
-                yield lk.to, _weakest((*prefix, lk))
-            elif lk.kind is LinkKind.calls_for and own_calls:
-                for dl in self._delivers.get(lk.to, []):
-                    if gives_points(dl):
-                        yield dl.to, _weakest((*prefix, lk, dl))
+    def _links(self, node: str, kind: LinkKind) -> list[m.Link]:
+        return [lk for lk in self.cat.links_from.get(node, []) if lk.kind is kind]
 
     def _all_paths(self, det_id: str) -> Iterator[tuple[str, Evidence]]:
-        """Every (strategy, evidence) path from DET_ID: its own, one crosswalk step, its parents' functions."""
+        """Every (strategy, evidence) path from DET_ID, from each of its :func:`path_starts`."""
         cat = self.cat
-        own = cat.links_from.get(det_id, [])
-        yield from self._paths(det_id, (), True)
-        for lk in own:
-            if lk.kind is LinkKind.crosswalk and lk.to in cat.determinants:
-                yield from self._paths(lk.to, (lk,), True)
-        if not any(lk.kind is LinkKind.calls_for for lk in own):
-            det = cat.determinants.get(det_id)
-            for parent in det.parents if det else []:
-                for lk in cat.links_from.get(parent, []):
-                    if lk.kind is LinkKind.calls_for:
-                        for dl in self._delivers.get(lk.to, []):
-                            if gives_points(dl):
-                                yield dl.to, _weakest((lk, dl))
+        for start in path_starts(cat, det_id, self._links):
+            if start.crosswalk is not None and start.node not in cat.determinants:
+                continue
+            prefix = (start.crosswalk,) if start.crosswalk is not None else ()
+            for lk in cat.links_from.get(start.node, []):
+                if not gives_points(lk):
+                    continue
+                if lk.kind is LinkKind.addresses and not start.parent and lk.to in cat.strategies:
+                    yield lk.to, _weakest((*prefix, lk))
+                elif lk.kind is LinkKind.calls_for:
+                    for dl in self._delivers.get(lk.to, []):
+                        if gives_points(dl):
+                            yield dl.to, _weakest((*prefix, lk, dl))
 
     def reach(self, det_id: str) -> Reach:
         strategies = self.cat.strategies
@@ -158,5 +174,5 @@ def basis_sentence(basis: dict[str, str]) -> str:
     return f"Evidence behind the {n} {noun}: " + ", ".join(parts) + "."
 
 
-__all__ = ["BASIS_LABELS", "EVIDENCE_ORDER", "Reach", "Reachability", "basis_counts", "basis_sentence",
-           "evidence_basis", "gives_points", "link_evidence"]
+__all__ = ["BASIS_LABELS", "EVIDENCE_ORDER", "PathStart", "Reach", "Reachability", "basis_counts",
+           "basis_sentence", "evidence_basis", "gives_points", "link_evidence", "path_starts"]

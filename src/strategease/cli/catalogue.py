@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from strategease.cli.options import BaseOpt, CatalogueOpt, complete_ids, load_valid
+from strategease.outputs import output_path
 from strategease.safetext import one_line, write_commands
 from strategease.vocab import Tier
 
@@ -54,8 +55,9 @@ def validate(
 
 
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
-                                                help="Write to PATH instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH", parser=output_path,
+                                                help="Write to PATH (a file, in a directory that exists) instead of "
+                                                     "stdout.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing PATH.")] = False,
     scope: Annotated[bool, typer.Option("--scope", help="The schema of scope files instead of catalogue "
                                         "files.")] = False,

@@ -16,6 +16,7 @@ import typer
 from strategease.cli.options import BaseOpt, CatalogueOpt
 from strategease.cli.select import SelectMethod
 from strategease.errors import MAX_PRINTED, more_line
+from strategease.outputs import output_path
 from strategease.safetext import one_line
 from strategease.vocab import Evidence, LinkKind
 
@@ -42,8 +43,8 @@ def import_links(
     file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="Link table: long (determinant, strategy, "
                                          "strength columns) or a wide matrix (determinants down the side, "
                                          "strategies across).", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Layer file to write (YAML).",
-                                         show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Layer file to write (YAML), in a directory that "
+                                         "exists.", parser=output_path, show_default=False)],
     source_citation: Annotated[str, typer.Option("--source-citation", help="Citation of where the numbers come "
                                                  "from (written as the layer's source).", show_default=False)],
     source_id: Annotated[str | None, typer.Option("--source-id", help="Key for that source (default: made from "

@@ -20,6 +20,7 @@ from strategease.cli.select import (
     StabilityOption,
     TopOption,
 )
+from strategease.outputs import output_path
 from strategease.safetext import one_line
 
 
@@ -40,9 +41,9 @@ class Paper(StrEnum):
 def report_cmd(
     scope: Annotated[Path, typer.Argument(metavar="SCOPE", help="The scope file (YAML).",
                                           show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                                         help="Write the report to FILE (refuses to replace it without "
-                                              "--force).")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", show_default=False, parser=output_path,
+                                         help="Write the report to FILE, a file in a directory that exists "
+                                              "(refuses to replace it without --force).")],
     fmt: Annotated[ReportFormat | None, typer.Option(
         "--format", "-f", show_default=False,
         help="Report format (default: from FILE's extension: .md, .html, .docx, .pdf, .xlsx, .json). PDF needs "
@@ -158,9 +159,9 @@ def report_cmd(
 
 def ratings_sheet_cmd(
     scope: Annotated[Path, typer.Argument(metavar="SCOPE", help="The scope file (YAML).", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                                         help="Write the sheet to FILE: .xlsx (with instructions) or .csv "
-                                              "(refuses to replace it without --force).")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", show_default=False, parser=output_path,
+                                         help="Write the sheet to FILE: .xlsx (with instructions) or .csv, in a "
+                                              "directory that exists (refuses to replace it without --force).")],
     raters: Annotated[str, typer.Option(
         "--raters", metavar="N|NAMES",
         help="How many raters (rows R1…RN per determinant), or their names: --raters 'Ana, Ben, Chi'.")] = "1",

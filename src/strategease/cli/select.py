@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from strategease.cli.options import BaseOpt, CatalogueOpt, complete_strategy_ids
+from strategease.outputs import output_path
 from strategease.safetext import one_line
 
 if TYPE_CHECKING:
@@ -202,8 +203,9 @@ def emit(rendered: object) -> None:
     show(rendered)
 
 
-InitPath = Annotated[Path | None, typer.Argument(show_default=False,
-                                                 help="Where to write the scope (default: print to stdout).")]
+InitPath = Annotated[Path | None, typer.Argument(show_default=False, parser=output_path,
+                                                 help="Where to write the scope: a file, in a directory that exists "
+                                                      "(default: print to stdout).")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
 
 
@@ -263,14 +265,27 @@ def terminal_prompter() -> Prompter:
 
 def _target(prompter: Prompter, path: Path | None, force: bool) -> tuple[Path, bool]:
     """Where to save, and whether replacing it was agreed; never replaces a file without asking."""
-    target = path if path is not None else Path(prompter.ask("Save the scope as", "scope.yaml"))
+    target = path if path is not None else _ask_path(prompter, "Save the scope as", "scope.yaml")
     while target.is_dir() or (target.exists() and not force):
         if target.is_dir():
             prompter.say(f"  {target} is a directory.")
         elif prompter.confirm(f"{target} exists. Replace it?"):
             return target, True
-        target = Path(prompter.ask("Save the scope as (another file name)", required=True))
+        target = _ask_path(prompter, "Save the scope as (another file name)")
     return target, force
+
+
+def _ask_path(prompter: Prompter, question: str, default: str | None = None) -> Path:
+    """A file name typed in answer to QUESTION; one that names a directory ('drafts/') is asked again."""
+    from strategease.errors import UsageError
+
+    while True:
+        answer = prompter.ask(question, default, required=True)
+        try:
+            return output_path(answer)
+        except UsageError:
+            prompter.say(f"  {answer} names a directory; give a file's name.")
+            question, default = "Save the scope as (another file name)", None
 
 
 def _init_interactive(path: Path | None, force: bool, catalogue: list[Path] | None,

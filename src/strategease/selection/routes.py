@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue
-from strategease.catalogue.reach import gives_points
+from strategease.catalogue.reach import gives_points, path_starts
 from strategease.selection.scope import Kind, ScopeDeterminant
 
 BINARY_LINK_STRENGTH = 0.5
@@ -201,19 +201,21 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
     det_id = entry.id
     facilitator = entry.kind is Kind.facilitator
     # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
-    bases: list[tuple[str, float, str, int, m.Link | None, bool]] = [(det_id, 1.0, "", 0, None, True)]
-    crosswalks = sorted(links(det_id, m.LinkKind.crosswalk), key=lambda lk: lk.to)
+    # which nodes the routes start from is the catalogue's one path rule (reach.path_starts)
+    starts = path_starts(cat, det_id, links)
     # a crosswalk to one construct says "the same construct"; one split over several fits each less exactly
-    xw_factor = CROSSWALK_FACTOR if len(crosswalks) <= 1 else SPLIT_CROSSWALK_FACTOR
-    for xw in crosswalks:
-        bases.append((xw.to, xw_factor, f"crosswalk:{xw.to}", 1, xw, True))
+    n_crosswalks = sum(start.crosswalk is not None for start in starts)
+    xw_factor = CROSSWALK_FACTOR if n_crosswalks <= 1 else SPLIT_CROSSWALK_FACTOR
+    bases: list[tuple[str, float, str, int, m.Link | None, bool]] = []
     parent_fallback: list[str] = []
-    if not links(det_id, m.LinkKind.calls_for):
-        det = cat.determinants.get(det_id)
-        for parent in sorted(det.parents if det else []):
-            if links(parent, m.LinkKind.calls_for):
-                parent_fallback.append(parent)
-                bases.append((parent, PARENT_FACTOR, f"parent:{parent}", 2, None, False))
+    for start in starts:
+        if start.parent:
+            parent_fallback.append(start.node)
+            bases.append((start.node, PARENT_FACTOR, f"parent:{start.node}", 2, None, False))
+        elif start.crosswalk is not None:
+            bases.append((start.node, xw_factor, f"crosswalk:{start.node}", 1, start.crosswalk, True))
+        else:
+            bases.append((start.node, 1.0, "", 0, None, True))
     routes: dict[str, list[Route]] = defaultdict(list)
     own: list[str] = []  # strategies of the determinant's own counted direct links (preference 0)
     functions_of: dict[str, set[str]] = defaultdict(set)
