@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields as dataclass_fields
 from enum import Enum
-from itertools import chain, islice, repeat
+from itertools import accumulate, chain, islice, repeat
 from typing import Any, Union
 
 from pydantic import BaseModel
@@ -454,17 +454,24 @@ class _LinkRows:
 
 
 class LinkIndexMap(Mapping[str, list[m.Link]]):
-    """``Catalogue.links_from`` / ``links_to`` of a cached catalogue: id -> its links, built on first use."""
+    """``Catalogue.links_from`` / ``links_to`` of a cached catalogue: id -> its links, built on first use.
 
-    def __init__(self, rows: _LinkRows, index: dict[str, list[int]]) -> None:
+    KEYS[i] has the COUNTS[i] links whose rows follow one another in ROWS_OF (checked when decoded); a key's
+    rows are cut out of ROWS_OF only when it is asked for (a ``select`` asks for a few hundred of 10^3–10^4).
+    """
+
+    def __init__(self, rows: _LinkRows, keys: list[str], counts: list[int], rows_of: list[int]) -> None:
         self._rows = rows
-        self._index = index
+        self._rows_of = rows_of
+        # key -> (start, n); the running sums have one more item than COUNTS (their total)
+        self._index = dict(zip(keys, zip(accumulate(counts, initial=0), counts, strict=False), strict=True))
         self._built: dict[str, list[m.Link]] = {}
 
     def __getitem__(self, key: str) -> list[m.Link]:
         got = self._built.get(key)
         if got is None:
-            got = self._built[key] = self._rows.build(self._index[key])
+            start, n = self._index[key]
+            got = self._built[key] = self._rows.build(self._rows_of[start:start + n])
         return got
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -560,7 +567,7 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
         # checked now: a link is built later, when nothing may fail any more
         _need(not rows_of or (min(rows_of) >= 0 and max(rows_of) < n_links), name)
         _need(len(keys) == len(counts) and (not counts or min(counts) >= 0) and sum(counts) == len(rows_of), name)
-        setattr(cat, name, LinkIndexMap(link_rows, dict(zip(keys, _split(rows_of, counts), strict=True))))
+        setattr(cat, name, LinkIndexMap(link_rows, keys, counts, rows_of))
     keys, paths, lines, columns = doc["origins"]
     cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     paths, lines, columns = doc["link_origins"]

@@ -21,7 +21,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from strategease.catalogue import models as m
 from strategease.catalogue.findings import Finding, Report, Severity
-from strategease.catalogue.yamlio import PosDict, gc_paused, kind_of, parse_yaml, position, read_text, typed_text_error
+from strategease.catalogue.yamlio import (
+    PosDict,
+    decode_text,
+    gc_paused,
+    kind_of,
+    parse_yaml,
+    position,
+    read_raw,
+    typed_text_error,
+)
 from strategease.errors import UsageError
 
 ENTRY_MODELS: dict[str, type[BaseModel]] = {
@@ -294,7 +303,8 @@ def _cached_shape() -> str:
 def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool) -> tuple[Catalogue, Report]:
     base_files = expand_paths(paths) if paths else shipped_paths()
     groups = [base_files] + [expand_paths([layer]) for layer in layers]
-    files = [(index, path, read_text(path, what="catalogue file")) for index, group in enumerate(groups)
+    # bytes and hashes only: a cache hit never decodes the text
+    files = [(index, path, read_raw(path, what="catalogue file")) for index, group in enumerate(groups)
              for path in group]
     key = ""
     if use_cache:
@@ -304,7 +314,8 @@ def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool)
         hit = _from_cache(key)
         if hit is not None:
             return hit
-    raws = [_Raw(str(path), parse_yaml(file.text, str(path)), file.sha256, index) for index, path, file in files]
+    raws = [_Raw(str(path), parse_yaml(decode_text(file, path).text, str(path)), file.sha256, index)
+            for index, path, file in files]
     del files  # only the parsed documents are needed from here on
     report = Report(files=[raw.path for raw in raws])
     cat = Catalogue(files=report.files)

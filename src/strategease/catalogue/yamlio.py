@@ -270,21 +270,43 @@ class TextFile(NamedTuple):
     sha256: str
 
 
+class RawFile(NamedTuple):
+    """A file's bytes, not decoded yet, and their SHA-256."""
+
+    data: bytes
+    sha256: str
+
+
+def read_raw(path: Path, *, what: str = "file", max_bytes: int | None = None) -> RawFile:
+    """Read a file's bytes and their SHA-256 (what ``sha256sum`` prints), without decoding them: a cached
+    catalogue needs only the hash. The file is read by :func:`strategease.inputs.read_bytes`: a regular file
+    only, never more than the byte budget (``MAX_BYTES`` unless ``max_bytes`` is given)."""
+    from strategease.inputs import read_bytes
+
+    data = read_bytes(path, what=what, limit=MAX_BYTES if max_bytes is None else max_bytes)
+    return RawFile(data, hashlib.sha256(data).hexdigest())
+
+
 def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: int | None = None,
               save_hint: str = "save the file as UTF-8", utf16_note: str = "", binary_note: str = "",
               binary_hint: str | None = None) -> TextFile:
     """Read a UTF-8 text file (BOM allowed) with friendly errors for the usual I/O problems; also
     return the SHA-256 of its bytes as read (what ``sha256sum`` prints, a BOM included).
 
-    The file is read by :func:`strategease.inputs.read_bytes`: a regular file only, never more
-    than the byte budget (``MAX_BYTES`` unless ``max_bytes`` is given). Shared by YAML and CSV
+    The file is read by :func:`read_raw` and decoded by :func:`decode_text`. Shared by YAML and CSV
     readers; KIND names the expected text, the notes and hints adapt the
     messages (e.g. a spreadsheet's UTF-16 or binary export instead of CSV).
     """
-    from strategease.inputs import read_bytes
+    return decode_text(read_raw(path, what=what, max_bytes=max_bytes), path, kind=kind, save_hint=save_hint,
+                       utf16_note=utf16_note, binary_note=binary_note, binary_hint=binary_hint)
 
+
+def decode_text(raw: RawFile, path: Path, *, kind: str = "YAML", save_hint: str = "save the file as UTF-8",
+                utf16_note: str = "", binary_note: str = "", binary_hint: str | None = None) -> TextFile:
+    """The text of RAW (read from PATH) as UTF-8 (BOM allowed), or a one-line error naming PATH (see
+    :func:`read_text`)."""
     display = str(path)
-    data = read_bytes(path, what=what, limit=MAX_BYTES if max_bytes is None else max_bytes)
+    data = raw.data
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UsageError(f"is UTF-16 text{utf16_note}, expected UTF-8", path=display, hint=save_hint)
     if b"\x00" in data[:8192]:
@@ -295,7 +317,7 @@ def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: 
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise UsageError("is not valid UTF-8 text", path=display, line=line, hint=save_hint) from None
-    return TextFile(text, hashlib.sha256(data).hexdigest())
+    return TextFile(text, raw.sha256)
 
 
 def read_stdin(*, what: str = "document") -> TextFile:

@@ -86,10 +86,13 @@ def greedy_bundle(weights: Weights, routes: Routes, k: int, preselected: Iterabl
     pre = tuple(sorted(set(preselected)))
     miss = _residuals(weights, routes, pre)
     candidates = sorted(s for s in routes if s not in set(pre))
+    bound = {s: _bound(weights, routes, s) for s in candidates}
     picks: list[Pick] = []
     for _ in range(max(k, 0)):
         best: tuple[float, str] | None = None
         for s in candidates:
+            if bound[s] <= (EPSILON if best is None else best[0] + EPSILON):
+                continue  # even its bound does not beat the best so far
             gain = math.fsum(weights[d] * miss[d] * _clip(r) for d, r in sorted(routes[s].items()) if d in miss)
             if gain > EPSILON and (best is None or gain > best[0] + EPSILON):
                 best = (gain, s)
@@ -102,7 +105,7 @@ def greedy_bundle(weights: Weights, routes: Routes, k: int, preselected: Iterabl
                 miss[d] *= 1.0 - _clip(r)
         picks.append(Pick(chosen, gain, covers))
         candidates.remove(chosen)
-    chosen_ids = _swap_pass(weights, routes, pre, [p.id for p in picks], candidates)
+    chosen_ids = _swap_pass(weights, routes, pre, [p.id for p in picks], candidates, bound)
     if chosen_ids != [p.id for p in picks]:
         picks, miss = _replay(weights, routes, pre, chosen_ids)
     covered = math.fsum(weights[d] * (1.0 - miss[d]) for d in sorted(weights))
@@ -115,9 +118,21 @@ def _gain(weights: Weights, routes: Routes, miss: Mapping[str, float], s: str) -
     return math.fsum(weights[d] * miss[d] * _clip(r) for d, r in sorted(routes[s].items()) if d in miss)
 
 
+def _bound(weights: Weights, routes: Routes, s: str) -> float:
+    """An upper bound of S's gain (:func:`_gain`) whatever is covered already: every residual is at most 1 (and a
+    negative weight adds at most 0). A candidate whose bound fails a test its gain must pass is not scored."""
+    return math.fsum(max(weights[d], 0.0) * _clip(r) for d, r in routes[s].items() if d in weights)
+
+
+def _improves(delta: float, best: tuple[float, int, str] | None) -> bool:
+    """Whether a swap raising coverage by DELTA beats the best swap found so far."""
+    return delta > 1e-9 and (best is None or delta > best[0] + EPSILON)
+
+
 def _swap_pass(weights: Weights, routes: Routes, pre: tuple[str, ...], chosen: list[str],
-               unpicked: list[str], max_rounds: int = 50) -> list[str]:
-    """Improve CHOSEN by single swaps (best improvement first, ties by position then id)."""
+               unpicked: list[str], bound: Mapping[str, float], max_rounds: int = 50) -> list[str]:
+    """Improve CHOSEN by single swaps (best improvement first, ties by position then id); BOUND holds each
+    strategy's :func:`_bound`."""
     chosen = list(chosen)
     for _ in range(max_rounds):
         best: tuple[float, int, str] | None = None
@@ -126,8 +141,10 @@ def _swap_pass(weights: Weights, routes: Routes, pre: tuple[str, ...], chosen: l
             miss = _residuals(weights, routes, others)
             keep = _gain(weights, routes, miss, current)
             for c in unpicked:
+                if not _improves(bound[c] - keep, best):
+                    continue  # even its bound does not: its gain cannot
                 delta = _gain(weights, routes, miss, c) - keep
-                if delta > 1e-9 and (best is None or delta > best[0] + EPSILON):
+                if _improves(delta, best):
                     best = (delta, i, c)
         if best is None:
             break

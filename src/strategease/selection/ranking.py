@@ -197,11 +197,12 @@ def _tier(route: Route) -> int:
     return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
 
 
-def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
-           covered: Coverage | None) -> list[Term]:
-    """A strategy's terms, largest first. Each ``w_d × relative`` is first multiplied by
-    ``NOVELTY_DECAY ** c_d`` (c_d: how many strategy-equivalents placed above already address its barrier,
-    :class:`Coverage`; none when COVERED is None); the k-th term then counts ``BREADTH_DECAY ** (k − 1)``."""
+def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]],
+                 covered: Coverage | None) -> list[tuple[int, int, Route, float, float, float, float]]:
+    """A strategy's terms, largest first, as plain tuples in :class:`Term`'s field order. Each ``w_d × relative``
+    is first multiplied by ``NOVELTY_DECAY ** c_d`` (c_d: how many strategy-equivalents placed above already
+    address its barrier, :class:`Coverage`; none when COVERED is None); the k-th term then counts
+    ``BREADTH_DECAY ** (k − 1)``."""
     items = []
     for value, i, r, rel, route in raw:
         novelty = covered.novelty(i, route) if covered is not None else 1.0
@@ -212,9 +213,15 @@ def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
     for value, i, r, rel, route, novelty in items:
         value_q = q(value * factor)
         if value_q > 0:
-            terms.append(Term(value_q, i, route, r, rel, factor, novelty))
+            terms.append((value_q, i, route, r, rel, factor, novelty))
         factor *= BREADTH_DECAY
     return terms
+
+
+def _terms(table: Table, raw: list[tuple[float, int, float, float, Route]],
+           covered: Coverage | None) -> list[Term]:
+    """A strategy's terms (:func:`_term_values`) as :class:`Term` objects."""
+    return [Term(*values) for values in _term_values(table, raw, covered)]
 
 
 def _level_q(table: Table, sid: str, base_q: int) -> int:
@@ -242,12 +249,12 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
 def _key(table: Table, sid: str, raw: list[tuple[float, int, float, float, Route]],
          covered: Coverage) -> tuple[int, int] | None:
     """(score, evidence tier) of :func:`_score`, for the queue of :func:`_order_by_novelty` (which recomputes
-    many more scores than it places) without the bundle's coverage map."""
-    terms = _terms(table, raw, covered)
-    base_q = sum(t.value_q for t in terms)
+    many more scores than it places) without the bundle's coverage map, nor Term objects."""
+    terms = _term_values(table, raw, covered)
+    base_q = sum(t[0] for t in terms)
     if base_q <= 0:
         return None
-    return base_q + _level_q(table, sid, base_q), _tier(terms[0].route)
+    return base_q + _level_q(table, sid, base_q), _tier(terms[0][2])
 
 
 def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float, float, Route]]],

@@ -217,6 +217,7 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
         else:
             bases.append((start.node, 1.0, "", 0, None, True))
     routes: dict[str, list[Route]] = defaultdict(list)
+    own: list[str] = []  # strategies of the determinant's own counted direct links (preference 0)
     functions_of: dict[str, set[str]] = defaultdict(set)
     uncounted: dict[str, list[str]] = defaultdict(list)
     functions: dict[str, float] = {}
@@ -249,6 +250,8 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 routes[link.to].append(Route(
                     link.to, strength * factor * grade_factor(link), prefix or "direct", (*pre_links, link), None,
                     offset, note))
+                if offset == 0:
+                    own.append(link.to)
         for call in links(base, m.LinkKind.calls_for):
             func = call.to
             f_factor = factor * _chain_factor(call)
@@ -263,7 +266,7 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                                                      (*chain, deliver), func, preference, None)))
                 functions_of[target].add(func)
     if len(bases) > 1:
-        _prefer_own_links(routes)
+        _prefer_own_links(routes, own)
     resolved = [det_id] + [b[0] for b in bases[1:]]
     crosswalk_ids = [b[0] for b in bases if b[2].startswith("crosswalk:")]
     return Resolution(entry, weight(entry.importance, entry.changeability), resolved, crosswalk_ids, dict(routes),
@@ -273,13 +276,13 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
 OWN_PREFERENCES = frozenset({0, 2})  # the determinant's own direct links and its own function routes
 
 
-def _prefer_own_links(routes: dict[str, list[Route]]) -> None:
+def _prefer_own_links(routes: dict[str, list[Route]], own: list[str]) -> None:
     """A determinant's own direct link to a strategy is its own judgement of that pair: routes to the same
     strategy through a crosswalk or a parent are then not counted (they stay in the note), so a construct graded
-    secondary for a strategy is not scored as primary through the construct it is crosswalked to."""
-    for sid, rows in routes.items():
-        if not any(r.preference == 0 for r in rows):
-            continue
+    secondary for a strategy is not scored as primary through the construct it is crosswalked to. OWN lists the
+    strategies with such a link (only their routes are looked at)."""
+    for sid in dict.fromkeys(own):
+        rows = routes[sid]
         other = [r for r in rows if r.preference not in OWN_PREFERENCES]
         if not other:
             continue

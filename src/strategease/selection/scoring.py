@@ -282,12 +282,14 @@ def coverage_notes(cat: Catalogue, result: SelectionResult) -> list[str]:
         terms |= {"function", "functions", "intervention function", "intervention functions"}
     for fw in frameworks:
         terms |= _framework_terms(cat, fw)
-    words = sorted((t for t in terms if t), key=lambda t: (-len(t), t))  # one pattern: longest alternative first
+    texts = [f"{note.topic}: {note.note}" for note in cat.meta.coverage]
+    lowered = [text.lower() for text in texts]
+    seen = "\n".join(lowered)  # a term found nowhere in the notes cannot match: left out of the pattern
+    words = sorted((t for t in terms if t and t in seen), key=lambda t: (-len(t), t))  # longest alternative first
     pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, words)) + r")(?![a-z0-9])") if words else None
     notes: list[str] = []
-    for note in cat.meta.coverage:
-        text = f"{note.topic}: {note.note}"
-        if pattern is not None and pattern.search(text.lower()):
+    for note, text, low in zip(cat.meta.coverage, texts, lowered, strict=True):
+        if pattern is not None and pattern.search(low):
             notes.append(text + (f" [{note.source}]" if note.source else ""))
     return notes
 
@@ -397,17 +399,20 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
         actor_note = ("the scope does not say who must change (change.actor_type), so strategies are not "
                       "filtered by whom they act on; add e.g. 'actor_type: [deliverers]' under 'change'")
         warnings.append(actor_note)
-    # a scope barrier's own direct link (or its crosswalk's) names an implementation-process strategy for it
-    called_for = {sid for res in resolutions if res.entry.kind is Kind.barrier
-                  for sid, routes in res.routes.items() if any(r.direct for r in routes)}
+    barriers = [res for res in resolutions if res.entry.kind is Kind.barrier]
     part = set(innovation)
-    reached = sorted({s for res in resolutions if res.entry.kind is Kind.barrier for s in res.routes})
-    # in a patients' scope, involving the patients (a process strategy aimed at them) is done with the actor
-    called_for |= {s for s in reached if s in cat.strategies and acts_on_own_actor(cat.strategies[s], actor_types)}
+    reached = sorted({s for res in barriers for s in res.routes})
+
+    def called_for(sid: str) -> bool:
+        """A scope barrier's own direct link (or its crosswalk's) names this implementation-process strategy; or,
+        in a patients' scope, it involves the patients (aimed at them, and reached): that is done with the actor."""
+        return (any(r.direct for res in barriers for r in res.routes.get(sid, ()))
+                or (any(sid in res.routes for res in barriers) and acts_on_own_actor(cat.strategies[sid], actor_types)))
+
     elsewhere = [s for s in reached if s in cat.strategies and s not in excluded and s not in part
                  and s not in in_place and aimed_elsewhere(cat.strategies[s], admits)]
     foundation_ids = [s for s, st in cat.strategies.items() if is_foundation(st) and not st.retired
-                      and s not in excluded and s not in part and s not in called_for
+                      and s not in excluded and s not in part and not called_for(s)
                       and not aimed_elsewhere(st, admits)]
     blocked = excluded | part | set(elsewhere) | set(foundation_ids)
     eligible = {s for s in reached if s in cat.strategies and s not in blocked and s not in in_place}
