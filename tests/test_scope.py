@@ -130,6 +130,13 @@ def test_init_prints_the_example(cli) -> None:
     assert got.out == EXAMPLE.read_text(encoding="utf-8")
 
 
+def test_init_dash_streams_the_example_and_claims_no_file(cli) -> None:
+    got = cli("init", "-")
+    assert got.code == 0, got.err
+    assert got.out == EXAMPLE.read_text(encoding="utf-8")
+    assert "wrote" not in got.err
+
+
 def test_init_writes_and_never_overwrites_without_force(cli, tmp_path: Path) -> None:
     target = tmp_path / "scope.yaml"
     got = cli("init", target)

@@ -237,10 +237,11 @@ def init_cmd(path: InitPath = None, force: ForceOption = False, interactive: Int
     if path is None:
         sys.stdout.write(text)
         return
-    from strategease.outputs import write_atomic
+    from strategease.outputs import is_stdout, write_atomic
 
     write_atomic(path, text.encode("utf-8"), force=force)
-    typer.echo(one_line(f"wrote {path}; edit it, then run: strategease select {path}"), err=True)
+    if not is_stdout(path):  # '-' streams the scope: nothing was written to name
+        typer.echo(one_line(f"wrote {path}; edit it, then run: strategease select {path}"), err=True)
 
 
 def terminal_prompter() -> Prompter:
