@@ -608,21 +608,12 @@ def main(argv: list[str] | None = None) -> int:
         holdout3 = load_cases(HOLDOUT3, required=False)
         check_disjoint(cases + holdout + holdout2, holdout3)
         if args.write_scopes:
-            SCOPES.mkdir(exist_ok=True)
-            for c in cases:
-                (SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
-            if holdout:
-                HOLDOUT_SCOPES.mkdir(exist_ok=True)
-                for c in holdout:
-                    (HOLDOUT_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
-            if holdout2:
-                HOLDOUT2_SCOPES.mkdir(exist_ok=True)
-                for c in holdout2:
-                    (HOLDOUT2_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
-            if holdout3:
-                HOLDOUT3_SCOPES.mkdir(exist_ok=True)
-                for c in holdout3:
-                    (HOLDOUT3_SCOPES / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
+            for members, folder in ((cases, SCOPES), (holdout, HOLDOUT_SCOPES), (holdout2, HOLDOUT2_SCOPES),
+                                    (holdout3, HOLDOUT3_SCOPES)):
+                if members:
+                    folder.mkdir(exist_ok=True)
+                for c in members:
+                    (folder / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
             res = evaluate_cases(cases, Path(tmp))
             held = evaluate_cases(holdout, Path(tmp), pool=cases + holdout) if holdout else None
