@@ -148,4 +148,4 @@ def acts_on_own_actor(st: m.Strategy, scope_actors: Iterable[Actor]) -> bool:
 
 
 __all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "SETTING_ACTORS", "SYSTEM_ACTORS", "acts_on_own_actor",
-           "admitted", "aimed_elsewhere", "reaches_recipients_through_setting", "is_foundation", "named_actor"]
+           "admitted", "aimed_elsewhere", "is_foundation", "named_actor", "reaches_recipients_through_setting"]

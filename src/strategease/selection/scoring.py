@@ -417,14 +417,14 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     blocked = excluded | part | set(elsewhere) | set(foundation_ids)
     eligible = {s for s in reached if s in cat.strategies and s not in blocked and s not in in_place}
     mismatch = {s for s in eligible | set(in_place) if level_mismatch(cat.strategies[s], scope_levels)}
-    unfit = frozenset((res.entry.id, s) for res in resolutions if res.entry.kind is Kind.barrier
-                      for s in res.routes if s in eligible
+    unfit = frozenset((res.entry.id, s) for res in barriers for s in res.routes if s in eligible
                       and not reaches_recipients_through_setting(cat.strategies[s], cat.determinants[res.entry.id],
                                                                  actor_types, admits))
     if unfit:
-        warnings.append(f"{len({s for _, s in unfit})} strategy(ies) aimed only at the organisation are not counted "
-                        "for the recipients' own barriers (memory, skills, beliefs…): changing the setting acts on "
-                        "patients through their environment, not on what they know or believe")
+        warnings.append(f"{len({s for _, s in unfit})} strategy(ies) aimed only at the setting (the organisation or "
+                        "the implementation team) are not counted for the recipients' own barriers (memory, skills, "
+                        "beliefs…): changing the setting acts on patients through their environment, not on what "
+                        "they know or believe")
     table = build_table(resolutions, eligible, in_place, mismatch, unfit)
 
     # ---- warnings per determinant (scope order)
