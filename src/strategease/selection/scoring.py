@@ -16,13 +16,16 @@ Method ``default``
    strategy whose ``targets`` miss them is listed apart (``other_actors``), never ranked or
    bundled, unless a scope determinant names that actor (CFIR *Patient needs and resources* →
    recipients, …). No targets = unknown = kept; no actor type = nothing filtered, with a warning
-   (AACTT, Presseau et al. 2019); policy makers are named only at the system level. *Foundation*:
-   implementation-process strategies (Leeman et al. 2017) form a checklist (``foundation``) unless a scope
-   barrier's own direct link (or its crosswalk's) names one.
+   (AACTT, Presseau et al. 2019); policy makers are named only at the system level; in a scope whose only
+   actor is the recipients, setting-only strategies are not counted for their individual-level barriers.
+   *Foundation*: implementation-process strategies (Leeman et al. 2017) form a checklist (``foundation``)
+   unless a scope barrier's own direct link (or its crosswalk's) names one, or one aimed at the recipients is
+   reached in a scope whose actor is the recipients.
    *Part of the change*: ``innovation.strategies`` are reported, not ranked.
 
 3. **Routes** (:mod:`strategease.selection.routes`): own ``addresses`` links and ``calls-for`` →
-   ``delivers`` function routes; crosswalks (× ``CROSSWALK_FACTOR`` = 1.0); a parent's
+   ``delivers`` function routes; crosswalks (× ``CROSSWALK_FACTOR`` = 1.0, × ``SPLIT_CROSSWALK_FACTOR`` = 0.8
+   when the determinant crosswalks to several constructs); a parent's
    ``calls-for`` links when the determinant has none (× ``PARENT_FACTOR`` = 0.8). Strength: a
    direct link's ``strength``, else ``BINARY_LINK_STRENGTH`` = 0.5 (the CFIR–ERIC Level-1
    threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary; a function route
@@ -32,7 +35,8 @@ Method ``default``
    strategies (``FANOUT_REFERENCE`` = 10), halved when graded secondary. Links known only as a
    lower bound (a partial "Level 1 or 2" table) or an upper bound ("below 20 %") are shown
    (``bounds``), never counted; a graded link that also carries a published lower bound counts by
-   its grade alone, the bound named in its note. Per (determinant, strategy) the strongest route counts.
+   its grade alone, the bound named in its note. Per (determinant, strategy) the strongest route counts,
+   except that a determinant's own direct link to a strategy sets its crosswalk and parent routes to it aside.
 
 4. **Score** (:func:`strategease.selection.ranking.rank`, the one ranking rule, also used by
    ``--stability`` and the structural check). For each barrier, ``relative = r / best r`` over
@@ -42,8 +46,9 @@ Method ``default``
    ``BREADTH_DECAY ** (k − 1)`` with ``BREADTH_DECAY`` = 0.25 (*fit over breadth*: all further
    terms add at most a third of the largest). *Coverage*: the list is built one place at a time and each
    term is first × ``NOVELTY_DECAY ** c_d`` (``NOVELTY_DECAY`` = 0.7), where ``c_d`` sums ``relative ** 2``
-   over the strategies placed above (and those in place) that address barrier ``d`` (maximal marginal
-   relevance, Carbonell & Goldstein 1998); equal scores are ordered by the evidence kind of the lead
+   over the strategies placed above (and those in place) that address barrier ``d`` — for a direct-link term,
+   a strategy above that reached ``d`` only through a type of HOW counts × ``BROAD_COVER`` = 0.5 (maximal
+   marginal relevance, Carbonell & Goldstein 1998); equal scores are ordered by the evidence kind of the lead
    term's route (the catalogue's evidence order, curated last), then by id. The ERIC
    ratings (Waltz et al. 2015; known for 24 of 73, all early clusters) are shown, not scored.
 
