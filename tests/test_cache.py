@@ -263,6 +263,22 @@ def test_cached_links_are_built_once_and_shared(tmp_path: Path, private_cache: P
     assert sorted(cached.links_to) == sorted(fresh.links_to) and len(cached.links_from) == len(fresh.links_from)
 
 
+def test_cached_links_keep_their_file_order(private_cache: Path) -> None:
+    """The cache stores the links grouped by their ``from`` (one run of rows per node); ``links`` still lists them
+    in file order, each the same object as in ``links_from``/``links_to``, whichever was read first."""
+    fresh, _ = load_catalogue(None, use_cache=True)  # the shipped links are not grouped by ``from`` in the files
+    assert [lk for links in fresh.links_from.values() for lk in links] != fresh.links
+    cached, _ = load_catalogue(None, use_cache=True)
+    some = list(fresh.links_from)[::7]
+    early = {id(lk) for node in some for lk in cached.links_from[node]}  # built node by node, before the rest
+    assert cached.links == fresh.links
+    ids = {id(lk) for lk in cached.links}
+    assert early <= ids and len(ids) == len(cached.links)
+    assert ids == {id(lk) for links in cached.links_from.values() for lk in links}
+    assert ids == {id(lk) for links in cached.links_to.values() for lk in links}
+    assert cached.link_origins == fresh.link_origins
+
+
 @pytest.mark.parametrize("index", [-1, 10**6, "0"])
 def test_entry_with_a_link_index_out_of_range_is_rebuilt(tmp_path: Path, private_cache: Path,
                                                          monkeypatch: pytest.MonkeyPatch, index: object) -> None:

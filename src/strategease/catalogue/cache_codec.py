@@ -11,7 +11,9 @@ see :mod:`strategease.catalogue.cache`): that is what keeps a cached ``select`` 
 Layout (column-major, so a table of 10^5 links is a handful of long lists): every string is
 stored once in ``strings`` and referred to by index; each model class has a table of columns,
 one per field in declaration order, plus the index of each row's set of given fields; a nested
-model is the index of its row in its class's table. A long list of integers (indexes, line
+model is the index of its row in its class's table. The links' table lists the links grouped by
+their ``from``, as ``links_from`` does (``links`` gives the row of each link of ``Catalogue.links``,
+in file order). A long list of integers (indexes, line
 numbers) is stored packed, ``{"packed": [width, base64]}``: little-endian signed integers of
 WIDTH bytes, which decode to exactly those integers without the JSON parser reading each one.
 """
@@ -25,7 +27,7 @@ import types
 import typing
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from enum import Enum
 from itertools import accumulate, chain, islice, repeat
@@ -37,7 +39,7 @@ from strategease.catalogue import models as m
 from strategease.catalogue.findings import Finding, Report, Severity
 from strategease.catalogue.load import ENTRY_MODELS, Catalogue, Origin
 
-FORMAT = 3
+FORMAT = 4
 # Nested classes first: a table may refer only to rows of a table decoded before it.
 MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
 SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
@@ -231,6 +233,10 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         if rows != list(range(len(rows))):
             raise TypeError(f"section {name} shares its class's table")
         sections[name] = _pack([s(k) for k in section])
+    # the links' table in links_from order (a node's links are one run of rows: see _LinkRows), then any link
+    # links_from does not hold; "links" gives each position of cat.links its row
+    for link in chain.from_iterable(cat.links_from.values()):
+        enc.add(link)
     for link in cat.links:
         enc.add(link)
     doc = {
@@ -238,7 +244,7 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         "key": key,
         "meta": None if cat.meta is None else enc.row_of[id(cat.meta)],
         "sections": sections,
-        "links": len(cat.links),
+        "links": _pack([enc.row_of[id(link)] for link in cat.links]),
         "origins": [_pack(col) for col in ([s(k) for k in cat.origins], [s(o.path) for o in cat.origins.values()],
                     [o.line for o in cat.origins.values()], [o.column for o in cat.origins.values()])],
         "link_origins": [_pack(col) for col in ([s(o.path) for o in cat.link_origins],
@@ -393,7 +399,7 @@ class _Decoder:
             if shared is None:
                 shared = m._LIVE_FIELD_SETS[frozen] = set(frozen)
             sets.append(shared)
-        set_of = [sets[i] for i in _ints(self.column(("int",), data["set_of"], n))]
+        set_of = list(map(sets.__getitem__, _ints(self.column(("int",), data["set_of"], n))))
         values = [self.column(kind, col, n) for (_, kind), col in zip(fields, columns, strict=True)]
         _need(all(len(col) == n for col in values) and len(set_of) == n, f"table {cls.__name__} is ragged")
         return cls, names, values, set_of
@@ -401,16 +407,41 @@ class _Decoder:
 
 def _make(cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]]) -> list[BaseModel]:
     """Models of CLS from checked columns, without validating again (see the module's docstring)."""
-    return _make_rows(cls, names, zip(*values, strict=True), set_of)
+    return _make_rows(cls, names, values, set_of)
 
 
-def _make_rows(cls: type[BaseModel], names: list[str], rows_values: Iterable[tuple[Any, ...]],
+_DICT_MAKERS: dict[tuple[str, ...], Callable[..., dict[str, Any]]] = {}
+
+
+def _dict_maker(names: list[str]) -> Callable[..., dict[str, Any]]:
+    """A function of one value per name, in order, that returns ``{name: value, ...}``.
+
+    It is written out for the field names of a model class (``def make(v0, v1): return {"from_": v0, "to": v1}``),
+    as :mod:`dataclasses` writes ``__init__``: a dict display with constant keys is built at its final size in one
+    step, ~1.5× faster than ``dict(zip(names, values))`` (a tuple per pair, and resizes on the way), which was
+    most of the cost of building the links a ``select`` reads. NAMES are a class's field names (code, never read
+    from a cache entry), checked to be identifiers before they are written into the source.
+    """
+    key = tuple(names)
+    maker = _DICT_MAKERS.get(key)
+    if maker is None:
+        if not all(type(name) is str and name.isidentifier() for name in names):
+            raise TypeError(f"field names that are not identifiers: {names!r}")
+        params = ", ".join(f"v{i}" for i in range(len(names)))
+        body = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names))
+        namespace: dict[str, Any] = {}
+        exec(f"def make({params}):\n    return {{{body}}}\n", {"__builtins__": {}}, namespace)  # noqa: S102
+        maker = _DICT_MAKERS[key] = namespace["make"]
+    return maker
+
+
+def _make_rows(cls: type[BaseModel], names: list[str], columns: Sequence[Iterable[Any]],
                set_of: list[set[str]]) -> list[BaseModel]:
-    """Models of CLS from checked rows of values (in field order) and their sets of given fields."""
+    """Models of CLS from checked columns (one per field, in field order) and the rows' sets of given fields."""
     n = len(set_of)
     # C-level loops (map) rather than a Python loop per row: 10^5 links are rebuilt in a blink
     rows: list[BaseModel] = list(map(_new, repeat(cls, n)))
-    dicts = map(dict, map(zip, repeat(names, n), rows_values))
+    dicts = map(_dict_maker(names), *columns) if columns else map(dict, repeat((), n))
     deque(map(_set, rows, repeat("__dict__", n), dicts), maxlen=0)
     deque(map(_set_fields_set, rows, set_of), maxlen=0)
     deque(map(_set_extra, rows, repeat(None, n)), maxlen=0)
@@ -424,33 +455,40 @@ class _LinkRows:
     Every value was checked when the entry was decoded; only the models are deferred. A ``select``
     reads the links of a few dozen determinants and the functions they call for (at 10^5 links,
     about a fifth), so most are never built: building them all was most of a cached load, and
-    freeing them at exit most of the rest. Values are kept as one tuple per row, so building a
-    link reads one place in memory rather than one per column.
+    freeing them at exit most of the rest. The table holds the links grouped by their ``from``
+    (as ``links_from`` lists them; ORDER gives the catalogue's file order), so the links of one node
+    are one run of rows, cut out of each column by slicing: no per-row gathering, and the values read
+    lie side by side in memory.
     """
 
-    def __init__(self, cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]]) -> None:
-        self.cls, self.names, self.set_of = cls, names, set_of
-        self.values = list(zip(*values, strict=True))
+    def __init__(self, cls: type[BaseModel], names: list[str], values: list[list[Any]], set_of: list[set[str]],
+                 order: list[int]) -> None:
+        self.cls, self.names, self.columns, self.set_of, self.order = cls, names, values, set_of, order
         self.rows: list[BaseModel | None] = [None] * len(set_of)
         self.missing = len(set_of)
 
-    def build(self, at: list[int]) -> list[m.Link]:
+    def build(self, at: Sequence[int]) -> list[m.Link]:
         """The links at rows AT (valid indexes, checked when decoded), building those not built yet."""
         rows = self.rows
         todo = [i for i in dict.fromkeys(at) if rows[i] is None]
         if todo:
-            made = _make_rows(self.cls, self.names, map(self.values.__getitem__, todo),
-                              list(map(self.set_of.__getitem__, todo)))
-            for i, model in zip(todo, made, strict=True):
-                rows[i] = model
+            lo, hi = todo[0], todo[-1] + 1
+            if hi - lo == len(todo) and todo == list(range(lo, hi)):  # one run of rows
+                rows[lo:hi] = _make_rows(self.cls, self.names, [col[lo:hi] for col in self.columns],
+                                         self.set_of[lo:hi])
+            else:
+                made = _make_rows(self.cls, self.names, [list(map(col.__getitem__, todo)) for col in self.columns],
+                                  list(map(self.set_of.__getitem__, todo)))
+                deque(map(rows.__setitem__, todo, made), maxlen=0)
             self.missing -= len(todo)
         return list(map(rows.__getitem__, at))  # type: ignore[arg-type]
 
     def all(self) -> list[m.Link]:
+        """Every link, in the catalogue's order."""
         if self.missing == len(self.rows):  # none built yet: in one pass
-            self.rows = _make_rows(self.cls, self.names, self.values, self.set_of)  # type: ignore[assignment]
+            self.rows = _make_rows(self.cls, self.names, self.columns, self.set_of)  # type: ignore[assignment]
             self.missing = 0
-        return self.build(list(range(len(self.rows))))
+        return self.build(self.order)
 
 
 class LinkIndexMap(Mapping[str, list[m.Link]]):
@@ -547,8 +585,11 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     _need(type(tables) is dict, "tables")
     for cls in MODELS[:-1]:
         dec.table(cls, tables[cls.__name__])
-    link_rows = _LinkRows(*dec.columns(m.Link, tables["Link"]))
-    n_links = len(link_rows.rows)
+    cls, names, values, set_of = dec.columns(m.Link, tables["Link"])
+    n_links = len(set_of)
+    order = _ints(doc["links"])  # the row of each link of Catalogue.links
+    _need(not order or (min(order) >= 0 and max(order) < n_links), "links")
+    link_rows = _LinkRows(cls, names, values, set_of, order)
     cat = CachedCatalogue()
     meta = doc["meta"]
     if meta is not None:
@@ -559,7 +600,6 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
         rows = dec.rows[ENTRY_MODELS[name]]
         _need(len(keys) == len(rows), f"section {name}")
         cat.section(name).update(zip(keys, rows, strict=True))
-    _need(doc["links"] == n_links, "links")
     cat._link_rows = link_rows
     for name in ("links_from", "links_to"):
         keys, counts, rows_of = doc[name]
@@ -572,7 +612,7 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
     paths, lines, columns = doc["link_origins"]
     paths, lines, columns = dec.strs(paths), _ints(lines), _ints(columns)
-    _need(len(paths) == len(lines) == len(columns) == n_links, "link origins")
+    _need(len(paths) == len(lines) == len(columns) == len(order), "link origins")
     cat._link_origins = (paths, lines, columns)  # checked: built on first use, when nothing may fail
     cat.files = dec.strs(doc["files"])
     cat.content_hash = S[_int(doc["content_hash"])]
