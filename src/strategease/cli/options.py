@@ -23,11 +23,22 @@ BaseOpt = Annotated[
 ]
 
 
+_LAST: list[Catalogue] = []
+"""The catalogue a command loaded last, kept past the command's return (replaced by the next one)."""
+
+
 def load_valid(base: list[Path] | None, layers: list[Path] | None) -> Catalogue:
-    """Load base + layers; raise (exit 1) listing every problem if the merged catalogue is invalid."""
+    """Load base + layers; raise (exit 1) listing every problem if the merged catalogue is invalid.
+
+    The catalogue is kept (:data:`_LAST`) when the command returns: the process then ends without the
+    interpreter's teardown (:func:`strategease.cli.app.main`), so it is never freed object by object — which,
+    done when the command's locals went, took ~30 ms after a ``select`` at 10^5 links.
+    """
     from strategease.catalogue.load import require_valid
 
-    return require_valid(base or None, layers or ())
+    cat = require_valid(base or None, layers or ())
+    _LAST[:] = [cat]
+    return cat
 
 
 def complete_ids(incomplete: str) -> list[str]:
