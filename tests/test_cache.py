@@ -306,6 +306,19 @@ def test_long_integer_lists_are_packed_exactly(values: list[object]) -> None:
     assert (type(packed) is dict) == (all(type(v) is int for v in values) and max(map(abs, values)) < 2**64 // 2 + 1)
 
 
+@pytest.mark.parametrize("values", [[1, None] * 20, [None] * 39 + [0], [*range(40), None], [-1, None] * 20])
+def test_optional_integer_columns_are_packed_exactly(values: list[int | None]) -> None:
+    """Integers and None (optional strings' indexes, say) are packed as the integers plus one, 0 for None;
+    negative ones are left as they are."""
+    from strategease.catalogue.cache_codec import _Decoder, _pack
+
+    packed = _pack(values, optional=True)
+    assert (type(packed) is dict and "optional" in packed) == (min(v for v in values if v is not None) >= 0)
+    dec = _Decoder({"strings": [f"s{i}" for i in range(50)]})
+    assert dec.column(("opt", ("int",)), packed) == values
+    assert dec.column(("opt", ("str",)), packed) == [None if v is None else f"s{v % 50}" for v in values]
+
+
 @pytest.mark.parametrize("damage", [[3, "AAAA"], [2, "not base64!"], [4, "AAA="], ["4", "AAAAAA=="], [8, 5], [1]])
 def test_damaged_packed_column_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
                                           damage: list[object]) -> None:

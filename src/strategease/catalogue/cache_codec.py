@@ -162,7 +162,7 @@ class _Encoder:
         rows = self.rows[cls]
         sets: dict[frozenset[str], int] = {}
         set_of = [sets.setdefault(frozenset(row.__pydantic_fields_set__), len(sets)) for row in rows]
-        columns = [_pack(_same([self.value(kind, getattr(row, name)) for row in rows], kind))
+        columns = [_pack(_same([self.value(kind, getattr(row, name)) for row in rows], kind), kind[0] == "opt")
                    for name, kind in _fields(cls)]
         return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _pack(_same(set_of, ("int",))),
                 "columns": columns}
@@ -184,9 +184,19 @@ PACK_FROM = 32
 """Lists of integers at least this long are stored packed (shorter ones stay plain JSON lists)."""
 
 
-def _pack(column: Any) -> Any:
-    """COLUMN as ``{"packed": [width, base64]}`` when it is a long list of integers, else unchanged."""
-    if type(column) is not list or len(column) < PACK_FROM or not set(map(type, column)) <= {int}:
+def _pack(column: Any, optional: bool = False) -> Any:
+    """COLUMN as ``{"packed": [width, base64]}`` when it is a long list of integers, else unchanged.
+
+    An OPTIONAL column of integers that are not negative and None (an optional string's index, say) is stored
+    as ``{"optional": [width, base64]}``: each integer plus one, and 0 for None.
+    """
+    if type(column) is not list or len(column) < PACK_FROM:
+        return column
+    types = set(map(type, column))
+    tag = "packed"
+    if optional and types == {int, type(None)} and min(v for v in column if v is not None) >= 0:
+        column, tag = [0 if v is None else v + 1 for v in column], "optional"
+    elif not types <= {int}:
         return column
     lo, hi = min(column), max(column)
     for width, code in sorted(_CODES.items()):
@@ -194,7 +204,7 @@ def _pack(column: Any) -> Any:
             packed = array(code, column)
             if sys.byteorder == "big":
                 packed.byteswap()
-            return {"packed": [width, base64.b64encode(packed.tobytes()).decode("ascii")]}
+            return {tag: [width, base64.b64encode(packed.tobytes()).decode("ascii")]}
     return column  # beyond 64 bits: plain JSON
 
 
@@ -202,6 +212,11 @@ def _unpack(col: Any) -> list[Any]:
     """The list of integers a packed column holds (a plain list as it is); DecodeError otherwise."""
     if type(col) is list:
         return col  # type: ignore[no-any-return]
+    return _unpack_array(col).tolist()
+
+
+def _unpack_array(col: Any) -> array[int]:
+    """The integers a packed column holds, as an array (not yet Python integers); DecodeError otherwise."""
     _need(type(col) is dict and len(col) == 1 and type(col.get("packed")) is list, "a column is not a list")
     spec = col["packed"]
     _need(len(spec) == 2 and type(spec[0]) is int and spec[0] in _CODES and type(spec[1]) is str, "a packed column")
@@ -209,7 +224,7 @@ def _unpack(col: Any) -> list[Any]:
     values.frombytes(base64.b64decode(spec[1], validate=True))  # binascii.Error and a ragged size: ValueError
     if sys.byteorder == "big":
         values.byteswap()
-    return values.tolist()
+    return values
 
 
 def encode(key: str, cat: Catalogue, report: Report) -> bytes:
@@ -348,11 +363,23 @@ class _Decoder:
     def column(self, kind: Kind, col: Any, n: int | None = None) -> list[Any]:
         if type(col) is dict and "same" in col and n is not None and kind[0] != "list":  # N rows alike (_same)
             return self.column(kind, [col["same"]]) * n
-        col = _unpack(col)
         tag = kind[0]
         opt = tag == "opt"
         inner = kind[1] if opt else kind
         tag = inner[0]
+        if type(col) is dict and "optional" in col:  # integers + 1, 0 for None (see _pack)
+            _need(opt and len(col) == 1 and tag in ("str", "int", "enum", "model"), "an optional column")
+            shifted = _unpack({"packed": col["optional"]})
+            if tag in ("str", "model"):  # C-level lookups in a copy of the table with None in front
+                table = [None, *(self.S if tag == "str" else self.rows[inner[1]])]
+                return list(map(table.__getitem__, shifted))
+            if tag == "int":
+                value_of = {v: None if v == 0 else v - 1 for v in set(shifted)}
+            else:
+                members = inner[1]._value2member_map_
+                value_of = {v: None if v == 0 else members[self.S[v - 1]] for v in set(shifted)}
+            return list(map(value_of.__getitem__, shifted))
+        col = _unpack(col)
         if tag == "str":
             return self.strs(col, opt)
         if tag in ("int", "float", "bool"):
@@ -533,7 +560,7 @@ class CachedCatalogue(Catalogue):
     messages about the files use them) are built on first use."""
 
     _link_rows: _LinkRows | None = None
-    _link_origins: tuple[list[str], list[int], list[int]] | None = None
+    _link_origins: tuple[list[str], Sequence[int], Sequence[int], Sequence[int]] | None = None
 
     @property  # type: ignore[override]
     def links(self) -> list[m.Link]:
@@ -550,7 +577,8 @@ class CachedCatalogue(Catalogue):
     @property  # type: ignore[override]
     def link_origins(self) -> list[Origin]:
         if self._link_origins is not None:
-            self.__dict__["link_origins"] = _origins(*self._link_origins)
+            strings, paths, lines, columns = self._link_origins
+            self.__dict__["link_origins"] = _origins(list(map(strings.__getitem__, paths)), list(lines), list(columns))
             self._link_origins = None
         return self.__dict__["link_origins"]  # type: ignore[no-any-return]
 
@@ -610,10 +638,11 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
         setattr(cat, name, LinkIndexMap(link_rows, keys, counts, rows_of))
     keys, paths, lines, columns = doc["origins"]
     cat.origins = dict(zip(dec.strs(keys), _origins(dec.strs(paths), lines, columns), strict=True))
-    paths, lines, columns = doc["link_origins"]
-    paths, lines, columns = dec.strs(paths), _ints(lines), _ints(columns)
+    # checked now, built on first use (only messages about the files read them), when nothing may fail
+    paths, lines, columns = (_ints(col) if type(col) is list else _unpack_array(col) for col in doc["link_origins"])
     _need(len(paths) == len(lines) == len(columns) == len(order), "link origins")
-    cat._link_origins = (paths, lines, columns)  # checked: built on first use, when nothing may fail
+    _need(not paths or (min(paths) >= -len(S) and max(paths) < len(S)), "link origins")
+    cat._link_origins = (S, paths, lines, columns)
     cat.files = dec.strs(doc["files"])
     cat.content_hash = S[_int(doc["content_hash"])]
     cat.layers = dec.strs(doc["layers"])
