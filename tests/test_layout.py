@@ -99,3 +99,67 @@ def test_explain_accepts_a_rank_number() -> None:
     by_rank = _run(100, "select", EXAMPLE, "--explain", "1").stdout
     first = _json("select", EXAMPLE)["strategies"][0]["id"]
     assert by_rank == _run(100, "select", EXAMPLE, "--explain", first).stdout
+
+
+def _render(grid: object, width: int, plain: bool) -> str:
+    """GRID as the stdout console draws it without colour (a pipe), through the plain path or through Rich."""
+    import io
+
+    from rich.console import Console
+
+    from strategease.render import layout
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False, emoji=False)
+    keep = layout.Grid.plain_lines
+    try:
+        if not plain:
+            layout.Grid.plain_lines = lambda self, max_width: None  # type: ignore[method-assign]
+        with console.capture() as captured:
+            console.print(grid, crop=False)
+    finally:
+        layout.Grid.plain_lines = keep  # type: ignore[method-assign]
+    return captured.get()
+
+
+def _random_grid(rng: object) -> object:
+    import random
+
+    from strategease.render.layout import Col, Grid, Named
+
+    assert isinstance(rng, random.Random)
+    plain = ["a", "bb", "score", "Environment", "syna.det-00604", "0.32", "4", "barrier", "x" * 30, "", "two  spaces",
+             "::cmd", "Audit & feedback (ERIC)", "line\nbreak"]
+    odd = ["ü", "–", " lead", "trail ", "tab\there", "\x1b[31m", "中文"]
+    words = plain * 6 + odd
+
+    def text() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0, 3)))
+
+    cols = [Col(rng.choice(["#", "strategy", "kind", "imp", "weight", "a long header name", ""]),
+                right=rng.random() < 0.4, head=rng.random() < 0.3) for _ in range(rng.randint(1, 6))]
+    grid = Grid(rng.choice(["Determinants", "Ranked strategies (10 shown)", "T", "a title " * 8]), cols,
+                lines=rng.random() < 0.7)
+    for _ in range(rng.randint(0, 6)):
+        n = rng.randint(max(0, len(cols) - 1), len(cols))
+        grid.add(*[Named(text(), rng.choice(words)) if rng.random() < 0.3 else text() for _ in range(n)],
+                 bold=rng.random() < 0.2)
+    return grid
+
+
+def test_plain_tables_are_drawn_exactly_as_rich_draws_them() -> None:
+    """Grid.plain_lines (a table that fits, on a console without colour) gives Rich's text byte for byte; whatever
+    it does not know how to draw (wide characters, blanks at the ends of a cell, a title wider than the table)
+    is left to Rich."""
+    import random
+
+    from strategease.render.layout import Grid
+
+    rng = random.Random(5)
+    drawn = 0
+    for _ in range(800):
+        grid = _random_grid(rng)
+        width = rng.choice([20, 40, 60, 80, 100, 200])
+        assert isinstance(grid, Grid)
+        drawn += grid.narrowest() <= width and grid.plain_lines(width) is not None
+        assert _render(grid, width, plain=True) == _render(grid, width, plain=False)
+    assert drawn > 80  # the plain path was taken often enough to be tested
