@@ -497,6 +497,13 @@ class _LinkRows:
     def build(self, at: Sequence[int]) -> list[m.Link]:
         """The links at rows AT (valid indexes, checked when decoded), building those not built yet."""
         rows = self.rows
+        if at and rows[at[0]] is None:  # a node's links, none built yet: one run of rows (the usual first read)
+            lo, hi = at[0], at[-1] + 1
+            if hi - lo == len(at) and rows[lo:hi].count(None) == len(at) and list(at) == list(range(lo, hi)):
+                made = rows[lo:hi] = _make_rows(self.cls, self.names, [col[lo:hi] for col in self.columns],
+                                                self.set_of[lo:hi])
+                self.missing -= len(at)
+                return made  # type: ignore[return-value]
         todo = [i for i in dict.fromkeys(at) if rows[i] is None]
         if todo:
             lo, hi = todo[0], todo[-1] + 1
