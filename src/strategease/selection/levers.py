@@ -29,8 +29,22 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from strategease.selection.result import BuildOn, BuildsOnPick, DeterminantOut, FacilitatorUse, Lever
+from typing import TYPE_CHECKING
+
+from strategease.selection.result import (
+    BuildOn,
+    BuildsOnPick,
+    Contribution,
+    DeterminantOut,
+    FacilitatorUse,
+    Lever,
+    SelectionResult,
+    StrategyOut,
+)
 from strategease.selection.routes import Resolution, Route
+
+if TYPE_CHECKING:
+    from strategease.catalogue.load import Catalogue
 
 BUILDS_ON_MIN_IMPORTANCE = 3.0
 """A facilitator gets a builds-on pick when its importance is at least this. Importance is rated 1–5 in the scope
@@ -115,4 +129,27 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
     return picks, notes
 
 
-__all__ = ["BUILDS_ON_MAX", "BUILDS_ON_MIN_IMPORTANCE", "builds_on_picks", "cap", "is_fallback"]
+
+
+def unranked_pick(result: SelectionResult, cat: Catalogue, strategy_id: str) -> StrategyOut | None:
+    """A builds-on pick that is neither ranked nor in place, as a strategy to explain (``--explain``): no points,
+    one ``builds-on`` term per facilitator it uses (value 0, with the route and its sources). None for any
+    other strategy (explained as usual)."""
+    b = result.bundle
+    if b is None or any(s.id == strategy_id for s in (*result.strategies, *result.already_in_place)):
+        return None
+    pick = next((p for p in b.builds_on or [] if p.id == strategy_id), None)
+    if pick is None or strategy_id not in cat.strategies:
+        return None
+    st = cat.strategies[strategy_id]
+    terms = [Contribution(determinant=f.determinant, via=f.via, strength=f.strength, weight=None, value=0.0,
+                          source=f.source, evidence=f.evidence, rule="builds-on",
+                          note=f"facilitator (importance {f.importance:g}): a strength to build on, no points")
+             for f in pick.facilitators]
+    evidence = sorted({e.strip() for f in pick.facilitators for e in (f.evidence or "").split(";") if e.strip()})
+    return StrategyOut(rank=0, id=st.id, name=st.name, framework=st.framework, cluster=st.cluster, score=0.0,
+                       contributions=terms, determinants=[], functions=[], evidence=evidence,
+                       targets=[a.value for a in st.targets])
+
+
+__all__ = ["BUILDS_ON_MAX", "BUILDS_ON_MIN_IMPORTANCE", "builds_on_picks", "cap", "is_fallback", "unranked_pick"]

@@ -64,7 +64,7 @@ class Contribution(_Out):
     value: float
     source: str | None
     evidence: str | None
-    rule: str  # "barrier" | "level-modifier"
+    rule: str  # "barrier" | "level-modifier" | "builds-on" (--explain of a builds-on pick: a facilitator, value 0)
     note: str | None = None
     relative: float | None = None  # default: strength ÷ the determinant's best strength (balance)
     breadth: float | None = None  # default: 0.25 ** (k − 1) for the strategy's k-th largest term (fit over breadth)
