@@ -636,14 +636,16 @@ def as_markdown(result: SelectionResult) -> str:
         out += _md_table(["pick", "strategy", "gain", "covers"],
                          [[str(i), f"{it.name} (`{it.id}`)", _num(it.gain), ", ".join(it.covers)]
                           for i, it in enumerate(b.strategies, 1)]
-                         + [[code, f"{p.name} (`{p.id}`)", "", builds_on_label(p)] for code, p in builds_on_rows(result)],
+                         + [[code, f"{p.name} (`{p.id}`)", "", builds_on_label(p)]
+                            for code, p in builds_on_rows(result)],
                          right={0, 2})
         out += ["", f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})."]
         if b.uncovered:
             out.append(f"Not covered: {', '.join(b.uncovered)}.")
         if b.builds_on:
             out += ["", _md(BUILDS_ON_NOTE)]
-        out += ["", *(f"- No builds-on pick for {_md(n)}." for n in b.builds_on_notes or [])] if b.builds_on_notes else []
+        if b.builds_on_notes:
+            out += ["", *(f"- No builds-on pick for {_md(n)}." for n in b.builds_on_notes)]
         for line in bundle_differences(result):
             out += ["", _md(line)]
     if result.stability is not None:

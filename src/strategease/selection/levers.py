@@ -28,7 +28,6 @@ Pure functions over the selection's plain data; :func:`strategease.selection.sco
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-
 from typing import TYPE_CHECKING
 
 from strategease.selection.result import (
