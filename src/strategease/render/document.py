@@ -36,7 +36,7 @@ from strategease.catalogue.reach import BASIS_LABELS
 from strategease.errors import UsageError
 from strategease.fmt import num
 from strategease.render.effects import effect_lines
-from strategease.render.select import builds_on_rows, method_sections
+from strategease.render.select import builds_on_rows, method_sections, sentence
 from strategease.selection.result import Contribution, SelectionResult, StrategyOut
 from strategease.selection.stability import shown
 from strategease.selection.stability import verdict as stability_verdict
@@ -262,7 +262,7 @@ class BundleSection(_Out):
     covered_percent: float
     uncovered: list[str]  # determinant names
     builds_on: list[BundleRow] = []  # then the builds-on picks: no coverage, no barrier pick displaced
-    builds_on_notes: list[str] = []  # important facilitators that give no builds-on pick, and why
+    builds_on_notes: list[str] = []  # important facilitators that give no builds-on pick, and why (sentences)
 
     @property
     def plan(self) -> list[BundleRow]:
@@ -780,7 +780,7 @@ def _bundle(result: SelectionResult, names: _Names) -> BundleSection | None:
     return BundleSection(size=b.size, strategies=rows, covered_weight=b.covered_weight,
                          total_weight=b.total_weight, covered_percent=round(percent, 1),
                          uncovered=[names(d) for d in b.uncovered], builds_on=levers,
-                         builds_on_notes=list(b.builds_on_notes or []))
+                         builds_on_notes=[sentence(n) for n in b.builds_on_notes or []])
 
 
 def _matrix(result: SelectionResult, bundle_ids: set[str]) -> Matrix:

@@ -186,7 +186,7 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
             table(["", "Strategy", "Builds on"],
                   [[b.code, b.name, join_names(b.builds_on or [])] for b in doc.bundle.builds_on])
         for note in doc.bundle.builds_on_notes:
-            para(f"No builds-on pick for {note}.")
+            para(note)
     else:
         para("No bundle was computed.")
 

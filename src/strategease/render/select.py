@@ -110,6 +110,12 @@ BUILDS_ON_NOTE = ("B = builds-on pick: a strategy that uses an important facilit
                   "picks; it adds no coverage and displaces no barrier pick ('strategease docs scoring', §6).")
 
 
+def sentence(text: str) -> str:
+    """A note as a sentence: capital first letter, a closing full stop."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
 def builds_on_label(pick: BuildsOnPick) -> str:
     """'builds on: Social Influences' (every facilitator the pick uses, most important first)."""
     return "builds on: " + "; ".join(f.name for f in pick.facilitators)
@@ -133,6 +139,21 @@ def bundle_role(result: SelectionResult, strategy_id: str) -> str | None:
     for code, pick in builds_on_rows(result):
         if pick.id == strategy_id:
             return f"builds-on pick {code} of the bundle ({builds_on_label(pick)}; adds no coverage)"
+    return None
+
+
+def bundle_role_json(result: SelectionResult, strategy_id: str) -> dict[str, Any] | None:
+    """How a strategy is in the bundle, for ``--explain --format json``: ``{"role": "barrier-pick", "pick": 2,
+    "gain": …}`` or ``{"role": "builds-on", "pick": "B1", "facilitators": [ids]}``; None when it is not."""
+    b = result.bundle
+    if b is None:
+        return None
+    for i, item in enumerate(b.strategies, 1):
+        if item.id == strategy_id:
+            return {"role": "barrier-pick", "pick": i, "gain": item.gain}
+    for code, pick in builds_on_rows(result):
+        if pick.id == strategy_id:
+            return {"role": "builds-on", "pick": code, "facilitators": [f.determinant for f in pick.facilitators]}
     return None
 
 
@@ -278,7 +299,7 @@ def table(result: SelectionResult) -> RenderableType:
             for code, pick in builds_on_rows(result):
                 levers.add(code, Named(pick.name, pick.id), builds_on_label(pick))
             parts.append(levers)
-        lines = ([BUILDS_ON_NOTE] if b.builds_on else []) + [f"No builds-on pick for {n}."
+        lines = ([BUILDS_ON_NOTE] if b.builds_on else []) + [sentence(n)
                                                               for n in b.builds_on_notes or []]
         if lines:
             parts.append(Text("\n".join(lines)))
@@ -645,7 +666,7 @@ def as_markdown(result: SelectionResult) -> str:
         if b.builds_on:
             out += ["", _md(BUILDS_ON_NOTE)]
         if b.builds_on_notes:
-            out += ["", *(f"- No builds-on pick for {_md(n)}." for n in b.builds_on_notes)]
+            out += ["", *(f"- {_md(sentence(n))}" for n in b.builds_on_notes)]
         for line in bundle_differences(result):
             out += ["", _md(line)]
     if result.stability is not None:
@@ -745,7 +766,7 @@ def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str
                  effects: Sequence[Mapping[str, Any]] = ()) -> str:
     doc: dict[str, Any] = {"method": result.method, "strategy": s.model_dump(mode="json"),
                            "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
-    role = bundle_role(result, s.id)
+    role = bundle_role_json(result, s.id)
     if role is not None:
         doc["bundle"] = role
     if effects:

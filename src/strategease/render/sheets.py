@@ -193,7 +193,7 @@ def report_workbook(doc: ReportDoc, epoch: int | None) -> bytes:
         if doc.bundle.builds_on:
             _append(ws, ["", "B = builds-on pick: uses a facilitator; adds no coverage and displaces no pick above."])
         for note in doc.bundle.builds_on_notes:
-            _append(ws, ["", f"No builds-on pick for {note}."])
+            _append(ws, ["", note])
     _style_table(ws, [7, 44, 40, 9, 70], wrap_columns=(2, 5))
 
     ws = wb.create_sheet("Specification")

@@ -106,7 +106,7 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
         if det.importance < BUILDS_ON_MIN_IMPORTANCE:
             continue
         if is_fallback(b.strategies):
-            notes.append(f"{det.name}: no builds-on pick — its 'Build on' list comes only through types of HOW "
+            notes.append(f"no builds-on pick for {det.name}: its 'Build on' list comes only through types of HOW "
                          "(it has no direct link), too broad to say what builds on this strength; choose with "
                          "the team")
             continue
@@ -114,7 +114,7 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
         if lever is None:
             why = ("its 'Build on' list is empty" if not b.strategies else
                    "every strategy on its 'Build on' list is already in the bundle or in the foundation checklist")
-            notes.append(f"{det.name}: no builds-on pick — {why}")
+            notes.append(f"no builds-on pick for {det.name}: {why}")
             continue
         use = _use(det, lever, res_of.get(det.id))
         shared = next((p for p in picks if p.id == lever.id), None)
@@ -123,7 +123,7 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
         elif len(picks) < limit:
             picks.append(BuildsOnPick(id=lever.id, name=lever.name, facilitators=[use]))
         else:
-            notes.append(f"{det.name}: no builds-on pick — the bundle lists at most {limit} "
+            notes.append(f"no builds-on pick for {det.name}: the bundle lists at most {limit} "
                          f"(its first would be {lever.name})")
     return picks, notes
 
