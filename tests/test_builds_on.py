@@ -129,7 +129,7 @@ def test_the_json_field_is_deterministic_and_absent_for_cfir_eric(cli, tmp_path:
     assert "builds_on" not in (cfir.get("bundle") or {}) and "builds_on_notes" not in (cfir.get("bundle") or {})
 
 
-def test_csv_and_explain_show_the_pick(cli, tmp_path: Path) -> None:
+def test_explain_shows_the_pick(cli, tmp_path: Path) -> None:
     scope = _scope(tmp_path, [{"id": "tdf.optimism"}])
     got = cli("select", scope, "--base", CAT, "--explain", "eric.meetings", "--format", "json")
     assert got.code == 0, got.err  # reached from a facilitator only, yet explained: it is in the bundle
