@@ -85,7 +85,8 @@ Bundle
 See :mod:`strategease.selection.bundle`: greedy maximisation of ``Σ_d w_d (1 − Π_{s∈S}(1 − r(d, s)))`` (a
 noisy-OR, Pearl 1988) with the same ``w`` and ``r`` as the score (for ``cfir-eric``: ``w = 1`` per
 counted barrier and ``r`` = the endorsement fraction); greedy reaches at least 1 − 1/e of the
-optimum (Nemhauser, Wolsey & Fisher 1978).
+optimum (Nemhauser, Wolsey & Fisher 1978). With ``default`` the bundle then lists builds-on picks for the
+important facilitators, outside coverage (:mod:`strategease.selection.levers`).
 
 Sources: Bartholomew Eldredge et al. 2016 and Fernandez et al. 2019 (Intervention/Implementation
 Mapping: importance × changeability); Michie et al. 2011 and the BCW guide 2014 (COM-B/TDF →
