@@ -144,3 +144,12 @@ def test_explain_shows_the_pick(cli, tmp_path: Path) -> None:
     assert pick1["bundle"]["role"] == "barrier-pick" and pick1["bundle"]["pick"] == 1
     # a strategy neither ranked nor picked is still refused
     assert cli("select", scope, "--base", CAT, "--explain", "eric.peer").code == 2
+
+
+def test_a_facilitator_whose_every_strategy_is_taken_gets_a_note_naming_why(cli, tmp_path: Path) -> None:
+    scope = _scope(tmp_path, [{"id": "tdf.optimism"}], constraints={"exclude": ["eric.meetings"]})
+    doc = _json(cli, scope)
+    assert doc["bundle"]["builds_on"] == []
+    assert doc["bundle"]["builds_on_notes"] == [
+        "no builds-on pick for Optimism: Build a coalition is on the foundation checklist; Train is already in the "
+        "bundle"]

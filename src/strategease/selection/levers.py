@@ -84,14 +84,15 @@ def _join(values: Iterable[str | None]) -> str | None:
 
 
 def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[DeterminantOut],
-                    resolutions: Sequence[Resolution], *, in_bundle: Collection[str], barred: Collection[str],
-                    size: int) -> tuple[list[BuildsOnPick], list[str]]:
+                    resolutions: Sequence[Resolution], *, in_bundle: Collection[str], checklist: Collection[str],
+                    barred: Collection[str], size: int) -> tuple[list[BuildsOnPick], list[str]]:
     """The builds-on picks of a bundle of SIZE barrier picks, and notes on facilitators that give none.
 
     BUILD_ON is the selection's "Build on" lists, DETERMINANTS its determinants (for importance and names),
     RESOLUTIONS their routes (for each pick's sources), IN_BUNDLE the barrier picks and the strategies in place,
-    BARRED the strategies that may never be a builds-on pick (foundation checklist, aimed at other actors, part
-    of the change, excluded). Deterministic: facilitators are taken by importance (highest first), then id.
+    CHECKLIST the foundation checklist and BARRED the other strategies that may never be a builds-on pick (aimed at
+    other actors, part of the change, excluded). Deterministic: facilitators are taken by importance (highest
+    first), then id.
     """
     dets = {d.id: d for d in determinants}
     res_of: Mapping[str, Resolution] = {res.entry.id: res for res in resolutions}
@@ -110,10 +111,13 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
                          "(it has no direct link), too broad to say what builds on this strength; choose with "
                          "the team")
             continue
-        lever = next((lv for lv in b.strategies if lv.id not in in_bundle and lv.id not in barred), None)
+        lever = next((lv for lv in b.strategies if lv.id not in in_bundle and lv.id not in barred
+                      and lv.id not in checklist), None)
         if lever is None:
-            why = ("its 'Build on' list is empty" if not b.strategies else
-                   "every strategy on its 'Build on' list is already in the bundle or in the foundation checklist")
+            why = "its 'Build on' list is empty" if not b.strategies else "; ".join(
+                f"{lv.name} is " + ("already in the bundle" if lv.id in in_bundle else
+                                    "on the foundation checklist" if lv.id in checklist else "not to be bundled")
+                for lv in b.strategies)
             notes.append(f"no builds-on pick for {det.name}: {why}")
             continue
         use = _use(det, lever, res_of.get(det.id))

@@ -580,10 +580,9 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
               and not aimed_elsewhere(cat.strategies[s], admits)}
     result.build_on = _build_on(cat, resolutions, levers)
     if bundle_out is not None:  # builds-on picks (levers.py): after the barrier picks, outside coverage
-        barred = excluded | part | set(elsewhere) | {f.id for f in result.foundation}
         bundle_out.builds_on, bundle_out.builds_on_notes = builds_on_picks(
             result.build_on, determinants, resolutions, in_bundle={*(b.id for b in bundle_out.strategies), *in_place},
-            barred=barred, size=size)
+            checklist={f.id for f in result.foundation}, barred=excluded | part | set(elsewhere), size=size)
     result.tie_groups = _tie_groups(ranked_all, len(shown))
     result.structural_check = _structural_check(cat, table, ranked_all)
     return result, table
