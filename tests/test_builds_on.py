@@ -153,3 +153,30 @@ def test_a_facilitator_whose_every_strategy_is_taken_gets_a_note_naming_why(cli,
     assert doc["bundle"]["builds_on_notes"] == [
         "no builds-on pick for Optimism: Build a coalition is on the foundation checklist; Train is already in the "
         "bundle"]
+
+
+def test_the_report_shows_the_pick_in_every_format(cli, tmp_path: Path) -> None:
+    """Summary, bundle, one specification and one APEASE column per builds-on pick (Markdown, HTML, Word, Excel)."""
+    import docx
+    import openpyxl
+
+    scope = _scope(tmp_path, [{"id": "tdf.social"}, {"id": "tdf.goals", "importance": 4}])
+    paths = {ext: tmp_path / f"plan.{ext}" for ext in ("md", "html", "docx", "xlsx", "json")}
+    for path in paths.values():
+        got = cli("report", scope, "--base", CAT, "-o", path, "--date", "2026-12-01")
+        assert got.code == 0, got.err
+    md = paths["md"].read_text(encoding="utf-8")
+    assert "| B1 | Champions | Goals, Social influences |" in md
+    assert "After these, the plan builds on what already helps: Champions (on Goals and Social influences)" in md
+    assert "### B1. Champions" in md and "| S1 | S2 | B1 |" in md
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "<tr><td>B1</td><td>Champions</td><td>Goals, Social influences</td></tr>" in html
+    word = docx.Document(str(paths["docx"]))
+    assert ["B1", "Champions", "Goals, Social influences"] in [[c.text for c in row.cells]
+                                                                   for t in word.tables for row in t.rows]
+    sheet = openpyxl.load_workbook(paths["xlsx"])["Bundle"]
+    assert ["B1", "Champions", "eric.champions"] in [[c.value for c in row][:3] for row in sheet.iter_rows()]
+    report = json.loads(paths["json"].read_text(encoding="utf-8"))["report"]
+    assert [(b["code"], b["builds_on"]) for b in report["bundle"]["builds_on"]] == [
+        ("B1", ["Goals", "Social influences"])]
+    assert [s["code"] for s in report["specifications"]] == ["S1", "S2", "B1"]
