@@ -132,8 +132,6 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
     return picks, notes
 
 
-
-
 def unranked_pick(result: SelectionResult, cat: Catalogue, strategy_id: str) -> StrategyOut | None:
     """A builds-on pick that is neither ranked nor in place, as a strategy to explain (``--explain``): no points,
     one ``builds-on`` term per facilitator it uses (value 0, with the route and its sources). None for any
