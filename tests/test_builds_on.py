@@ -180,3 +180,22 @@ def test_the_report_shows_the_pick_in_every_format(cli, tmp_path: Path) -> None:
     assert [(b["code"], b["builds_on"]) for b in report["bundle"]["builds_on"]] == [
         ("B1", ["Goals", "Social influences"])]
     assert [s["code"] for s in report["specifications"]] == ["S1", "S2", "B1"]
+
+
+def test_in_a_patients_scope_a_checklist_strategy_aimed_at_the_patients_may_be_built_on(cli, tmp_path: Path) -> None:
+    """When the patients must change, involving them and their family is what is done with the actor (the §2b
+    exception): a supportive family's checklist strategy is picked; in a staff scope it is aimed at other actors."""
+    skills = {"id": "tdf.skills", "kind": "barrier", "importance": 5, "changeability": 5}
+    support = {"id": "tdf.support", "kind": "facilitator", "importance": 4}
+    doc = {"title": "Patients", "change": {"actor": "Patients", "action": "Act", "actor_type": ["recipients"]},
+           "determinants": [skills, support]}
+    path = tmp_path / "patients.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    got = _json(cli, path)
+    assert [b["id"] for b in got["bundle"]["strategies"]] == ["eric.families"]
+    assert "eric.involve" in {f["id"] for f in got["foundation"]}
+    assert _picks(got) == [("eric.involve", ["tdf.support"])]
+    doc["change"]["actor_type"] = ["deliverers"]
+    doc["determinants"] = [*BARRIERS, support]
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    assert _picks(_json(cli, path)) == []

@@ -8,7 +8,9 @@ A facilitator adds no points and answers no barrier, so the greedy coverage bund
 * passes actor fit and is no part of the change: the "Build on" list already leaves out strategies that are
   excluded, aimed at other actors or part of the innovation, and this rule re-checks them; and
 * is not an item of the foundation checklist (a process strategy the barriers do not call for is a step of
-  every plan, not a use of this strength; one the existing rules rank is allowed).
+  every plan, not a use of this strength; one the existing rules rank is allowed) — except, in a patients' scope,
+  one aimed at the patients themselves (involving patients and family members when the family is the strength:
+  there it is what is done with the actor, the same exception as for barriers, ``actors.acts_on_own_actor``).
 
 A pick is marked with the facilitator(s) it builds on and is left out of the coverage gain: it names the strength
 used without displacing a barrier answer. Two facilitators whose first eligible strategy is the same share one

@@ -582,7 +582,8 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     if bundle_out is not None:  # builds-on picks (levers.py): after the barrier picks, outside coverage
         bundle_out.builds_on, bundle_out.builds_on_notes = builds_on_picks(
             result.build_on, determinants, resolutions, in_bundle={*(b.id for b in bundle_out.strategies), *in_place},
-            checklist={f.id for f in result.foundation}, barred=excluded | part | set(elsewhere), size=size)
+            checklist={f.id for f in result.foundation if not acts_on_own_actor(cat.strategies[f.id], actor_types)},
+            barred=excluded | part | set(elsewhere), size=size)
     result.tie_groups = _tie_groups(ranked_all, len(shown))
     result.structural_check = _structural_check(cat, table, ranked_all)
     return result, table
