@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Six parts:
+Eight parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -39,14 +39,23 @@ Six parts:
 6. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
    figures, reported apart, for scopes whose expected lists were written blind (committed before any ``select``
    run on them) and are not used to tune the method; each obvious miss is shown with the rank where it appears.
-6. **Held-out worked scopes, second set** (``benchmarks/validation/holdout_scopes2/``, same two files per scope):
+7. **Held-out worked scopes, second set** (``benchmarks/validation/holdout_scopes2/``, same two files per scope):
    six more scopes in other settings and frameworks, written blind on 2026-12-01 by a helper who changed no
-   scoring, data or weights (scope and expected list committed before any ``select`` run), never used for tuning.
-   The same figures, reported apart under "Held-out worked scopes, second set (written blind 2026-12-01; never
-   used for tuning)". To keep the set blind for whoever tunes the method, the text, Markdown and docs output show
-   only its summary (mean precision@10, implausible strategies in top 10 and bundle, obvious misses, the issue's
-   targets); the per-scope rows, with the missed strategies and their ranks, are in ``--json`` only (JSON key
+   scoring, data or weights (scope and expected list committed before any ``select`` run). It was kept blind
+   until the afternoon of 2026-12-01, when its per-scope rows were read and drove catalogue changes (the third set
+   below was written first, to take its place). Reported apart under "Held-out worked scopes, second set (written
+   blind 2026-12-01; read and used for tuning that afternoon)": the text, Markdown and docs output show only its
+   summary (mean precision@10, implausible strategies in top 10 and bundle, obvious misses, the issue's targets);
+   the per-scope rows, with the missed strategies and their ranks, are in ``--json`` (JSON key
    ``holdout_worked2``). No scope name may appear in two sets of worked scopes.
+8. **Held-out worked scopes, third set** (``benchmarks/validation/holdout_scopes3/``, same two files per scope):
+   eight scopes in settings, actors and frameworks none of the earlier scopes covers, written blind on the
+   afternoon of 2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who
+   changed no scoring, data or weights, while the second set was about to be used for tuning; never used for
+   tuning. Reported like the second set, as a summary only, under "Held-out worked scopes, third set (written blind
+   2026-12-01 afternoon; never used for tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked3``).
+   Both summary-only sets are ``BLIND_SETS`` and share one code path; ``--no-holdout-scopes2`` and
+   ``--no-holdout-scopes3`` skip them.
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -92,6 +101,7 @@ HOLDOUT3_TITLE = "Held-out cases, third set (assembled 2026-12-01; never used fo
 WORKED = ROOT / "examples" / "worked"
 HOLDOUT_WORKED = HERE / "holdout_scopes"
 HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
+HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -217,7 +227,9 @@ def select(scope_path: Path, method: str) -> Selection:
     out = run_cli(["select", str(scope_path), "--format", "json", "--top", "0", "--method", method])
     ranked = [s["id"] for s in sorted(out.get("strategies", []), key=lambda s: (s["rank"], s["id"]))]
     bundle_block = out.get("bundle") or {}
-    bundle = [s["id"] if isinstance(s, dict) else str(s) for s in bundle_block.get("strategies", [])]
+    # the plan's bundle: the barrier picks, then the builds-on picks (docs/scoring.md §6), which an expert reads too
+    picks = [*bundle_block.get("strategies", []), *(bundle_block.get("builds_on") or [])]
+    bundle = [s["id"] if isinstance(s, dict) else str(s) for s in picks]
     return Selection(ranked, bundle, (out.get("catalogue") or {}).get("content_hash", ""),
                      str(out.get("tool_version", "")))
 
@@ -533,9 +545,35 @@ def holdout_scopes_text(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-HOLDOUT2_WORKED_TITLE = "Held-out worked scopes, second set (written blind 2026-12-01; never used for tuning)"
-HOLDOUT2_WORKED_NOTE = ("Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds "
-                        "the set.")
+HOLDOUT2_WORKED_TITLE = ("Held-out worked scopes, second set (written blind 2026-12-01; read and used for tuning "
+                         "that afternoon)")
+HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-12-01 afternoon; never used for "
+                         "tuning)")
+BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
+SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+              "2026-12-01 afternoon and drove catalogue changes, so this set now measures fit, not generalisation.")
+
+
+@dataclass(frozen=True)
+class BlindSet:
+    """A set of held-out worked scopes kept blind: text, Markdown and docs show only its summary row; the per-scope
+    rows are in ``--json`` only, under ``json_key``."""
+
+    directory: Path
+    title: str  # section title in text and Markdown output
+    label: str  # first cell of the summary table
+    json_key: str
+    doc_block: str  # name of the generated block of docs/validation.md
+    flag: str  # the --no-... option that skips the set
+    note: str = BLIND_NOTE  # said under the summary row
+
+
+BLIND_SETS = (
+    BlindSet(HOLDOUT_WORKED2, HOLDOUT2_WORKED_TITLE, "Held-out scopes, second set", "holdout_worked2",
+             "holdout2-worked", "no-holdout-scopes2", SPENT_NOTE),
+    BlindSet(HOLDOUT_WORKED3, HOLDOUT3_WORKED_TITLE, "Held-out scopes, third set", "holdout_worked3",
+             "holdout3-worked", "no-holdout-scopes3"),
+)
 
 
 def check_worked_disjoint(*directories: Path) -> None:
@@ -549,8 +587,8 @@ def check_worked_disjoint(*directories: Path) -> None:
             seen[name] = directory
 
 
-def holdout2_summary_md(rows: list[dict[str, Any]]) -> str:
-    """The second held-out set as one summary table row and the targets: no per-scope rows (blind)."""
+def blind_summary_md(rows: list[dict[str, Any]], blind: BlindSet) -> str:
+    """A blind set as one summary table row and the targets: no per-scope rows."""
     s = holdout_summary(rows)
     if not s:
         return ""
@@ -559,24 +597,24 @@ def holdout2_summary_md(rows: list[dict[str, Any]]) -> str:
     def word(ok: bool) -> str:
         return "met" if ok else "not met"
     return "\n".join([
-        "| Held-out scopes, second set | mean precision@10 | implausible in top 10 | implausible in bundle | "
+        f"| {blind.label} | mean precision@10 | implausible in top 10 | implausible in bundle | "
         "obvious misses |", "| --- | ---: | ---: | ---: | ---: |",
         f"| {s['n_scopes']} scopes | {_f(s['mean_precision@10'])} | {s['implausible_top10']} | "
         f"{s['implausible_bundle']} | {s['obvious_misses']} |", "",
         f"Issue #12 targets on these scopes: mean precision@10 ≥ {TARGET_PRECISION:.2f} "
         f"{word(t['mean_precision@10'])}; at most {TARGET_MISSES} obvious miss per scope "
         f"{word(t['at_most_one_miss_per_scope'])}; no implausible strategy in a bundle "
-        f"{word(t['no_implausible_in_bundle'])}. {HOLDOUT2_WORKED_NOTE}"])
+        f"{word(t['no_implausible_in_bundle'])}. {blind.note}"])
 
 
-def holdout2_summary_text(rows: list[dict[str, Any]]) -> str:
+def blind_summary_text(rows: list[dict[str, Any]], blind: BlindSet) -> str:
     if not rows:
         return ""
     s = holdout_summary(rows)
-    return (f"{HOLDOUT2_WORKED_TITLE} (method default)\n\n"
+    return (f"{blind.title} (method default)\n\n"
             f"{str(s['n_scopes']) + ' scopes, mean':34} precision@10 {s['mean_precision@10']:.2f}  implausible top10 "
             f"{s['implausible_top10']}  bundle {s['implausible_bundle']}  misses {s['obvious_misses']}\n"
-            f"{HOLDOUT2_WORKED_NOTE}\n")
+            f"{blind.note}\n")
 
 
 def holdout_docs_blocks(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -596,8 +634,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-scopes", action="store_true", help="write benchmarks/validation/scopes/<case>.yaml")
     ap.add_argument("--no-worked", action="store_true", help="skip the worked scopes")
     ap.add_argument("--no-holdout-scopes", action="store_true", help="skip the held-out worked scopes")
-    ap.add_argument("--no-holdout-scopes2", action="store_true",
-                    help="skip the second set of held-out worked scopes")
+    for blind in BLIND_SETS:
+        ap.add_argument(f"--{blind.flag}", action="store_true",
+                        help=f"skip the {blind.label.lower()} (reported as a summary only)")
     args = ap.parse_args(argv)
     try:
         cases = load_cases()
@@ -622,10 +661,10 @@ def main(argv: list[str] | None = None) -> int:
                      if holdout3 else None)
         worked = [] if args.no_worked else evaluate_worked()
         holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
-        if not args.no_holdout_scopes2:
-            check_worked_disjoint(WORKED, HOLDOUT_WORKED, HOLDOUT_WORKED2)
-        holdout_worked2 = ([] if args.no_holdout_scopes2 or not HOLDOUT_WORKED2.is_dir()
-                           else evaluate_worked(HOLDOUT_WORKED2, ranks=True))
+        blind_sets = [b for b in BLIND_SETS if not getattr(args, b.flag.replace("-", "_")) and b.directory.is_dir()]
+        if blind_sets:
+            check_worked_disjoint(WORKED, HOLDOUT_WORKED, *(b.directory for b in blind_sets))
+        blind_rows = [(b, rows) for b in blind_sets if (rows := evaluate_worked(b.directory, ranks=True))]
         result = {"cases": res, "worked": worked}
         if held:
             result["holdout"] = held
@@ -635,24 +674,24 @@ def main(argv: list[str] | None = None) -> int:
             result["holdout3"] = held3
         if holdout_worked:
             result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
-        if holdout_worked2:
-            result["holdout_worked2"] = {"scopes": holdout_worked2, "summary": holdout_summary(holdout_worked2)}
+        for b, rows in blind_rows:
+            result[b.json_key] = {"scopes": rows, "summary": holdout_summary(rows)}
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
             sys.stdout.write(text_report(res, worked, held, held2, held3))
             if holdout_worked:
                 sys.stdout.write("\n" + holdout_scopes_text(holdout_worked))
-            if holdout_worked2:
-                sys.stdout.write("\n" + holdout2_summary_text(holdout_worked2))
+            for b, rows in blind_rows:
+                sys.stdout.write("\n" + blind_summary_text(rows, b))
         held_md = f"Held-out cases (not used for tuning)\n\n{figures_md(held, holdout=True)}\n\n" if held else ""
         held2_md = (f"{HOLDOUT2_TITLE}\n\n{figures_md(held2, holdout=True, second=True)}\n\n" if held2 else "")
         held3_md = (f"{HOLDOUT3_TITLE}\n\n{figures_md(held3, holdout=True, third=True)}\n\n" if held3 else "")
         md = f"{figures_md(res)}\n\n{held_md}{held2_md}{held3_md}{worked_md(worked)}\n"
         if holdout_worked:
             md += f"\n{HOLDOUT_TITLE}\n\n{holdout_scopes_md(holdout_worked)}\n"
-        if holdout_worked2:
-            md += f"\n{HOLDOUT2_WORKED_TITLE}\n\n{holdout2_summary_md(holdout_worked2)}\n"
+        for b, rows in blind_rows:
+            md += f"\n{b.title}\n\n{blind_summary_md(rows, b)}\n"
         if args.markdown:
             args.markdown.write_text(md, encoding="utf-8")
         if args.write_docs:
@@ -671,8 +710,8 @@ def main(argv: list[str] | None = None) -> int:
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
             if holdout_worked:
                 blocks.update(holdout_docs_blocks(holdout_worked))
-            if holdout_worked2:
-                blocks["holdout2-worked"] = holdout2_summary_md(holdout_worked2)
+            for b, rows in blind_rows:
+                blocks[b.doc_block] = blind_summary_md(rows, b)
             seen = write_docs(DOC, blocks)
             sys.stderr.write(f"docs/validation.md: refreshed {len(seen)} generated block(s)\n")
     except InputError as exc:
