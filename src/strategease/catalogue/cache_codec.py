@@ -115,6 +115,7 @@ class _Encoder:
                         self.s(member.value)
         self.rows: dict[type[BaseModel], list[BaseModel]] = {cls: [] for cls in MODELS}
         self.row_of: dict[int, int] = {}  # id(model) -> its row in its class's table
+        self.order: dict[type[BaseModel], list[int]] = {}  # a table written in another order than registered
 
     def s(self, text: str) -> int:
         at = self.index.get(text)
@@ -158,11 +159,27 @@ class _Encoder:
             return [self.value(kind[1], v) for v in value]
         return value
 
+    def reorder(self, cls: type[BaseModel], order: list[int]) -> None:
+        """Write CLS's table in ORDER (a permutation of its registered rows): row k is registered row ORDER[k]."""
+        rows = self.rows[cls]
+        if sorted(order) != list(range(len(rows))):
+            raise TypeError(f"not an order of the {cls.__name__} table")
+        self.order[cls] = order
+        for new, old in enumerate(order):
+            self.row_of[id(rows[old])] = new
+
     def table(self, cls: type[BaseModel]) -> dict[str, Any]:
         rows = self.rows[cls]
+        order = self.order.get(cls)
+
+        def ordered(column: list[Any]) -> list[Any]:
+            # values are read in registration order (the models lie in memory in that order), then put in ORDER
+            return column if order is None else list(map(column.__getitem__, order))
+
         sets: dict[frozenset[str], int] = {}
-        set_of = [sets.setdefault(frozenset(row.__pydantic_fields_set__), len(sets)) for row in rows]
-        columns = [_pack(_same([self.value(kind, getattr(row, name)) for row in rows], kind), kind[0] == "opt")
+        set_of = ordered([sets.setdefault(frozenset(row.__pydantic_fields_set__), len(sets)) for row in rows])
+        columns = [_pack(_same(ordered([self.value(kind, getattr(row, name)) for row in rows]), kind),
+                         kind[0] == "opt")
                    for name, kind in _fields(cls)]
         return {"n": len(rows), "sets": [sorted(s) for s in sets], "set_of": _pack(_same(set_of, ("int",))),
                 "columns": columns}
@@ -250,10 +267,13 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
         sections[name] = _pack([s(k) for k in section])
     # the links' table in links_from order (a node's links are one run of rows: see _LinkRows), then any link
     # links_from does not hold; "links" gives each position of cat.links its row
-    for link in chain.from_iterable(cat.links_from.values()):
-        enc.add(link)
     for link in cat.links:
         enc.add(link)
+    for link in chain.from_iterable(cat.links_from.values()):
+        enc.add(link)
+    by_from = [enc.row_of[id(link)] for link in chain.from_iterable(cat.links_from.values())]
+    listed = set(by_from)
+    enc.reorder(m.Link, list(dict.fromkeys(by_from)) + [i for i in range(len(enc.rows[m.Link])) if i not in listed])
     doc = {
         "format": FORMAT,
         "key": key,
