@@ -165,8 +165,7 @@ class _Encoder:
         if sorted(order) != list(range(len(rows))):
             raise TypeError(f"not an order of the {cls.__name__} table")
         self.order[cls] = order
-        for new, old in enumerate(order):
-            self.row_of[id(rows[old])] = new
+        self.row_of.update(zip(map(id, map(rows.__getitem__, order)), range(len(order)), strict=True))
 
     def table(self, cls: type[BaseModel]) -> dict[str, Any]:
         rows = self.rows[cls]
@@ -269,9 +268,7 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
     # links_from does not hold; "links" gives each position of cat.links its row
     for link in cat.links:
         enc.add(link)
-    for link in chain.from_iterable(cat.links_from.values()):
-        enc.add(link)
-    by_from = [enc.row_of[id(link)] for link in chain.from_iterable(cat.links_from.values())]
+    by_from = list(map(enc.add, chain.from_iterable(cat.links_from.values())))  # rows (registered above, as a rule)
     listed = set(by_from)
     enc.reorder(m.Link, list(dict.fromkeys(by_from)) + [i for i in range(len(enc.rows[m.Link])) if i not in listed])
     doc = {
