@@ -197,7 +197,7 @@ def test_holdout4_is_reported_means_only_in_its_own_table(runner: ModuleType) ->
            "mean_without_leakage": {}, "mean_cfir_without_leakage": {}, "n_cases": 1, "n_leakage": 0}
     empty = {**res, "cases": []}
     text = runner.text_report(empty, [], None, None, None, res)
-    assert runner.HOLDOUT4_TITLE in text and "all five sets" in text and runner.BLIND_NOTE in text
+    assert runner.HOLDOUT4_TITLE in text and "all five sets" in text and runner.HELD_BLIND_NOTE in text
     assert "v1" not in text and "mean (all)" in text
     assert runner.HOLDOUT3_TITLE not in text  # absent sets print nothing
     md = runner.figures_md({**res, "meta": {}}, runner.HELD_SETS[3])

@@ -20,6 +20,9 @@ EXPECTED = sorted(HOLDOUT.glob("*.expected.yaml"))
 HOLDOUT2 = ROOT / "benchmarks" / "validation" / "holdout_scopes2"
 SCOPES2 = sorted(p for p in HOLDOUT2.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
 EXPECTED2 = sorted(HOLDOUT2.glob("*.expected.yaml"))
+HOLDOUT3 = ROOT / "benchmarks" / "validation" / "holdout_scopes3"
+SCOPES3 = sorted(p for p in HOLDOUT3.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
+EXPECTED3 = sorted(HOLDOUT3.glob("*.expected.yaml"))
 
 
 def test_six_scopes_each_with_an_expected_list() -> None:
@@ -27,9 +30,9 @@ def test_six_scopes_each_with_an_expected_list() -> None:
     assert {p.stem for p in SCOPES} == {p.name.removesuffix(".expected.yaml") for p in EXPECTED}
 
 
-@pytest.mark.parametrize("scope", SCOPES + SCOPES2, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("scope", SCOPES + SCOPES2 + SCOPES3, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_scope_checks_and_selects(cli, scope: Path) -> None:
-    """Every held-out scope, of both sets, checks and ranks (no figure is read)."""
+    """Every held-out scope, of all three sets, checks and ranks (no figure is read)."""
     res = cli("check", scope)
     assert res.code == 0, res.out + res.err
     res = cli("select", scope, "--top", "3", "--format", "json")
@@ -37,9 +40,9 @@ def test_scope_checks_and_selects(cli, scope: Path) -> None:
     assert json.loads(res.out)["strategies"], "no strategy ranked"
 
 
-@pytest.mark.parametrize("expected", EXPECTED + EXPECTED2, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("expected", EXPECTED + EXPECTED2 + EXPECTED3, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_expected_list_shape(cli, runner: ModuleType, expected: Path) -> None:
-    """Every expected list of both held-out sets: written blind, known ids, reasons and sources."""
+    """Every expected list of the three held-out sets: written blind, known ids, reasons and sources."""
     text = expected.read_text(encoding="utf-8")
     assert "Written blind" in text.split("expected:")[0], "the header must say the list was written blind"
     data = runner.load_expected(expected)

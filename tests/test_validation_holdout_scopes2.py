@@ -42,15 +42,17 @@ def _rows() -> list[dict[str, Any]]:
 
 
 def test_summary_renderings_are_aggregate_only(runner: ModuleType) -> None:
-    md = runner.holdout2_summary_md(_rows())
+    second = runner.BLIND_SETS[0]
+    assert second.directory == HOLDOUT2 and second.json_key == "holdout_worked2"
+    md = runner.blind_summary_md(_rows(), second)
     assert "| 2 scopes | 0.65 | 1 | 0 | 2 |" in md
     assert "≥ 0.75 not met" in md and "per scope not met" in md and "in a bundle met" in md
-    text = runner.holdout2_summary_text(_rows())
+    text = runner.blind_summary_text(_rows(), second)
     assert text.startswith(runner.HOLDOUT2_WORKED_TITLE)
     assert "precision@10 0.65  implausible top10 1  bundle 0  misses 2" in text
     for out in (md, text):  # blind: no scope name, no strategy id
         assert "scope-" not in out and "eric." not in out
-    assert runner.holdout2_summary_md([]) == "" and runner.holdout2_summary_text([]) == ""
+    assert runner.blind_summary_md([], second) == "" and runner.blind_summary_text([], second) == ""
 
 
 def test_runner_wires_the_second_set(runner: ModuleType, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
@@ -70,8 +72,8 @@ def test_runner_wires_the_second_set(runner: ModuleType, monkeypatch: pytest.Mon
     monkeypatch.setattr(runner, "DOC", doc)
     md_file = tmp_path / "figs.md"
 
-    assert runner.main(["--json", "--no-worked", "--no-holdout-scopes", "--markdown", str(md_file),
-                        "--write-docs"]) == 0
+    assert runner.main(["--json", "--no-worked", "--no-holdout-scopes", "--no-holdout-scopes3", "--markdown",
+                        str(md_file), "--write-docs"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert "holdout_worked" not in result
     rows = result["holdout_worked2"]["scopes"]
@@ -91,10 +93,11 @@ def test_runner_wires_the_second_set(runner: ModuleType, monkeypatch: pytest.Mon
         assert "| 6 scopes |" in out
         assert not [n for n in names if n in out], "the second set's scope names must not be printed"
 
-    assert runner.main(["--no-worked", "--no-holdout-scopes"]) == 0
+    assert runner.main(["--no-worked", "--no-holdout-scopes", "--no-holdout-scopes3"]) == 0
     text = capsys.readouterr().out
     assert runner.HOLDOUT2_WORKED_TITLE in text and "6 scopes, mean" in text
     assert not [n for n in names if n in text]
 
-    assert runner.main(["--json", "--no-worked", "--no-holdout-scopes", "--no-holdout-scopes2"]) == 0
+    assert runner.main(["--json", "--no-worked", "--no-holdout-scopes", "--no-holdout-scopes2",
+                        "--no-holdout-scopes3"]) == 0
     assert "holdout_worked2" not in json.loads(capsys.readouterr().out)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Eight parts:
+Nine parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -52,12 +52,21 @@ Eight parts:
    run on them) and are not used to tune the method; each obvious miss is shown with the rank where it appears.
 8. **Held-out worked scopes, second set** (``benchmarks/validation/holdout_scopes2/``, same two files per scope):
    six more scopes in other settings and frameworks, written blind on 2026-12-01 by a helper who changed no
-   scoring, data or weights (scope and expected list committed before any ``select`` run), never used for tuning.
-   The same figures, reported apart under "Held-out worked scopes, second set (written blind 2026-12-01; never
-   used for tuning)". To keep the set blind for whoever tunes the method, the text, Markdown and docs output show
-   only its summary (mean precision@10, implausible strategies in top 10 and bundle, obvious misses, the issue's
-   targets); the per-scope rows, with the missed strategies and their ranks, are in ``--json`` only (JSON key
+   scoring, data or weights (scope and expected list committed before any ``select`` run). It was kept blind
+   until the afternoon of 2026-12-01, when its per-scope rows were read and drove catalogue changes (the third set
+   below was written first, to take its place). Reported apart under "Held-out worked scopes, second set (written
+   blind 2026-12-01; read and used for tuning that afternoon)": the text, Markdown and docs output show only its
+   summary (mean precision@10, implausible strategies in top 10 and bundle, obvious misses, the issue's targets);
+   the per-scope rows, with the missed strategies and their ranks, are in ``--json`` (JSON key
    ``holdout_worked2``). No scope name may appear in two sets of worked scopes.
+9. **Held-out worked scopes, third set** (``benchmarks/validation/holdout_scopes3/``, same two files per scope):
+   eight scopes in settings, actors and frameworks none of the earlier scopes covers, written blind on the
+   afternoon of 2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who
+   changed no scoring, data or weights, while the second set was about to be used for tuning; never used for
+   tuning. Reported like the second set, as a summary only, under "Held-out worked scopes, third set (written blind
+   2026-12-01 afternoon; never used for tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked3``).
+   Both summary-only sets are ``BLIND_SETS`` and share one code path; ``--no-holdout-scopes2`` and
+   ``--no-holdout-scopes3`` skip them.
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -106,6 +115,7 @@ HOLDOUT4_TITLE = "Held-out cases, fourth set (assembled 2026-12-01 afternoon; ne
 WORKED = ROOT / "examples" / "worked"
 HOLDOUT_WORKED = HERE / "holdout_scopes"
 HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
+HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -176,7 +186,7 @@ HELD_SETS = (
     HeldSet("holdout4", HOLDOUT4, HOLDOUT4_SCOPES, HOLDOUT4_TITLE,
             "held-out cases of the fourth set (never used for tuning)", "all five sets", blind=True),
 )
-BLIND_NOTE = "Per-case rows only in --json: reading them un-blinds the set."
+HELD_BLIND_NOTE = "Per-case rows only in --json: reading them un-blinds the set."
 
 
 def load_cases(directory: Path = CASES, required: bool = True) -> list[Case]:
@@ -488,7 +498,7 @@ def text_report(res: dict[str, Any], worked: list[dict[str, Any]], *held: dict[s
         if h and h["cases"]:
             out += [hs.title, ""]
             out += _recall_table(h, per_case=not hs.blind)
-            out += [BLIND_NOTE] if hs.blind else []
+            out += [HELD_BLIND_NOTE] if hs.blind else []
             out += ["", f"Baseline: leave-one-out popularity over all other cases of {hs.pool}.", ""]
     if worked:
         out.append("Worked scopes (method default)")
@@ -579,9 +589,35 @@ def holdout_scopes_text(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-HOLDOUT2_WORKED_TITLE = "Held-out worked scopes, second set (written blind 2026-12-01; never used for tuning)"
-HOLDOUT2_WORKED_NOTE = ("Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds "
-                        "the set.")
+HOLDOUT2_WORKED_TITLE = ("Held-out worked scopes, second set (written blind 2026-12-01; read and used for tuning "
+                         "that afternoon)")
+HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-12-01 afternoon; never used for "
+                         "tuning)")
+BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
+SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+              "2026-12-01 afternoon and drove catalogue changes, so this set now measures fit, not generalisation.")
+
+
+@dataclass(frozen=True)
+class BlindSet:
+    """A set of held-out worked scopes kept blind: text, Markdown and docs show only its summary row; the per-scope
+    rows are in ``--json`` only, under ``json_key``."""
+
+    directory: Path
+    title: str  # section title in text and Markdown output
+    label: str  # first cell of the summary table
+    json_key: str
+    doc_block: str  # name of the generated block of docs/validation.md
+    flag: str  # the --no-... option that skips the set
+    note: str = BLIND_NOTE  # said under the summary row
+
+
+BLIND_SETS = (
+    BlindSet(HOLDOUT_WORKED2, HOLDOUT2_WORKED_TITLE, "Held-out scopes, second set", "holdout_worked2",
+             "holdout2-worked", "no-holdout-scopes2", SPENT_NOTE),
+    BlindSet(HOLDOUT_WORKED3, HOLDOUT3_WORKED_TITLE, "Held-out scopes, third set", "holdout_worked3",
+             "holdout3-worked", "no-holdout-scopes3"),
+)
 
 
 def check_worked_disjoint(*directories: Path) -> None:
@@ -595,8 +631,8 @@ def check_worked_disjoint(*directories: Path) -> None:
             seen[name] = directory
 
 
-def holdout2_summary_md(rows: list[dict[str, Any]]) -> str:
-    """The second held-out set as one summary table row and the targets: no per-scope rows (blind)."""
+def blind_summary_md(rows: list[dict[str, Any]], blind: BlindSet) -> str:
+    """A blind set as one summary table row and the targets: no per-scope rows."""
     s = holdout_summary(rows)
     if not s:
         return ""
@@ -605,24 +641,24 @@ def holdout2_summary_md(rows: list[dict[str, Any]]) -> str:
     def word(ok: bool) -> str:
         return "met" if ok else "not met"
     return "\n".join([
-        "| Held-out scopes, second set | mean precision@10 | implausible in top 10 | implausible in bundle | "
+        f"| {blind.label} | mean precision@10 | implausible in top 10 | implausible in bundle | "
         "obvious misses |", "| --- | ---: | ---: | ---: | ---: |",
         f"| {s['n_scopes']} scopes | {_f(s['mean_precision@10'])} | {s['implausible_top10']} | "
         f"{s['implausible_bundle']} | {s['obvious_misses']} |", "",
         f"Issue #12 targets on these scopes: mean precision@10 ≥ {TARGET_PRECISION:.2f} "
         f"{word(t['mean_precision@10'])}; at most {TARGET_MISSES} obvious miss per scope "
         f"{word(t['at_most_one_miss_per_scope'])}; no implausible strategy in a bundle "
-        f"{word(t['no_implausible_in_bundle'])}. {HOLDOUT2_WORKED_NOTE}"])
+        f"{word(t['no_implausible_in_bundle'])}. {blind.note}"])
 
 
-def holdout2_summary_text(rows: list[dict[str, Any]]) -> str:
+def blind_summary_text(rows: list[dict[str, Any]], blind: BlindSet) -> str:
     if not rows:
         return ""
     s = holdout_summary(rows)
-    return (f"{HOLDOUT2_WORKED_TITLE} (method default)\n\n"
+    return (f"{blind.title} (method default)\n\n"
             f"{str(s['n_scopes']) + ' scopes, mean':34} precision@10 {s['mean_precision@10']:.2f}  implausible top10 "
             f"{s['implausible_top10']}  bundle {s['implausible_bundle']}  misses {s['obvious_misses']}\n"
-            f"{HOLDOUT2_WORKED_NOTE}\n")
+            f"{blind.note}\n")
 
 
 def holdout_docs_blocks(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -642,8 +678,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-scopes", action="store_true", help="write benchmarks/validation/scopes/<case>.yaml")
     ap.add_argument("--no-worked", action="store_true", help="skip the worked scopes")
     ap.add_argument("--no-holdout-scopes", action="store_true", help="skip the held-out worked scopes")
-    ap.add_argument("--no-holdout-scopes2", action="store_true",
-                    help="skip the second set of held-out worked scopes")
+    for blind in BLIND_SETS:
+        ap.add_argument(f"--{blind.flag}", action="store_true",
+                        help=f"skip the {blind.label.lower()} (reported as a summary only)")
     args = ap.parse_args(argv)
     try:
         cases = load_cases()
@@ -664,30 +701,30 @@ def main(argv: list[str] | None = None) -> int:
                 held.append(evaluate_cases(members, Path(tmp), pool=pool) if members else None)
         worked = [] if args.no_worked else evaluate_worked()
         holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
-        if not args.no_holdout_scopes2:
-            check_worked_disjoint(WORKED, HOLDOUT_WORKED, HOLDOUT_WORKED2)
-        holdout_worked2 = ([] if args.no_holdout_scopes2 or not HOLDOUT_WORKED2.is_dir()
-                           else evaluate_worked(HOLDOUT_WORKED2, ranks=True))
+        blind_sets = [b for b in BLIND_SETS if not getattr(args, b.flag.replace("-", "_")) and b.directory.is_dir()]
+        if blind_sets:
+            check_worked_disjoint(WORKED, HOLDOUT_WORKED, *(b.directory for b in blind_sets))
+        blind_rows = [(b, rows) for b in blind_sets if (rows := evaluate_worked(b.directory, ranks=True))]
         result = {"cases": res, "worked": worked}
         result.update({hs.key: h for hs, h in zip(HELD_SETS, held, strict=True) if h})
         if holdout_worked:
             result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
-        if holdout_worked2:
-            result["holdout_worked2"] = {"scopes": holdout_worked2, "summary": holdout_summary(holdout_worked2)}
+        for b, rows in blind_rows:
+            result[b.json_key] = {"scopes": rows, "summary": holdout_summary(rows)}
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
             sys.stdout.write(text_report(res, worked, *held))
             if holdout_worked:
                 sys.stdout.write("\n" + holdout_scopes_text(holdout_worked))
-            if holdout_worked2:
-                sys.stdout.write("\n" + holdout2_summary_text(holdout_worked2))
+            for b, rows in blind_rows:
+                sys.stdout.write("\n" + blind_summary_text(rows, b))
         held_md = "".join(f"{hs.title}\n\n{figures_md(h, hs)}\n\n" for hs, h in zip(HELD_SETS, held, strict=True) if h)
         md = f"{figures_md(res)}\n\n{held_md}{worked_md(worked)}\n"
         if holdout_worked:
             md += f"\n{HOLDOUT_TITLE}\n\n{holdout_scopes_md(holdout_worked)}\n"
-        if holdout_worked2:
-            md += f"\n{HOLDOUT2_WORKED_TITLE}\n\n{holdout2_summary_md(holdout_worked2)}\n"
+        for b, rows in blind_rows:
+            md += f"\n{b.title}\n\n{blind_summary_md(rows, b)}\n"
         if args.markdown:
             args.markdown.write_text(md, encoding="utf-8")
         if args.write_docs:
@@ -701,8 +738,8 @@ def main(argv: list[str] | None = None) -> int:
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
             if holdout_worked:
                 blocks.update(holdout_docs_blocks(holdout_worked))
-            if holdout_worked2:
-                blocks["holdout2-worked"] = holdout2_summary_md(holdout_worked2)
+            for b, rows in blind_rows:
+                blocks[b.doc_block] = blind_summary_md(rows, b)
             seen = write_docs(DOC, blocks)
             sys.stderr.write(f"docs/validation.md: refreshed {len(seen)} generated block(s)\n")
     except InputError as exc:
