@@ -417,10 +417,12 @@ def test_xlsx_report_sheets_to_fill_in(cli, tmp_path: Path, monkeypatch: pytest.
     strategies = [[c.value for c in row] for row in wb["Strategies"].iter_rows(min_row=2)]
     assert [row[2] for row in strategies][:2] == ["eric.conduct-educational-meetings", "eric.access-new-funding"]
     spec = [[c.value for c in row] for row in wb["Specification"].iter_rows(min_row=2)]
-    assert len(spec) == 2 * 7 and spec[0][:3] == ["S1", "Conduct educational meetings", "Actor"]
+    # two barrier picks, then the builds-on pick for the scope's facilitator (Trust between partners)
+    assert len(spec) == 3 * 7 and spec[0][:3] == ["S1", "Conduct educational meetings", "Actor"]
+    assert spec[-1][:2] == ["B1", "Build a coalition"]
     assert all(row[5] is None for row in spec)  # the decision column is left to the team
     apease = [[c.value for c in row] for row in wb["APEASE"].iter_rows(min_row=2)]
-    assert len(apease) == 2 * 6 and {row[4] for row in apease} == {None}
+    assert len(apease) == 3 * 6 and {row[4] for row in apease} == {None}
     about = {row[0].value: row[1] for row in wb["About"].iter_rows()}
     assert about["Prepared for"].value == "=HYPERLINK(\"x\")" and about["Prepared for"].data_type == "s"
     assert about["Scope file"].value == "scope.yaml"

@@ -328,8 +328,12 @@ def test_cli_report_uses_real_select(cli, tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     assert _report(cli, out, "--bundle", "1").code == 0
     data = json.loads(out.read_text())
-    assert data["selection"]["bundle"]["size"] == 1
-    assert len(data["report"]["specifications"]) == 1
+    bundle = data["selection"]["bundle"]
+    assert bundle["size"] == 1 and len(bundle["strategies"]) == 1
+    # one specification per strategy of the plan: the barrier pick, then the builds-on pick (B1) for the facilitator
+    assert [s["code"] for s in data["report"]["specifications"]] == ["S1", "B1"]
+    assert [s["strategy"] for s in data["report"]["specifications"]] == [bundle["strategies"][0]["id"],
+                                                                          bundle["builds_on"][0]["id"]]
 
 
 def test_cli_format_option_overrides_extension(cli, tmp_path: Path) -> None:

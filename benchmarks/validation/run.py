@@ -283,7 +283,9 @@ def select(scope_path: Path, method: str) -> Selection:
     out = run_cli(["select", str(scope_path), "--format", "json", "--top", "0", "--method", method])
     ranked = [s["id"] for s in sorted(out.get("strategies", []), key=lambda s: (s["rank"], s["id"]))]
     bundle_block = out.get("bundle") or {}
-    bundle = [s["id"] if isinstance(s, dict) else str(s) for s in bundle_block.get("strategies", [])]
+    # the plan's bundle: the barrier picks, then the builds-on picks (docs/scoring.md §6), which an expert reads too
+    picks = [*bundle_block.get("strategies", []), *(bundle_block.get("builds_on") or [])]
+    bundle = [s["id"] if isinstance(s, dict) else str(s) for s in picks]
     return Selection(ranked, bundle, (out.get("catalogue") or {}).get("content_hash", ""),
                      str(out.get("tool_version", "")))
 

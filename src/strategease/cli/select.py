@@ -127,6 +127,7 @@ def select_cmd(
     from strategease.cli.options import load_valid
     from strategease.errors import UsageError
     from strategease.render.select import CARRIES_WARNINGS, EXPLAINERS, RENDERERS, stderr_lines, stderr_summary
+    from strategease.selection.levers import unranked_pick
     from strategease.selection.scope import load_scope
     from strategease.selection.scoring import find_strategy, select
 
@@ -139,7 +140,7 @@ def select_cmd(
         result = select(cat, loaded, method.value, top=0 if explain else top, bundle=bundle, ratings=team,
                         aggregate=aggregate.value, stability=stability, seed=seed, progress=progress)
     if explain is not None:
-        strategy = find_strategy(result, cat, explain)
+        strategy = unranked_pick(result, cat, explain) or find_strategy(result, cat, explain)
         citations = {key: src.citation for key, src in sorted(cat.sources.items())}
         model = cat.strategies.get(strategy.id)
         effects = [e.model_dump(mode="json", exclude_none=True) for e in model.effects] if model else []

@@ -36,7 +36,7 @@ from strategease.catalogue.reach import BASIS_LABELS
 from strategease.errors import UsageError
 from strategease.fmt import num
 from strategease.render.effects import effect_lines
-from strategease.render.select import method_sections
+from strategease.render.select import builds_on_rows, method_sections, sentence
 from strategease.selection.result import Contribution, SelectionResult, StrategyOut
 from strategease.selection.stability import shown
 from strategease.selection.stability import verdict as stability_verdict
@@ -243,21 +243,31 @@ class StrategyRow(_Out):
     reasons: list[Reason]
 
 
-class BundleRow(_Out):
-    code: str  # S1, S2, ... (used as column heads in the APEASE table)
+class BundleRow(_OmitAbsent):
+    OMIT: ClassVar[tuple[str, ...]] = ("builds_on",)
+
+    code: str  # S1, S2, ... for barrier picks, B1, B2, ... for builds-on picks (column heads in the APEASE table)
     id: str
     name: str
     gain: float
     covers: list[str]  # determinant names
+    builds_on: list[str] | None = None  # builds-on picks only: the names of the facilitators it uses
 
 
 class BundleSection(_Out):
     size: int
-    strategies: list[BundleRow]
+    strategies: list[BundleRow]  # the barrier picks (greedy coverage)
     covered_weight: float
     total_weight: float
     covered_percent: float
     uncovered: list[str]  # determinant names
+    builds_on: list[BundleRow] = []  # then the builds-on picks: no coverage, no barrier pick displaced
+    builds_on_notes: list[str] = []  # important facilitators that give no builds-on pick, and why (sentences)
+
+    @property
+    def plan(self) -> list[BundleRow]:
+        """Every strategy of the plan: the barrier picks, then the builds-on picks."""
+        return [*self.strategies, *self.builds_on]
 
 
 class SpecDimension(_Out):
@@ -672,6 +682,12 @@ def _summary(result: SelectionResult, names: _Names, bundle: BundleSection | Non
                        "determinants in scope.")
         if bundle.uncovered:
             bundle_text += " Not yet addressed: " + _join(bundle.uncovered) + "."
+        if bundle.builds_on:
+            bundle_text += (" After these, the plan builds on what already helps: "
+                            + _join(f"{b.name} (on {_join(b.builds_on or [])})" for b in bundle.builds_on)
+                            + (", which adds" if len(bundle.builds_on) == 1 else ", which add")
+                            + " no coverage and displace" + ("s" if len(bundle.builds_on) == 1 else "")
+                            + " no barrier answer.")
         bundle_text += " Each strategy still needs to be specified and checked with you (sections 6 and 7)."
     elif result.strategies:
         bundle_text = ("No bundle was computed; the highest-ranked strategies are "
@@ -759,9 +775,12 @@ def _bundle(result: SelectionResult, names: _Names) -> BundleSection | None:
     percent = 100.0 * b.covered_weight / b.total_weight if b.total_weight else 0.0
     rows = [BundleRow(code=f"S{i}", id=item.id, name=item.name, gain=item.gain,
                       covers=[names(d) for d in item.covers]) for i, item in enumerate(b.strategies, 1)]
+    levers = [BundleRow(code=code, id=p.id, name=p.name, gain=0.0, covers=[],
+                        builds_on=[f.name for f in p.facilitators]) for code, p in builds_on_rows(result)]
     return BundleSection(size=b.size, strategies=rows, covered_weight=b.covered_weight,
                          total_weight=b.total_weight, covered_percent=round(percent, 1),
-                         uncovered=[names(d) for d in b.uncovered])
+                         uncovered=[names(d) for d in b.uncovered], builds_on=levers,
+                         builds_on_notes=[sentence(n) for n in b.builds_on_notes or []])
 
 
 def _matrix(result: SelectionResult, bundle_ids: set[str]) -> Matrix:
@@ -852,10 +871,12 @@ def _specification(row: BundleRow, strategy: StrategyOut | None, result: Selecti
     if desc:
         prompts["action"] += f" Start from the catalogue description: {desc}"
     targets = row.covers or (strategy.determinants if strategy else [])
+    whose = f" among {ch['actor']}" if ch.get("actor") else ""
+    where = f" in {ch['context']}" if ch.get("context") else ""
     if targets:
-        whose = f" among {ch['actor']}" if ch.get("actor") else ""
-        where = f" in {ch['context']}" if ch.get("context") else ""
         values["action_target"] = "The determinants " + _join(names(t) for t in targets) + whose + where + "."
+    elif row.builds_on:
+        values["action_target"] = "It draws on the strength " + _join(row.builds_on) + whose + where + "."
     if ch.get("time"):
         prompts["temporality"] += f" The change's own timing: {ch['time']}."
     if strategy is not None and _addressed(strategy):
@@ -866,6 +887,11 @@ def _specification(row: BundleRow, strategy: StrategyOut | None, result: Selecti
         if kinds:
             text += " The links rest on " + _join(EVIDENCE_WORDS.get(k, k) for k in kinds) + "."
         values["justification"] = text + " The itemised score is in Appendix A."
+    if row.builds_on:
+        lead = (values["justification"] + " " if values["justification"] else "")
+        values["justification"] = (lead + "In the plan because it builds on " + _join(row.builds_on)
+                                   + ", a facilitator the scope rates as important: it uses a strength rather than "
+                                     "answering a barrier.")
     dims = [SpecDimension(key=key, label=label, status=PRE_FILLED if values[key] else TO_DECIDE,
                           value=values[key], prompt=prompts[key]) for key, label, _ in PROCTOR_DIMENSIONS]
     effects = effect_lines(e.model_dump(mode="json", exclude_none=True) for e in cat.strategies[row.id].effects) \
@@ -1011,10 +1037,10 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
     result = client_result(result)
     names = _Names(result, cat)
     bundle = _bundle(result, names)
-    bundle_ids = {b.id for b in bundle.strategies} if bundle else set()
+    bundle_ids = {b.id for b in bundle.plan} if bundle else set()
     by_id = {s.id: s for s in result.strategies}
     specs = [_specification(row, by_id.get(row.id), result, cat, names)
-             for row in (bundle.strategies if bundle else [])]
+             for row in (bundle.plan if bundle else [])]
     shown = list(result.strategies)
     prov = Provenance(tool_version=result.tool_version, method=result.method,
                       catalogue_name=result.catalogue.name, catalogue_version=result.catalogue.version,
@@ -1053,7 +1079,7 @@ def build_report(result: SelectionResult, cat: Catalogue | None = None, *, date:
         bundle=bundle,
         specifications=specs,
         apease=ApeaseSection(criteria=[ApeaseCriterion(key=k, label=lab, question=q) for k, lab, q in APEASE_CRITERIA],
-                             strategies=bundle.strategies if bundle else []),
+                             strategies=bundle.plan if bundle else []),
         caveats=_caveats(result, shown, names),
         sources=_sources(result, shown, cat),
         provenance=prov,

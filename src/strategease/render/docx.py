@@ -180,6 +180,13 @@ def render_docx(doc: ReportDoc, result: SelectionResult, options: RenderOptions)
               [[b.code, b.name, num(b.gain), join_names(b.covers)] for b in doc.bundle.strategies])
         if doc.bundle.uncovered:
             para("Not yet addressed: " + join_names(doc.bundle.uncovered) + ".")
+        if doc.bundle.builds_on:
+            para("Then, building on strengths (listed after the bundle; they add no coverage and displace no pick "
+                 "above):")
+            table(["", "Strategy", "Builds on"],
+                  [[b.code, b.name, join_names(b.builds_on or [])] for b in doc.bundle.builds_on])
+        for note in doc.bundle.builds_on_notes:
+            para(note)
     else:
         para("No bundle was computed.")
 

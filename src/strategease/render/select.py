@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from strategease.fmt import num, pct
 from strategease.render.effects import EFFECTS_CAVEAT, effect_lines
 from strategease.render.layout import Col, Grid, Named
-from strategease.selection.result import Contribution, RatedDeterminant, SelectionResult, Spread, StrategyOut
+from strategease.selection.result import (
+    BuildsOnPick,
+    Contribution,
+    RatedDeterminant,
+    SelectionResult,
+    Spread,
+    StrategyOut,
+)
 from strategease.selection.stability import CONTENDER_SHARE, shown, verdict
 
 if TYPE_CHECKING:
@@ -99,6 +106,57 @@ NO_LEVER = ("no strategy for this scope's actors is linked to it directly (a typ
             "builds on a strength): discuss with the team how to draw on it")
 
 
+BUILDS_ON_NOTE = ("B = builds-on pick: a strategy that uses an important facilitator, listed after the barrier "
+                  "picks; it adds no coverage and displaces no barrier pick ('strategease docs scoring', §6).")
+
+
+def sentence(text: str) -> str:
+    """A note as a sentence: capital first letter, a closing full stop."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def builds_on_label(pick: BuildsOnPick) -> str:
+    """'builds on: Social Influences' (every facilitator the pick uses, most important first)."""
+    return "builds on: " + "; ".join(f.name for f in pick.facilitators)
+
+
+def builds_on_rows(result: SelectionResult) -> list[tuple[str, BuildsOnPick]]:
+    """The bundle's builds-on picks with their codes (B1, B2, …), in the bundle's order."""
+    b = result.bundle
+    return [(f"B{i}", p) for i, p in enumerate(b.builds_on or [], 1)] if b is not None else []
+
+
+def bundle_role(result: SelectionResult, strategy_id: str) -> str | None:
+    """How a strategy is in the bundle, in words ('bundle pick 2 of 5', 'builds-on pick B1 (builds on: …)'),
+    or None when it is not."""
+    b = result.bundle
+    if b is None:
+        return None
+    for i, item in enumerate(b.strategies, 1):
+        if item.id == strategy_id:
+            return f"bundle pick {i} of {len(b.strategies)} (gain {_num(item.gain)})"
+    for code, pick in builds_on_rows(result):
+        if pick.id == strategy_id:
+            return f"builds-on pick {code} of the bundle ({builds_on_label(pick)}; adds no coverage)"
+    return None
+
+
+def bundle_role_json(result: SelectionResult, strategy_id: str) -> dict[str, Any] | None:
+    """How a strategy is in the bundle, for ``--explain --format json``: ``{"role": "barrier-pick", "pick": 2,
+    "gain": …}`` or ``{"role": "builds-on", "pick": "B1", "facilitators": [ids]}``; None when it is not."""
+    b = result.bundle
+    if b is None:
+        return None
+    for i, item in enumerate(b.strategies, 1):
+        if item.id == strategy_id:
+            return {"role": "barrier-pick", "pick": i, "gain": item.gain}
+    for code, pick in builds_on_rows(result):
+        if pick.id == strategy_id:
+            return {"role": "builds-on", "pick": code, "facilitators": [f.determinant for f in pick.facilitators]}
+    return None
+
+
 def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
     """The sections method ``default`` adds beside the ranking, as (title, lines) for every text format:
     who the change is about, ties, the structural check, what to build on, the foundation checklist,
@@ -122,9 +180,12 @@ def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
                     [f"rank {f.rank} {f.name} ({f.id}): without {f.link} it "
                      + (f"falls to rank {f.rank_without}" if f.rank_without else "is no longer ranked")
                      for f in sc.flagged]))
+    picked = {(f.determinant, p.id): code for code, p in builds_on_rows(result) for f in p.facilitators}
     for b in result.build_on or []:
         out.append((f"Build on: {b.name} (facilitator, adds no points)",
-                    [f"{lv.name} ({lv.id}), via {lv.via}" for lv in b.strategies]
+                    [f"{lv.name} ({lv.id}), via {lv.via}"
+                     + (f" — in the bundle as builds-on pick {picked[b.determinant, lv.id]}"
+                        if (b.determinant, lv.id) in picked else "") for lv in b.strategies]
                     or [NO_LEVER]))
     if result.foundation:
         out.append(("Foundation checklist (implementation-process strategies every plan needs; not ranked)",
@@ -232,6 +293,16 @@ def table(result: SelectionResult) -> RenderableType:
                    + (f"; not covered: {', '.join(b.uncovered)}" if b.uncovered else ""))
         why = bundle_differences(result)
         parts.append(Text(summary + ("\n" + "\n".join(why) if why else "")))
+        if b.builds_on:
+            levers = Grid("Building on strengths (after the barrier picks)",
+                          [Col("pick", head=True), Col("strategy", head=True), Col("uses")], lines=True)
+            for code, pick in builds_on_rows(result):
+                levers.add(code, Named(pick.name, pick.id), builds_on_label(pick))
+            parts.append(levers)
+        lines = ([BUILDS_ON_NOTE] if b.builds_on else []) + [sentence(n)
+                                                              for n in b.builds_on_notes or []]
+        if lines:
+            parts.append(Text("\n".join(lines)))
     if result.stability is not None:
         parts.append(_stability_table(result))
     parts.append(Text(f"Evidence: survey = % of experts endorsing; review = a systematic review (e.g. Cochrane EPOC); "
@@ -451,7 +522,9 @@ CSV_COLUMNS = ("rank", "id", "name", "framework", "cluster", "score", "cumulativ
 
 def as_csv(result: SelectionResult) -> str:
     """One row per ranked strategy; list cells joined by ';'. Columns are stable (``CSV_COLUMNS``)."""
-    picks = {item.id: i for i, item in enumerate(result.bundle.strategies, 1)} if result.bundle else {}
+    picks: dict[str, int | str] = {item.id: i for i, item in enumerate(result.bundle.strategies, 1)} \
+        if result.bundle else {}
+    picks.update({p.id: code for code, p in builds_on_rows(result)})  # B1, B2, …: builds-on picks
     ties = {sid: f"{g.ranks[0]}-{g.ranks[1]}" for g in result.tie_groups or [] for sid in g.strategies}
     rests: dict[str, list[str]] = {}
     for f in result.structural_check.flagged if result.structural_check else []:
@@ -583,10 +656,17 @@ def as_markdown(result: SelectionResult) -> str:
         out += ["", f"## Suggested bundle (greedy coverage, up to {b.size})", ""]
         out += _md_table(["pick", "strategy", "gain", "covers"],
                          [[str(i), f"{it.name} (`{it.id}`)", _num(it.gain), ", ".join(it.covers)]
-                          for i, it in enumerate(b.strategies, 1)], right={0, 2})
+                          for i, it in enumerate(b.strategies, 1)]
+                         + [[code, f"{p.name} (`{p.id}`)", "", builds_on_label(p)]
+                            for code, p in builds_on_rows(result)],
+                         right={0, 2})
         out += ["", f"Covered weight {_num(b.covered_weight)} of {_num(b.total_weight)} ({_coverage_pct(result)})."]
         if b.uncovered:
             out.append(f"Not covered: {', '.join(b.uncovered)}.")
+        if b.builds_on:
+            out += ["", _md(BUILDS_ON_NOTE)]
+        if b.builds_on_notes:
+            out += ["", *(f"- {_md(sentence(n))}" for n in b.builds_on_notes)]
         for line in bundle_differences(result):
             out += ["", _md(line)]
     if result.stability is not None:
@@ -627,15 +707,23 @@ def _cited(c: Contribution, citations: Mapping[str, str]) -> list[str]:
     return [f"{k}: {citations.get(k, '(citation not in catalogue)')}" for k in keys]
 
 
+def _where(result: SelectionResult, s: StrategyOut) -> str:
+    if s in result.strategies:
+        return f"rank {s.rank}"
+    if s in result.already_in_place:
+        return "already in place"
+    return "not ranked"  # a builds-on pick reached from a facilitator only (levers.unranked_pick)
+
+
 def explain_table(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
                   effects: Sequence[Mapping[str, Any]] = ()) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
     cfir = _is_cfir_eric(result)
-    where = f"rank {s.rank}" if s in result.strategies else "already in place"
-    head = Text.assemble((s.name, "bold"), f"  ({s.id}, {where}, method {result.method})\n",
-                         _score_line(s, cfir))
+    role = bundle_role(result, s.id)
+    head = Text.assemble((s.name, "bold"), f"  ({s.id}, {_where(result, s)}, method {result.method})\n",
+                         _score_line(s, cfir), f"\nIn the bundle: {role}" if role else "")
     v2 = not cfir
     tbl = Grid("Contributions (they add up to the score)",
                [Col("determinant", head=True), Col("via"), Col("strength", right=True),
@@ -678,6 +766,9 @@ def explain_json(result: SelectionResult, s: StrategyOut, citations: Mapping[str
                  effects: Sequence[Mapping[str, Any]] = ()) -> str:
     doc: dict[str, Any] = {"method": result.method, "strategy": s.model_dump(mode="json"),
                            "citations": {k.split(": ", 1)[0]: k.split(": ", 1)[1] for k in _sources(s, citations)}}
+    role = bundle_role_json(result, s.id)
+    if role is not None:
+        doc["bundle"] = role
     if effects:
         doc["effects"] = [dict(e) for e in effects]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -703,8 +794,10 @@ def explain_csv(result: SelectionResult, s: StrategyOut, citations: Mapping[str,
 def explain_markdown(result: SelectionResult, s: StrategyOut, citations: Mapping[str, str],
                      effects: Sequence[Mapping[str, Any]] = ()) -> str:
     cfir = _is_cfir_eric(result)
-    where = f"rank {s.rank}" if s in result.strategies else "already in place"
-    out = [f"## {_md(s.name)} (`{s.id}`)", "", f"{where} · method `{result.method}` · {_score_line(s, cfir)}", ""]
+    role = bundle_role(result, s.id)
+    out = [f"## {_md(s.name)} (`{s.id}`)", "",
+           f"{_where(result, s)} · method `{result.method}` · {_score_line(s, cfir)}"
+           + (f" · in the bundle: {_md(role)}" if role else ""), ""]
     out += _md_table(["determinant", "via", "strength", "relative", "novelty", "breadth", "weight", "value", "rule",
                       "evidence", "note"],
                      [[c.determinant or "—", c.via, _num(c.strength, 6), _num(c.relative, 6), _num(c.novelty, 6),

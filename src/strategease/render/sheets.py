@@ -183,11 +183,17 @@ def report_workbook(doc: ReportDoc, epoch: int | None) -> bytes:
     if doc.bundle:
         for b in doc.bundle.strategies:
             _append(ws, [b.code, b.name, b.id, b.gain, join_names(b.covers)])
+        for b in doc.bundle.builds_on:  # after the barrier picks: no coverage
+            _append(ws, [b.code, b.name, b.id, "", "builds on: " + join_names(b.builds_on or [])])
         _append(ws, [])
         _append(ws, ["", f"Reaches {num(doc.bundle.covered_percent)}% of the determinant weight "
                        f"({num(doc.bundle.covered_weight)} of {num(doc.bundle.total_weight)})."])
         if doc.bundle.uncovered:
             _append(ws, ["", "Not yet addressed: " + join_names(doc.bundle.uncovered) + "."])
+        if doc.bundle.builds_on:
+            _append(ws, ["", "B = builds-on pick: uses a facilitator; adds no coverage and displaces no pick above."])
+        for note in doc.bundle.builds_on_notes:
+            _append(ws, ["", note])
     _style_table(ws, [7, 44, 40, 9, 70], wrap_columns=(2, 5))
 
     ws = wb.create_sheet("Specification")

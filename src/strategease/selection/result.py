@@ -64,7 +64,7 @@ class Contribution(_Out):
     value: float
     source: str | None
     evidence: str | None
-    rule: str  # "barrier" | "level-modifier"
+    rule: str  # "barrier" | "level-modifier" | "builds-on" (--explain of a builds-on pick: a facilitator, value 0)
     note: str | None = None
     relative: float | None = None  # default: strength ÷ the determinant's best strength (balance)
     breadth: float | None = None  # default: 0.25 ** (k − 1) for the strategy's k-th largest term (fit over breadth)
@@ -99,12 +99,49 @@ class BundleItem(_Out):
     covers: list[str]
 
 
+class FacilitatorUse(_Out):
+    """The facilitator a builds-on pick uses, and the route from it (as in ``build_on``)."""
+
+    determinant: str
+    name: str
+    importance: float
+    via: str
+    strength: float
+    source: str | None = None
+    evidence: str | None = None
+
+
+class BuildsOnPick(_Out):
+    """A strategy listed after the barrier picks because it builds on an important facilitator: it adds no
+    coverage and displaces no barrier pick (``docs/scoring.md`` §6; :mod:`strategease.selection.levers`)."""
+
+    id: str
+    name: str
+    facilitators: list[FacilitatorUse]  # the facilitators it builds on: importance (highest first), then id
+
+
 class Bundle(_Out):
+    """The greedy coverage bundle: ``size`` barrier picks at most (``strategies``), then, with method default,
+    the builds-on picks (``builds_on``, at most ``min(3, size)``, outside the coverage figures) and notes on
+    important facilitators that give none (``builds_on_notes``). ``builds_on`` and ``builds_on_notes`` are left
+    out of the JSON for ``cfir-eric``, which ignores facilitators."""
+
     size: int
     strategies: list[BundleItem]
     covered_weight: float
     total_weight: float
     uncovered: list[str]
+    builds_on: list[BuildsOnPick] | None = None
+    builds_on_notes: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("builds_on", "builds_on_notes"):
+                if data.get(key) is None:
+                    data.pop(key, None)
+        return data
 
 
 class Spread(_Out):

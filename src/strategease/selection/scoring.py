@@ -85,7 +85,8 @@ Bundle
 See :mod:`strategease.selection.bundle`: greedy maximisation of ``Σ_d w_d (1 − Π_{s∈S}(1 − r(d, s)))`` (a
 noisy-OR, Pearl 1988) with the same ``w`` and ``r`` as the score (for ``cfir-eric``: ``w = 1`` per
 counted barrier and ``r`` = the endorsement fraction); greedy reaches at least 1 − 1/e of the
-optimum (Nemhauser, Wolsey & Fisher 1978).
+optimum (Nemhauser, Wolsey & Fisher 1978). With ``default`` the bundle then lists builds-on picks for the
+important facilitators, outside coverage (:mod:`strategease.selection.levers`).
 
 Sources: Bartholomew Eldredge et al. 2016 and Fernandez et al. 2019 (Intervention/Implementation
 Mapping: importance × changeability); Michie et al. 2011 and the BCW guide 2014 (COM-B/TDF →
@@ -116,6 +117,7 @@ from strategease.selection.actors import (
     reaches_recipients_through_setting,
 )
 from strategease.selection.bundle import greedy_bundle
+from strategease.selection.levers import builds_on_picks
 from strategease.selection.ranking import BREADTH_DECAY, LEVEL_MISMATCH_K, PRUNE_BELOW, Scored, Table, build_table, rank
 from strategease.selection.result import (
     ActorFitOut,
@@ -577,6 +579,10 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
               if s in cat.strategies and s not in excluded and s not in part
               and not aimed_elsewhere(cat.strategies[s], admits)}
     result.build_on = _build_on(cat, resolutions, levers)
+    if bundle_out is not None:  # builds-on picks (levers.py): after the barrier picks, outside coverage
+        bundle_out.builds_on, bundle_out.builds_on_notes = builds_on_picks(
+            result.build_on, determinants, resolutions, in_bundle={*(b.id for b in bundle_out.strategies), *in_place},
+            checklist={f.id for f in result.foundation}, barred=excluded | part | set(elsewhere), size=size)
     result.tie_groups = _tie_groups(ranked_all, len(shown))
     result.structural_check = _structural_check(cat, table, ranked_all)
     return result, table
