@@ -24,6 +24,8 @@ HOLDOUT2 = sorted((ROOT / "benchmarks" / "validation" / "holdout2").glob("*.yaml
 HOLDOUT2_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout2").glob("*.yaml"))
 HOLDOUT3 = sorted((ROOT / "benchmarks" / "validation" / "holdout3").glob("*.yaml"))
 HOLDOUT3_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout3").glob("*.yaml"))
+HOLDOUT4 = sorted((ROOT / "benchmarks" / "validation" / "holdout4").glob("*.yaml"))
+HOLDOUT4_SCOPES = sorted((ROOT / "benchmarks" / "validation" / "scopes" / "holdout4").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,8 @@ def test_there_are_enough_inputs() -> None:
     assert {p.stem for p in HOLDOUT2_SCOPES} == {p.stem for p in HOLDOUT2}, "run run.py --write-scopes"
     assert len(HOLDOUT3) >= 10
     assert {p.stem for p in HOLDOUT3_SCOPES} == {p.stem for p in HOLDOUT3}, "run run.py --write-scopes"
+    assert len(HOLDOUT4) >= 8
+    assert {p.stem for p in HOLDOUT4_SCOPES} == {p.stem for p in HOLDOUT4}, "run run.py --write-scopes"
 
 
 def test_holdout_files_validate_against_the_case_schema(runner: ModuleType) -> None:
@@ -126,8 +130,78 @@ def test_holdout3_is_reported_in_its_own_table(runner: ModuleType) -> None:
            "mean_all": {}, "mean_without_leakage": {}, "mean_cfir_without_leakage": {}, "n_cases": 1, "n_leakage": 0}
     text = runner.text_report({**res, "cases": []}, [], None, None, res)
     assert runner.HOLDOUT3_TITLE in text and "all four sets" in text
-    md = runner.figures_md({**res, "meta": {}}, holdout=True, third=True)
+    md = runner.figures_md({**res, "meta": {}}, runner.HELD_SETS[2])
     assert "third set" in md and "all four sets" in md
+    assert "| x1 |" not in md and "x1" not in text  # blind: means only outside --json
+
+
+def test_held_sets_are_one_registry_in_assembly_order(runner: ModuleType) -> None:
+    assert [hs.key for hs in runner.HELD_SETS] == ["holdout", "holdout2", "holdout3", "holdout4"]
+    assert [hs.directory.name for hs in runner.HELD_SETS] == [hs.key for hs in runner.HELD_SETS]
+    assert [hs.scopes.name for hs in runner.HELD_SETS] == [hs.key for hs in runner.HELD_SETS]
+    assert [hs.blind for hs in runner.HELD_SETS] == [False, False, True, True]
+    assert len({hs.title for hs in runner.HELD_SETS}) == 4
+    assert runner.HELD_SETS[3].title == runner.HOLDOUT4_TITLE and runner.HELD_SETS[3].pool == "all five sets"
+
+
+def test_holdout4_files_validate_and_share_no_id_or_doi_with_the_other_sets(runner: ModuleType) -> None:
+    cases = runner.load_cases(runner.CASES)
+    held = runner.load_held_sets(cases)  # refuses any id or DOI already in an earlier set
+    holdout4 = held[3]
+    assert [c.path for c in holdout4] == HOLDOUT4
+    earlier = cases + held[0] + held[1] + held[2]
+    ids = [c.id for c in earlier + holdout4]
+    assert len(ids) == len(set(ids))
+    dois = [str(c.data["doi"]).lower() for c in holdout4]
+    assert len(dois) == len(set(dois)), "one case per paper in the fourth set"
+    assert not set(dois) & {str(c.data["doi"]).lower() for c in earlier}
+    for case in holdout4:
+        assert set(case.data) == runner.CASE_KEYS, case.id
+        assert case.chosen, case.id
+        assert case.data["how_read"] and case.data["citation"], case.id
+        assert all(s.get("mapping") == "ours" or "mapping" not in s for s in case.data["strategies"]), case.id
+
+
+@pytest.mark.parametrize("earlier_set", ["CASES", "HOLDOUT", "HOLDOUT2", "HOLDOUT3"])
+def test_holdout4_reusing_an_earlier_doi_is_refused(runner: ModuleType, tmp_path: Path, earlier_set: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fourth-set file copying any earlier set's case (new id, same DOI) stops the runner before scoring."""
+    source = runner.load_cases(getattr(runner, earlier_set))[0]
+    data = dict(source.data, id="copy-of-an-earlier-case")
+    folder = tmp_path / "holdout4"
+    folder.mkdir()
+    (folder / "copy-of-an-earlier-case.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    fourth = runner.HeldSet("holdout4", folder, tmp_path / "scopes", "t", "w", "all five sets", blind=True)
+    monkeypatch.setattr(runner, "HELD_SETS", (*runner.HELD_SETS[:3], fourth))
+    with pytest.raises(runner.InputError, match="also in cases/, holdout/, holdout2/, holdout3/"):
+        runner.load_held_sets(runner.load_cases(runner.CASES))
+
+
+def test_holdout4_baseline_counts_all_five_sets(runner: ModuleType, tmp_path: Path) -> None:
+    def case(cid: str, chosen: list[str]) -> object:
+        return runner.Case(tmp_path / f"{cid}.yaml", {"id": cid, "strategies": [{"id": s} for s in chosen]})
+
+    earlier = [case("t1", ["eric.b"]), case("h1", ["eric.b"]), case("s1", ["eric.c"]), case("u1", ["eric.c"])]
+    fourth = [case("v1", ["eric.a"]), case("v2", ["eric.d", "eric.c"])]
+    universe = {"eric.a", "eric.b", "eric.c", "eric.d"}
+    # v2 left out: b and c chosen twice each in the earlier sets (ties by id), a once by v1; d nowhere else
+    assert runner.popularity_ranking(earlier + fourth, "v2", universe) == ["eric.b", "eric.c", "eric.a", "eric.d"]
+    # the third set's baseline does not count the fourth set: a is chosen nowhere before it
+    assert runner.popularity_ranking(earlier, "u1", universe) == ["eric.b", "eric.c", "eric.a", "eric.d"]
+
+
+def test_holdout4_is_reported_means_only_in_its_own_table(runner: ModuleType) -> None:
+    res = {"cases": [{"id": "v1", "leakage": False, "n_chosen": 2, "framework": "cfir1",
+                      "recall": {m: {"@10": 0.5, "@20": 1.0} for m in (*runner.METHODS, "baseline")}}],
+           "mean_all": {m: {"@10": 0.5, "@20": 1.0} for m in (*runner.METHODS, "baseline")},
+           "mean_without_leakage": {}, "mean_cfir_without_leakage": {}, "n_cases": 1, "n_leakage": 0}
+    empty = {**res, "cases": []}
+    text = runner.text_report(empty, [], None, None, None, res)
+    assert runner.HOLDOUT4_TITLE in text and "all five sets" in text and runner.HELD_BLIND_NOTE in text
+    assert "v1" not in text and "mean (all)" in text
+    assert runner.HOLDOUT3_TITLE not in text  # absent sets print nothing
+    md = runner.figures_md({**res, "meta": {}}, runner.HELD_SETS[3])
+    assert "fourth set" in md and "all five sets" in md and "**Mean, all cases**" in md and "v1" not in md
 
 
 def test_holdout2_reusing_a_first_holdout_doi_is_refused(runner: ModuleType, tmp_path: Path) -> None:
@@ -180,8 +254,8 @@ def test_holdout_baseline_counts_both_sets_and_leaves_the_case_out(runner: Modul
     assert runner.popularity_ranking(tuning + held, "t1", universe)[0] == "eric.c"
 
 
-@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES + HOLDOUT2_SCOPES + HOLDOUT3_SCOPES,
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("scope", WORKED + CASE_SCOPES + HOLDOUT_SCOPES + HOLDOUT2_SCOPES + HOLDOUT3_SCOPES
+                         + HOLDOUT4_SCOPES, ids=lambda p: p.stem)
 def test_scope_selects(cli, scope: Path) -> None:
     res = cli("select", scope, "--top", "3", "--format", "json")
     assert res.code == 0, res.err
@@ -197,7 +271,7 @@ def test_expected_ids_exist(expected: Path, catalogue_ids: tuple[set[str], set[s
     assert any(e.get("primary") for e in data["expected"])
 
 
-@pytest.mark.parametrize("case", CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3, ids=lambda p: p.stem)
+@pytest.mark.parametrize("case", CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4, ids=lambda p: p.stem)
 def test_case_ids_exist(case: Path, catalogue_ids: tuple[set[str], set[str]]) -> None:
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
     strategies = {s["id"] for s in data["strategies"]}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Eight parts:
+Nine parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -33,13 +33,24 @@ Eight parts:
    over *all four* sets (tuning, first, second and the other third-set cases; ties by id; strategies chosen nowhere
    else follow in id order). The baselines of the first three tables are not touched, so they are the same with or
    without this set. No case id or DOI of this set may appear in any earlier set.
-5. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
+5. **Held-out cases, fourth set** (``benchmarks/validation/holdout4/*.yaml``, same schema): published applications
+   assembled on the afternoon of 2026-12-01 by a helper who changed no scoring, data or weights, after the third set
+   had been seen; never used for tuning. Reported in a fifth table, "Held-out cases, fourth set (assembled
+   2026-12-01 afternoon; never used for tuning)", means only like the third set. Its popularity baseline is
+   leave-one-out over *all five* sets; the baselines of the earlier tables are not touched. No case id or DOI of
+   this set may appear in any earlier set.
+
+   The held-out sets are one registry (``HELD_SETS``: folder, scopes folder, title, baseline pool, whether the set
+   is blind), so loading, the disjointness check, scoring, the reports and the docs blocks run in one loop over the
+   sets; a later set is added by one entry there. A blind set (the third and fourth) shows only its means in the
+   text, Markdown and docs output; its per-case rows are in ``--json`` only (JSON key = folder name).
+6. **Worked scopes** (``examples/worked/<name>.yaml`` with ``<name>.expected.yaml``): precision@10 against an
    expert's expected shortlist, implausible strategies in the top 10 and in the bundle, and the obvious misses
    (expected ``primary`` picks not in the top 10).
-6. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
+7. **Held-out worked scopes** (``benchmarks/validation/holdout_scopes/``, same two files per scope): the same
    figures, reported apart, for scopes whose expected lists were written blind (committed before any ``select``
    run on them) and are not used to tune the method; each obvious miss is shown with the rank where it appears.
-7. **Held-out worked scopes, second set** (``benchmarks/validation/holdout_scopes2/``, same two files per scope):
+8. **Held-out worked scopes, second set** (``benchmarks/validation/holdout_scopes2/``, same two files per scope):
    six more scopes in other settings and frameworks, written blind on 2026-12-01 by a helper who changed no
    scoring, data or weights (scope and expected list committed before any ``select`` run). It was kept blind
    until the afternoon of 2026-12-01, when its per-scope rows were read and drove catalogue changes (the third set
@@ -48,7 +59,7 @@ Eight parts:
    summary (mean precision@10, implausible strategies in top 10 and bundle, obvious misses, the issue's targets);
    the per-scope rows, with the missed strategies and their ranks, are in ``--json`` (JSON key
    ``holdout_worked2``). No scope name may appear in two sets of worked scopes.
-8. **Held-out worked scopes, third set** (``benchmarks/validation/holdout_scopes3/``, same two files per scope):
+9. **Held-out worked scopes, third set** (``benchmarks/validation/holdout_scopes3/``, same two files per scope):
    eight scopes in settings, actors and frameworks none of the earlier scopes covers, written blind on the
    afternoon of 2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who
    changed no scoring, data or weights, while the second set was about to be used for tuning; never used for
@@ -63,8 +74,8 @@ Usage (with the Python of the environment whose ``strategease`` you want to meas
     python benchmarks/validation/run.py --json          # machine output
     python benchmarks/validation/run.py --markdown FILE # the figures tables as Markdown
     python benchmarks/validation/run.py --write-docs    # refresh the generated blocks of docs/validation.md
-    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml, scopes/holdout/<case>.yaml,
-                                                        # scopes/holdout2/<case>.yaml and scopes/holdout3/<case>.yaml
+    python benchmarks/validation/run.py --write-scopes  # (re)write scopes/<case>.yaml and scopes/<set>/<case>.yaml
+                                                        # for every held-out set (holdout, holdout2 ... holdout4)
     python benchmarks/run.py --validation [...]         # the same, from the performance benchmark's entry point
 
 Deterministic: files are read in name order, ties break by id, and no time or path of this machine enters the
@@ -92,12 +103,15 @@ CASES = HERE / "cases"
 HOLDOUT = HERE / "holdout"
 HOLDOUT2 = HERE / "holdout2"
 HOLDOUT3 = HERE / "holdout3"
+HOLDOUT4 = HERE / "holdout4"
 SCOPES = HERE / "scopes"
 HOLDOUT_SCOPES = SCOPES / "holdout"
 HOLDOUT2_SCOPES = SCOPES / "holdout2"
 HOLDOUT3_SCOPES = SCOPES / "holdout3"
+HOLDOUT4_SCOPES = SCOPES / "holdout4"
 HOLDOUT2_TITLE = "Held-out cases, second set (assembled after the method change; not seen while tuning)"
 HOLDOUT3_TITLE = "Held-out cases, third set (assembled 2026-12-01; never used for tuning)"
+HOLDOUT4_TITLE = "Held-out cases, fourth set (assembled 2026-12-01 afternoon; never used for tuning)"
 WORKED = ROOT / "examples" / "worked"
 HOLDOUT_WORKED = HERE / "holdout_scopes"
 HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
@@ -146,6 +160,35 @@ class Case:
         return bool(self.data.get("leakage"))
 
 
+@dataclass(frozen=True)
+class HeldSet:
+    """One set of held-out published cases: where its files live and how the reports name it.
+
+    The sets are listed in the order they were assembled (``HELD_SETS``): a set may not reuse an id or DOI of any
+    earlier set, and its popularity baseline counts the tuning cases, every earlier set and itself (leave-one-out)."""
+
+    key: str  # folder name, JSON key and prefix of its generated docs blocks
+    directory: Path
+    scopes: Path  # where --write-scopes writes its scopes
+    title: str  # section title in the text and Markdown reports
+    what: str  # how the note under its figures table counts its cases
+    pool: str  # which sets its leave-one-out baseline counts, as the reports say it
+    blind: bool  # means only outside --json: per-case rows would un-blind the set
+
+
+HELD_SETS = (
+    HeldSet("holdout", HOLDOUT, HOLDOUT_SCOPES, "Held-out cases (not used for tuning)",
+            "held-out cases (not used for tuning)", "both sets", blind=False),
+    HeldSet("holdout2", HOLDOUT2, HOLDOUT2_SCOPES, HOLDOUT2_TITLE,
+            "held-out cases of the second set (not seen while tuning)", "all sets", blind=False),
+    HeldSet("holdout3", HOLDOUT3, HOLDOUT3_SCOPES, HOLDOUT3_TITLE,
+            "held-out cases of the third set (never used for tuning)", "all four sets", blind=True),
+    HeldSet("holdout4", HOLDOUT4, HOLDOUT4_SCOPES, HOLDOUT4_TITLE,
+            "held-out cases of the fourth set (never used for tuning)", "all five sets", blind=True),
+)
+HELD_BLIND_NOTE = "Per-case rows only in --json: reading them un-blinds the set."
+
+
 def load_cases(directory: Path = CASES, required: bool = True) -> list[Case]:
     """Case files of a directory in name order; ``required=False`` allows a missing or empty directory."""
     cases = []
@@ -186,6 +229,19 @@ def check_disjoint(tuning: list[Case], holdout: list[Case]) -> None:
         where = holdout[0].path.parent if holdout else HOLDOUT
         earlier = ", ".join(sorted({f"{c.path.parent.name}/" for c in tuning})) or f"{CASES.name}/"
         raise InputError(f"{where}: case(s) whose id or DOI is also in {earlier}: {', '.join(clash)}")
+
+
+def load_held_sets(tuning: list[Case]) -> list[list[Case]]:
+    """The cases of every held-out set in ``HELD_SETS`` order (a missing folder gives an empty set), refusing a
+    case whose id or DOI is already in the tuning cases or in an earlier set."""
+    held: list[list[Case]] = []
+    earlier = list(tuning)
+    for hs in HELD_SETS:
+        members = load_cases(hs.directory, required=False)
+        check_disjoint(earlier, members)
+        held.append(members)
+        earlier += members
+    return held
 
 
 def case_scope(case: Case) -> dict[str, Any]:
@@ -369,10 +425,11 @@ def cases_table_md(cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
-def figures_md(res: dict[str, Any], holdout: bool = False, second: bool = False, third: bool = False) -> str:
+def figures_md(res: dict[str, Any], held: HeldSet | None = None) -> str:
+    """The recall table of the tuning cases (``held`` None) or of one held-out set; a blind set shows means only."""
     lines = ["| Case | n chosen | default @10 | default @20 | cfir-eric @10 | cfir-eric @20 | baseline @10 | "
              "baseline @20 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in res["cases"] if not third else ():  # the third set: means only (per-case rows only in --json)
+    for r in res["cases"] if not (held and held.blind) else ():  # blind sets: per-case rows only in --json
         rec = r["recall"]
         lines.append(f"| {r['id']}{' ‡' if r['leakage'] else ''} | {r['n_chosen']} | "
                      + " | ".join(_f(rec[m][f'@{k}']) for m in (*METHODS, "baseline") for k in KS) + " |")
@@ -384,12 +441,8 @@ def figures_md(res: dict[str, Any], holdout: bool = False, second: bool = False,
     lines.append("")
     meta = res["meta"]
     n_cfir = sum(1 for r in res["cases"] if r["framework"].startswith("cfir") and not r["leakage"])
-    what = ("held-out cases of the third set (never used for tuning)" if third
-            else "held-out cases of the second set (not seen while tuning)" if second
-            else "held-out cases (not used for tuning)" if holdout else "cases")
-    baseline = ("Baseline: leave-one-out popularity over all other cases of all four sets. " if third
-                else "Baseline: leave-one-out popularity over all other cases of all sets. " if second
-                else "Baseline: leave-one-out popularity over all other cases of both sets. " if holdout else "")
+    what = held.what if held else "cases"
+    baseline = f"Baseline: leave-one-out popularity over all other cases of {held.pool}. " if held else ""
     lines.append(f"‡ leakage: the case's strategies are a source of the catalogue's CFIR-ERIC data. "
                  f"{res['n_cases']} {what}, {res['n_leakage']} with leakage, {n_cfir} CFIR cases without leakage. "
                  + baseline
@@ -438,24 +491,17 @@ def _recall_table(res: dict[str, Any], per_case: bool = True) -> list[str]:
     return out
 
 
-def text_report(res: dict[str, Any], worked: list[dict[str, Any]], held: dict[str, Any] | None = None,
-                held2: dict[str, Any] | None = None, held3: dict[str, Any] | None = None) -> str:
+def text_report(res: dict[str, Any], worked: list[dict[str, Any]], *held: dict[str, Any] | None) -> str:
+    """The text report; ``held`` are the results of the held-out sets in ``HELD_SETS`` order (None: set absent)."""
     out = ["Published cases: recall of the authors' chosen strategies", ""]
     out += _recall_table(res)
     out += ["", "‡ leakage: the case is a source of the catalogue's CFIR-ERIC data.", ""]
-    if held and held["cases"]:
-        out += ["Held-out cases (not used for tuning)", ""]
-        out += _recall_table(held)
-        out += ["", "Baseline: leave-one-out popularity over all other cases of both sets.", ""]
-    if held2 and held2["cases"]:
-        out += [HOLDOUT2_TITLE, ""]
-        out += _recall_table(held2)
-        out += ["", "Baseline: leave-one-out popularity over all other cases of all sets.", ""]
-    if held3 and held3["cases"]:
-        out += [HOLDOUT3_TITLE, ""]
-        out += _recall_table(held3, per_case=False)
-        out += ["Per-case rows only in --json: reading them un-blinds the set."]
-        out += ["", "Baseline: leave-one-out popularity over all other cases of all four sets.", ""]
+    for hs, h in zip(HELD_SETS, held, strict=False):  # a caller may pass only the first sets
+        if h and h["cases"]:
+            out += [hs.title, ""]
+            out += _recall_table(h, per_case=not hs.blind)
+            out += [HELD_BLIND_NOTE] if hs.blind else []
+            out += ["", f"Baseline: leave-one-out popularity over all other cases of {hs.pool}.", ""]
     if worked:
         out.append("Worked scopes (method default)")
         out.append("")
@@ -640,25 +686,21 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         cases = load_cases()
-        holdout = load_cases(HOLDOUT, required=False)
-        check_disjoint(cases, holdout)
-        holdout2 = load_cases(HOLDOUT2, required=False)
-        check_disjoint(cases + holdout, holdout2)
-        holdout3 = load_cases(HOLDOUT3, required=False)
-        check_disjoint(cases + holdout + holdout2, holdout3)
+        held_cases = load_held_sets(cases)
         if args.write_scopes:
-            for members, folder in ((cases, SCOPES), (holdout, HOLDOUT_SCOPES), (holdout2, HOLDOUT2_SCOPES),
-                                    (holdout3, HOLDOUT3_SCOPES)):
+            folders = [SCOPES, *(hs.scopes for hs in HELD_SETS)]
+            for members, folder in zip([cases, *held_cases], folders, strict=True):
                 if members:
                     folder.mkdir(exist_ok=True)
                 for c in members:
                     (folder / f"{c.id}.yaml").write_text(scope_text(c), encoding="utf-8")
         with tempfile.TemporaryDirectory() as tmp:
             res = evaluate_cases(cases, Path(tmp))
-            held = evaluate_cases(holdout, Path(tmp), pool=cases + holdout) if holdout else None
-            held2 = (evaluate_cases(holdout2, Path(tmp), pool=cases + holdout + holdout2) if holdout2 else None)
-            held3 = (evaluate_cases(holdout3, Path(tmp), pool=cases + holdout + holdout2 + holdout3)
-                     if holdout3 else None)
+            held: list[dict[str, Any] | None] = []
+            pool = list(cases)
+            for members in held_cases:  # each set's baseline counts the tuning cases, earlier sets and itself
+                pool = pool + members
+                held.append(evaluate_cases(members, Path(tmp), pool=pool) if members else None)
         worked = [] if args.no_worked else evaluate_worked()
         holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
         blind_sets = [b for b in BLIND_SETS if not getattr(args, b.flag.replace("-", "_")) and b.directory.is_dir()]
@@ -666,12 +708,7 @@ def main(argv: list[str] | None = None) -> int:
             check_worked_disjoint(WORKED, HOLDOUT_WORKED, *(b.directory for b in blind_sets))
         blind_rows = [(b, rows) for b in blind_sets if (rows := evaluate_worked(b.directory, ranks=True))]
         result = {"cases": res, "worked": worked}
-        if held:
-            result["holdout"] = held
-        if held2:
-            result["holdout2"] = held2
-        if held3:
-            result["holdout3"] = held3
+        result.update({hs.key: h for hs, h in zip(HELD_SETS, held, strict=True) if h})
         if holdout_worked:
             result["holdout_worked"] = {"scopes": holdout_worked, "summary": holdout_summary(holdout_worked)}
         for b, rows in blind_rows:
@@ -679,15 +716,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
         else:
-            sys.stdout.write(text_report(res, worked, held, held2, held3))
+            sys.stdout.write(text_report(res, worked, *held))
             if holdout_worked:
                 sys.stdout.write("\n" + holdout_scopes_text(holdout_worked))
             for b, rows in blind_rows:
                 sys.stdout.write("\n" + blind_summary_text(rows, b))
-        held_md = f"Held-out cases (not used for tuning)\n\n{figures_md(held, holdout=True)}\n\n" if held else ""
-        held2_md = (f"{HOLDOUT2_TITLE}\n\n{figures_md(held2, holdout=True, second=True)}\n\n" if held2 else "")
-        held3_md = (f"{HOLDOUT3_TITLE}\n\n{figures_md(held3, holdout=True, third=True)}\n\n" if held3 else "")
-        md = f"{figures_md(res)}\n\n{held_md}{held2_md}{held3_md}{worked_md(worked)}\n"
+        held_md = "".join(f"{hs.title}\n\n{figures_md(h, hs)}\n\n" for hs, h in zip(HELD_SETS, held, strict=True) if h)
+        md = f"{figures_md(res)}\n\n{held_md}{worked_md(worked)}\n"
         if holdout_worked:
             md += f"\n{HOLDOUT_TITLE}\n\n{holdout_scopes_md(holdout_worked)}\n"
         for b, rows in blind_rows:
@@ -696,15 +731,10 @@ def main(argv: list[str] | None = None) -> int:
             args.markdown.write_text(md, encoding="utf-8")
         if args.write_docs:
             blocks = {"cases": cases_table_md(cases), "figures": figures_md(res), "worked": worked_md(worked)}
-            if held:
-                blocks["holdout-cases"] = cases_table_md(holdout)
-                blocks["holdout-figures"] = figures_md(held, holdout=True)
-            if held2:
-                blocks["holdout2-cases"] = cases_table_md(holdout2)
-                blocks["holdout2-figures"] = figures_md(held2, holdout=True, second=True)
-            if held3:
-                blocks["holdout3-cases"] = cases_table_md(holdout3)
-                blocks["holdout3-figures"] = figures_md(held3, holdout=True, third=True)
+            for hs, members, h in zip(HELD_SETS, held_cases, held, strict=True):
+                if h:
+                    blocks[f"{hs.key}-cases"] = cases_table_md(members)
+                    blocks[f"{hs.key}-figures"] = figures_md(h, hs)
             for r in worked:
                 exp = load_expected(WORKED / f"{r['name']}.expected.yaml")
                 blocks[f"worked-{r['name']}"] = worked_lists_md(r, exp)
