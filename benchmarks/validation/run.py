@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Nine parts:
+Ten parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -65,8 +65,15 @@ Nine parts:
    changed no scoring, data or weights, while the second set was about to be used for tuning; never used for
    tuning. Reported like the second set, as a summary only, under "Held-out worked scopes, third set (written blind
    2026-12-01 afternoon; never used for tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked3``).
-   Both summary-only sets are ``BLIND_SETS`` and share one code path; ``--no-holdout-scopes2`` and
-   ``--no-holdout-scopes3`` skip them.
+10. **Held-out worked scopes, fourth set** (``benchmarks/validation/holdout_scopes4/``, same two files per scope):
+   eight more scopes in settings, actors and frameworks none of the earlier scopes covers, written blind late on
+   the afternoon of 2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who
+   changed no scoring, data or weights, while the third set was about to be used for tuning; never used for
+   tuning. Reported as a summary only under "Held-out worked scopes, fourth set (written blind 2026-12-01, late
+   afternoon; never used for tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked4``).
+   The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
+   ``--no-holdout-scopes2``, ``--no-holdout-scopes3`` and ``--no-holdout-scopes4`` skip them. No scope name may
+   appear in two sets of worked scopes (checked over every set present, run or skipped).
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -116,6 +123,7 @@ WORKED = ROOT / "examples" / "worked"
 HOLDOUT_WORKED = HERE / "holdout_scopes"
 HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
 HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
+HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -595,6 +603,8 @@ HOLDOUT2_WORKED_TITLE = ("Held-out worked scopes, second set (written blind 2026
                          "that afternoon)")
 HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-12-01 afternoon; never used for "
                          "tuning)")
+HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon; never "
+                         "used for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon and drove catalogue changes, so this set now measures fit, not generalisation.")
@@ -619,6 +629,8 @@ BLIND_SETS = (
              "holdout2-worked", "no-holdout-scopes2", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED3, HOLDOUT3_WORKED_TITLE, "Held-out scopes, third set", "holdout_worked3",
              "holdout3-worked", "no-holdout-scopes3"),
+    BlindSet(HOLDOUT_WORKED4, HOLDOUT4_WORKED_TITLE, "Held-out scopes, fourth set", "holdout_worked4",
+             "holdout4-worked", "no-holdout-scopes4"),
 )
 
 
@@ -704,8 +716,8 @@ def main(argv: list[str] | None = None) -> int:
         worked = [] if args.no_worked else evaluate_worked()
         holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
         blind_sets = [b for b in BLIND_SETS if not getattr(args, b.flag.replace("-", "_")) and b.directory.is_dir()]
-        if blind_sets:
-            check_worked_disjoint(WORKED, HOLDOUT_WORKED, *(b.directory for b in blind_sets))
+        # every set present, run or skipped: a name reused across sets is not held out
+        check_worked_disjoint(WORKED, HOLDOUT_WORKED, *(b.directory for b in BLIND_SETS if b.directory.is_dir()))
         blind_rows = [(b, rows) for b in blind_sets if (rows := evaluate_worked(b.directory, ranks=True))]
         result = {"cases": res, "worked": worked}
         result.update({hs.key: h for hs, h in zip(HELD_SETS, held, strict=True) if h})
