@@ -199,3 +199,14 @@ def test_in_a_patients_scope_a_checklist_strategy_aimed_at_the_patients_may_be_b
     doc["determinants"] = [*BARRIERS, support]
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     assert _picks(_json(cli, path)) == []
+
+
+def test_a_strategy_that_changes_money_or_rules_is_never_a_builds_on_pick(cli, tmp_path: Path) -> None:
+    """An outside incentive is built on by what people do with it: the fee-for-service listing its links lead
+    with is skipped (it re-creates the strength), and the next strategy of its list is the pick."""
+    doc = _json(cli, _scope(tmp_path, [{"id": "tdf.reinforcement", "importance": 4}]))
+    assert _picks(doc) == [("eric.meetings", ["tdf.reinforcement"])]
+    only = _json(cli, _scope(tmp_path, [{"id": "tdf.reinforcement", "importance": 4}],
+                             constraints={"exclude": ["eric.meetings"]}))
+    assert _picks(only) == []
+    assert any("a change of money or rules" in note for note in only["bundle"]["builds_on_notes"])

@@ -11,6 +11,8 @@ A facilitator adds no points and answers no barrier, so the greedy coverage bund
   every plan, not a use of this strength; one the existing rules rank is allowed) — except, in a patients' scope,
   one aimed at the patients themselves (involving patients and family members when the family is the strength:
   there it is what is done with the actor, the same exception as for barriers, ``actors.acts_on_own_actor``).
+* does not change money or rules (:func:`changes_money_or_rules`): a grant, an outside incentive or a regulator's
+  pressure is built on by what people do with it, not re-created.
 
 A pick is marked with the facilitator(s) it builds on and is left out of the coverage gain: it names the strength
 used without displacing a barrier answer. Two facilitators whose first eligible strategy is the same share one
@@ -32,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from strategease.catalogue import models as m
 from strategease.selection.result import (
     BuildOn,
     BuildsOnPick,
@@ -43,6 +46,7 @@ from strategease.selection.result import (
     StrategyOut,
 )
 from strategease.selection.routes import Resolution, Route
+from strategease.vocab import Actor
 
 if TYPE_CHECKING:
     from strategease.catalogue.load import Catalogue
@@ -52,6 +56,21 @@ BUILDS_ON_MIN_IMPORTANCE = 3.0
 (default 3, the scale's midpoint; a team's median may fall between whole points), so a facilitator the scope
 rates as mattering at least moderately — or does not rate at all — is built on, and one rated 1–2 ("matters
 little") is not: the plan should not grow for a strength nobody counts on."""
+
+FINANCIAL_CLUSTER = "cluster.utilize-financial-strategies"
+"""The ERIC cluster of money levers (funding, payment schemes, fees, incentives, fee-for-service lists)."""
+
+
+def changes_money_or_rules(strategy: m.Strategy) -> bool:
+    """Whether a strategy changes money or rules: a financial strategy (:data:`FINANCIAL_CLUSTER`) or one aimed at
+    policy makers (accreditation, licensure, liability law). Such a strategy is never a builds-on pick. A strength
+    of this kind — a grant, an outside incentive, a regulator's pressure — is built on by what people do with it;
+    re-creating it is not building on it: the catalogue's links from *External policy and incentives* and
+    *Financing* name how to change money and rules (they answer those constructs as barriers), so as levers they
+    put a fee-for-service listing or an accreditation change into a plan whose money and rules already help (the
+    third and fourth blind scope sets, 2026-12-01: one such pick was judged implausible)."""
+    return strategy.cluster == FINANCIAL_CLUSTER or Actor.policy_makers in strategy.targets
+
 
 BUILDS_ON_MAX = 3
 """At most this many builds-on picks are listed, and never more than the bundle's size (``--bundle N`` counts
@@ -87,14 +106,15 @@ def _join(values: Iterable[str | None]) -> str | None:
 
 def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[DeterminantOut],
                     resolutions: Sequence[Resolution], *, in_bundle: Collection[str], checklist: Collection[str],
-                    barred: Collection[str], size: int) -> tuple[list[BuildsOnPick], list[str]]:
+                    barred: Collection[str], size: int, not_levers: Collection[str] = ()
+                    ) -> tuple[list[BuildsOnPick], list[str]]:
     """The builds-on picks of a bundle of SIZE barrier picks, and notes on facilitators that give none.
 
     BUILD_ON is the selection's "Build on" lists, DETERMINANTS its determinants (for importance and names),
     RESOLUTIONS their routes (for each pick's sources), IN_BUNDLE the barrier picks and the strategies in place,
     CHECKLIST the foundation checklist and BARRED the other strategies that may never be a builds-on pick (aimed at
-    other actors, part of the change, excluded). Deterministic: facilitators are taken by importance (highest
-    first), then id.
+    other actors, part of the change, excluded); NOT_LEVERS the strategies that change money or rules
+    (:func:`changes_money_or_rules`). Deterministic: facilitators are taken by importance (highest first), then id.
     """
     dets = {d.id: d for d in determinants}
     res_of: Mapping[str, Resolution] = {res.entry.id: res for res in resolutions}
@@ -114,11 +134,13 @@ def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[Determin
                          "the team")
             continue
         lever = next((lv for lv in b.strategies if lv.id not in in_bundle and lv.id not in barred
-                      and lv.id not in checklist), None)
+                      and lv.id not in checklist and lv.id not in not_levers), None)
         if lever is None:
             why = "its 'Build on' list is empty" if not b.strategies else "; ".join(
                 f"{lv.name} is " + ("already in the bundle" if lv.id in in_bundle else
-                                    "on the foundation checklist" if lv.id in checklist else "not to be bundled")
+                                    "on the foundation checklist" if lv.id in checklist else
+                                    "a change of money or rules, not a use of this strength" if lv.id in not_levers
+                                    else "not to be bundled")
                 for lv in b.strategies)
             notes.append(f"no builds-on pick for {det.name}: {why}")
             continue
@@ -155,4 +177,5 @@ def unranked_pick(result: SelectionResult, cat: Catalogue, strategy_id: str) -> 
                        targets=[a.value for a in st.targets])
 
 
-__all__ = ["BUILDS_ON_MAX", "BUILDS_ON_MIN_IMPORTANCE", "builds_on_picks", "cap", "is_fallback", "unranked_pick"]
+__all__ = ["BUILDS_ON_MAX", "BUILDS_ON_MIN_IMPORTANCE", "FINANCIAL_CLUSTER", "builds_on_picks", "cap",
+           "changes_money_or_rules", "is_fallback", "unranked_pick"]

@@ -117,7 +117,7 @@ from strategease.selection.actors import (
     reaches_recipients_through_setting,
 )
 from strategease.selection.bundle import greedy_bundle
-from strategease.selection.levers import builds_on_picks
+from strategease.selection.levers import builds_on_picks, changes_money_or_rules
 from strategease.selection.ranking import BREADTH_DECAY, LEVEL_MISMATCH_K, PRUNE_BELOW, Scored, Table, build_table, rank
 from strategease.selection.result import (
     ActorFitOut,
@@ -583,7 +583,8 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
         bundle_out.builds_on, bundle_out.builds_on_notes = builds_on_picks(
             result.build_on, determinants, resolutions, in_bundle={*(b.id for b in bundle_out.strategies), *in_place},
             checklist={f.id for f in result.foundation if not acts_on_own_actor(cat.strategies[f.id], actor_types)},
-            barred=excluded | part | set(elsewhere), size=size)
+            barred=excluded | part | set(elsewhere), size=size,
+            not_levers={s for s, st in cat.strategies.items() if changes_money_or_rules(st)})
     result.tie_groups = _tie_groups(ranked_all, len(shown))
     result.structural_check = _structural_check(cat, table, ranked_all)
     return result, table
