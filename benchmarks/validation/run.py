@@ -62,15 +62,19 @@ Ten parts:
 9. **Held-out worked scopes, third set** (``benchmarks/validation/holdout_scopes3/``, same two files per scope):
    eight scopes in settings, actors and frameworks none of the earlier scopes covers, written blind on the
    afternoon of 2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who
-   changed no scoring, data or weights, while the second set was about to be used for tuning; never used for
-   tuning. Reported like the second set, as a summary only, under "Held-out worked scopes, third set (written blind
-   2026-12-01 afternoon; never used for tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked3``).
+   changed no scoring, data or weights, while the second set was about to be used for tuning. Its aggregate was
+   read once, blind, and recorded in docs/validation.md; then its per-scope rows were read and used for tuning
+   (after the fourth set below had been started). Reported like the second set, as a summary only, under
+   "Held-out worked scopes, third set (written blind 2026-12-01 afternoon; read once blind, then used for
+   tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked3``).
 10. **Held-out worked scopes, fourth set** (``benchmarks/validation/holdout_scopes4/``, same two files per scope):
    eight more scopes in settings, actors and frameworks none of the earlier scopes covers, written blind late on
    the afternoon of 2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who
-   changed no scoring, data or weights, while the third set was about to be used for tuning; never used for
-   tuning. Reported as a summary only under "Held-out worked scopes, fourth set (written blind 2026-12-01, late
-   afternoon; never used for tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked4``).
+   changed no scoring, data or weights, while the third set was about to be used for tuning. Its aggregate was
+   read once, blind, and recorded in docs/validation.md; then its per-scope rows were read and used for tuning.
+   Reported as a summary only under "Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon;
+   read once blind, then used for tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked4``). The next
+   blind set has yet to be written.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
    ``--no-holdout-scopes2``, ``--no-holdout-scopes3`` and ``--no-holdout-scopes4`` skip them. No scope name may
    appear in two sets of worked scopes (checked over every set present, run or skipped).
@@ -601,13 +605,14 @@ def holdout_scopes_text(rows: list[dict[str, Any]]) -> str:
 
 HOLDOUT2_WORKED_TITLE = ("Held-out worked scopes, second set (written blind 2026-12-01; read and used for tuning "
                          "that afternoon)")
-HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-12-01 afternoon; never used for "
-                         "tuning)")
-HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon; never "
-                         "used for tuning)")
+HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-12-01 afternoon; read once blind, "
+                         "then used for tuning)")
+HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon; read once "
+                         "blind, then used for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
-              "2026-12-01 afternoon and drove catalogue changes, so this set now measures fit, not generalisation.")
+              "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
+              "catalogue changes, so this set now measures fit, not generalisation.")
 
 
 @dataclass(frozen=True)
@@ -628,9 +633,9 @@ BLIND_SETS = (
     BlindSet(HOLDOUT_WORKED2, HOLDOUT2_WORKED_TITLE, "Held-out scopes, second set", "holdout_worked2",
              "holdout2-worked", "no-holdout-scopes2", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED3, HOLDOUT3_WORKED_TITLE, "Held-out scopes, third set", "holdout_worked3",
-             "holdout3-worked", "no-holdout-scopes3"),
+             "holdout3-worked", "no-holdout-scopes3", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED4, HOLDOUT4_WORKED_TITLE, "Held-out scopes, fourth set", "holdout_worked4",
-             "holdout4-worked", "no-holdout-scopes4"),
+             "holdout4-worked", "no-holdout-scopes4", SPENT_NOTE),
 )
 
 
