@@ -31,7 +31,7 @@ Pure functions over the selection's plain data; :func:`strategease.selection.sco
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from strategease.catalogue import models as m
@@ -46,6 +46,7 @@ from strategease.selection.result import (
     StrategyOut,
 )
 from strategease.selection.routes import Resolution, Route
+from strategease.selection.wording import join_unique
 from strategease.vocab import Actor
 
 if TYPE_CHECKING:
@@ -90,18 +91,10 @@ def is_fallback(levers: Sequence[Lever]) -> bool:
 
 def _use(det: DeterminantOut, lever: Lever, res: Resolution | None) -> FacilitatorUse:
     route = min(res.routes[lever.id], key=Route.key) if res is not None and lever.id in res.routes else None
-    sources = _join(lk.source for lk in route.links) if route is not None else None
-    evidence = _join(lk.evidence.value for lk in route.links) if route is not None else None
+    sources = join_unique(lk.source for lk in route.links) if route is not None else None
+    evidence = join_unique(lk.evidence.value for lk in route.links) if route is not None else None
     return FacilitatorUse(determinant=det.id, name=det.name, importance=det.importance, via=lever.via,
                           strength=lever.strength, source=sources, evidence=evidence)
-
-
-def _join(values: Iterable[str | None]) -> str | None:
-    seen: list[str] = []
-    for v in values:
-        if v and v not in seen:
-            seen.append(v)
-    return "; ".join(seen) if seen else None
 
 
 def builds_on_picks(build_on: Sequence[BuildOn], determinants: Sequence[DeterminantOut],

@@ -98,7 +98,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -156,6 +156,7 @@ from strategease.selection.routes import (
     weight,
 )
 from strategease.selection.scope import Kind, LoadedScope, Scope
+from strategease.selection.wording import join_unique
 from strategease.selection.wording import label as _label
 from strategease.selection.wording import name as _name
 
@@ -188,14 +189,6 @@ def _links(cat: Catalogue, node: str, kind: m.LinkKind) -> list[m.Link]:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _join(values: Iterable[str | None]) -> str | None:
-    seen: list[str] = []
-    for v in values:
-        if v and v not in seen:
-            seen.append(v)
-    return "; ".join(seen) if seen else None
 
 
 def _catalogue_info(cat: Catalogue) -> CatalogueInfo:
@@ -522,8 +515,8 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
                 bits.append(f"term {round(1 + _log_half(t.breadth))} of this strategy: ×{t.breadth:g}")
             contributions.append(Contribution(
                 determinant=det_id, via=best.via, strength=r6(t.strength), weight=r6(res.weight),
-                value=t.value_q / _SCALE, source=_join(lk.source for lk in best.links),
-                evidence=_join(lk.evidence.value for lk in best.links), rule="barrier",
+                value=t.value_q / _SCALE, source=join_unique(lk.source for lk in best.links),
+                evidence=join_unique(lk.evidence.value for lk in best.links), rule="barrier",
                 note="; ".join(bits) or None, relative=r6(t.relative), breadth=t.breadth,
                 novelty=r6(t.novelty)))
         level = _level_term(st, scope_levels, item)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from strategease.catalogue.load import Catalogue
 
@@ -21,3 +21,13 @@ def label(cat: Catalogue, entry_id: str) -> str:
 def and_list(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def join_unique(values: Iterable[str | None]) -> str | None:
+    """Distinct non-empty VALUES in first-seen order, joined by "; " (a route's sources or evidence kinds); None
+    when there are none."""
+    seen: list[str] = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return "; ".join(seen) if seen else None
