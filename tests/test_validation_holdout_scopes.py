@@ -26,6 +26,9 @@ EXPECTED3 = sorted(HOLDOUT3.glob("*.expected.yaml"))
 HOLDOUT4 = ROOT / "benchmarks" / "validation" / "holdout_scopes4"
 SCOPES4 = sorted(p for p in HOLDOUT4.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
 EXPECTED4 = sorted(HOLDOUT4.glob("*.expected.yaml"))
+HOLDOUT5 = ROOT / "benchmarks" / "validation" / "holdout_scopes5"
+SCOPES5 = sorted(p for p in HOLDOUT5.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
+EXPECTED5 = sorted(HOLDOUT5.glob("*.expected.yaml"))
 
 
 def test_six_scopes_each_with_an_expected_list() -> None:
@@ -33,9 +36,10 @@ def test_six_scopes_each_with_an_expected_list() -> None:
     assert {p.stem for p in SCOPES} == {p.name.removesuffix(".expected.yaml") for p in EXPECTED}
 
 
-@pytest.mark.parametrize("scope", SCOPES + SCOPES2 + SCOPES3 + SCOPES4, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("scope", SCOPES + SCOPES2 + SCOPES3 + SCOPES4 + SCOPES5,
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_scope_checks_and_selects(cli, scope: Path) -> None:
-    """Every held-out scope, of all four sets, checks and ranks (no figure is read)."""
+    """Every held-out scope, of all five sets, checks and ranks (no figure is read)."""
     res = cli("check", scope)
     assert res.code == 0, res.out + res.err
     res = cli("select", scope, "--top", "3", "--format", "json")
@@ -43,10 +47,10 @@ def test_scope_checks_and_selects(cli, scope: Path) -> None:
     assert json.loads(res.out)["strategies"], "no strategy ranked"
 
 
-@pytest.mark.parametrize("expected", EXPECTED + EXPECTED2 + EXPECTED3 + EXPECTED4,
+@pytest.mark.parametrize("expected", EXPECTED + EXPECTED2 + EXPECTED3 + EXPECTED4 + EXPECTED5,
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_expected_list_shape(cli, runner: ModuleType, expected: Path) -> None:
-    """Every expected list of the four held-out sets: written blind, known ids, reasons and sources."""
+    """Every expected list of the five held-out sets: written blind, known ids, reasons and sources."""
     text = expected.read_text(encoding="utf-8")
     assert "Written blind" in text.split("expected:")[0], "the header must say the list was written blind"
     data = runner.load_expected(expected)

@@ -73,7 +73,8 @@ def test_runner_wires_the_second_set(runner: ModuleType, monkeypatch: pytest.Mon
     md_file = tmp_path / "figs.md"
 
     assert runner.main(["--json", "--no-worked", "--no-holdout-scopes", "--no-holdout-scopes3",
-                        "--no-holdout-scopes4", "--markdown", str(md_file), "--write-docs"]) == 0
+                        "--no-holdout-scopes4", "--no-holdout-scopes5", "--markdown", str(md_file),
+                        "--write-docs"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert "holdout_worked" not in result
     rows = result["holdout_worked2"]["scopes"]
@@ -93,11 +94,12 @@ def test_runner_wires_the_second_set(runner: ModuleType, monkeypatch: pytest.Mon
         assert "| 6 scopes |" in out
         assert not [n for n in names if n in out], "the second set's scope names must not be printed"
 
-    assert runner.main(["--no-worked", "--no-holdout-scopes", "--no-holdout-scopes3", "--no-holdout-scopes4"]) == 0
+    assert runner.main(["--no-worked", "--no-holdout-scopes", "--no-holdout-scopes3", "--no-holdout-scopes4",
+                        "--no-holdout-scopes5"]) == 0
     text = capsys.readouterr().out
     assert runner.HOLDOUT2_WORKED_TITLE in text and "6 scopes, mean" in text
     assert not [n for n in names if n in text]
 
     assert runner.main(["--json", "--no-worked", "--no-holdout-scopes", "--no-holdout-scopes2",
-                        "--no-holdout-scopes3", "--no-holdout-scopes4"]) == 0
+                        "--no-holdout-scopes3", "--no-holdout-scopes4", "--no-holdout-scopes5"]) == 0
     assert "holdout_worked2" not in json.loads(capsys.readouterr().out)

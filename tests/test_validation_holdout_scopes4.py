@@ -80,7 +80,8 @@ def test_runner_prints_only_a_summary_row_for_the_fourth_set(runner: ModuleType,
                    encoding="utf-8")
     monkeypatch.setattr(runner, "DOC", doc)
     md_file = tmp_path / "figs.md"
-    skip_others = ["--no-worked", "--no-holdout-scopes", "--no-holdout-scopes2", "--no-holdout-scopes3"]
+    skip_others = ["--no-worked", "--no-holdout-scopes", "--no-holdout-scopes2", "--no-holdout-scopes3",
+                   "--no-holdout-scopes5"]
 
     assert runner.main(["--json", *skip_others, "--markdown", str(md_file), "--write-docs"]) == 0
     result = json.loads(capsys.readouterr().out)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Ten parts:
+Eleven parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -73,11 +73,16 @@ Ten parts:
    changed no scoring, data or weights, while the third set was about to be used for tuning. Its aggregate was
    read once, blind, and recorded in docs/validation.md; then its per-scope rows were read and used for tuning.
    Reported as a summary only under "Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon;
-   read once blind, then used for tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked4``). The next
-   blind set has yet to be written.
+   read once blind, then used for tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked4``).
+11. **Held-out worked scopes, fifth set** (``benchmarks/validation/holdout_scopes5/``, same two files per scope):
+   six scopes in settings, actors and frameworks none of the earlier scopes covers, written blind in the evening of
+   2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who changed no
+   scoring, data or weights, after every earlier set had been used for tuning. Reported as a summary only under
+   "Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used for tuning)"; per-scope rows
+   in ``--json`` only (JSON key ``holdout_worked5``): reading them un-blinds the set.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
-   ``--no-holdout-scopes2``, ``--no-holdout-scopes3`` and ``--no-holdout-scopes4`` skip them. No scope name may
-   appear in two sets of worked scopes (checked over every set present, run or skipped).
+   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes5`` skip them. No scope name may appear in two sets of worked
+   scopes (checked over every set present, run or skipped).
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -128,6 +133,7 @@ HOLDOUT_WORKED = HERE / "holdout_scopes"
 HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
 HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
+HOLDOUT_WORKED5 = HERE / "holdout_scopes5"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -609,6 +615,8 @@ HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-
                          "then used for tuning)")
 HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon; read once "
                          "blind, then used for tuning)")
+HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used "
+                         "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
@@ -636,6 +644,8 @@ BLIND_SETS = (
              "holdout3-worked", "no-holdout-scopes3", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED4, HOLDOUT4_WORKED_TITLE, "Held-out scopes, fourth set", "holdout_worked4",
              "holdout4-worked", "no-holdout-scopes4", SPENT_NOTE),
+    BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
+             "holdout5-worked", "no-holdout-scopes5", BLIND_NOTE),
 )
 
 
