@@ -128,18 +128,15 @@ def builds_on_rows(result: SelectionResult) -> list[tuple[str, BuildsOnPick]]:
 
 
 def bundle_role(result: SelectionResult, strategy_id: str) -> str | None:
-    """How a strategy is in the bundle, in words ('bundle pick 2 of 5', 'builds-on pick B1 (builds on: …)'),
-    or None when it is not."""
-    b = result.bundle
-    if b is None:
+    """How a strategy is in the bundle, in words ('bundle pick 2 of 5 (gain …)', 'builds-on pick B1 of the bundle
+    (builds on: …)'), or None when it is not: :func:`bundle_role_json` written out."""
+    role = bundle_role_json(result, strategy_id)
+    if role is None or result.bundle is None:
         return None
-    for i, item in enumerate(b.strategies, 1):
-        if item.id == strategy_id:
-            return f"bundle pick {i} of {len(b.strategies)} (gain {_num(item.gain)})"
-    for code, pick in builds_on_rows(result):
-        if pick.id == strategy_id:
-            return f"builds-on pick {code} of the bundle ({builds_on_label(pick)}; adds no coverage)"
-    return None
+    if role["role"] == "barrier-pick":
+        return f"bundle pick {role['pick']} of {len(result.bundle.strategies)} (gain {_num(role['gain'])})"
+    pick = next(p for code, p in builds_on_rows(result) if code == role["pick"])
+    return f"builds-on pick {role['pick']} of the bundle ({builds_on_label(pick)}; adds no coverage)"
 
 
 def bundle_role_json(result: SelectionResult, strategy_id: str) -> dict[str, Any] | None:
