@@ -17,18 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HOLDOUT = ROOT / "benchmarks" / "validation" / "holdout_scopes"
 SCOPES = sorted(p for p in HOLDOUT.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
 EXPECTED = sorted(HOLDOUT.glob("*.expected.yaml"))
-HOLDOUT2 = ROOT / "benchmarks" / "validation" / "holdout_scopes2"
-SCOPES2 = sorted(p for p in HOLDOUT2.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
-EXPECTED2 = sorted(HOLDOUT2.glob("*.expected.yaml"))
-HOLDOUT3 = ROOT / "benchmarks" / "validation" / "holdout_scopes3"
-SCOPES3 = sorted(p for p in HOLDOUT3.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
-EXPECTED3 = sorted(HOLDOUT3.glob("*.expected.yaml"))
-HOLDOUT4 = ROOT / "benchmarks" / "validation" / "holdout_scopes4"
-SCOPES4 = sorted(p for p in HOLDOUT4.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
-EXPECTED4 = sorted(HOLDOUT4.glob("*.expected.yaml"))
-HOLDOUT5 = ROOT / "benchmarks" / "validation" / "holdout_scopes5"
-SCOPES5 = sorted(p for p in HOLDOUT5.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
-EXPECTED5 = sorted(HOLDOUT5.glob("*.expected.yaml"))
+# every held-out worked-scope set (the first and the blind ones after it): each scope is checked and ranked
+BLIND = [ROOT / "benchmarks" / "validation" / f"holdout_scopes{n}" for n in range(2, 6)]
+ALL_SCOPES = SCOPES + [p for d in BLIND for p in sorted(d.glob("*.yaml")) if not p.name.endswith(".expected.yaml")]
+ALL_EXPECTED = EXPECTED + [p for d in BLIND for p in sorted(d.glob("*.expected.yaml"))]
 
 
 def test_six_scopes_each_with_an_expected_list() -> None:
@@ -36,7 +28,7 @@ def test_six_scopes_each_with_an_expected_list() -> None:
     assert {p.stem for p in SCOPES} == {p.name.removesuffix(".expected.yaml") for p in EXPECTED}
 
 
-@pytest.mark.parametrize("scope", SCOPES + SCOPES2 + SCOPES3 + SCOPES4 + SCOPES5,
+@pytest.mark.parametrize("scope", ALL_SCOPES,
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_scope_checks_and_selects(cli, scope: Path) -> None:
     """Every held-out scope, of all five sets, checks and ranks (no figure is read)."""
@@ -47,7 +39,7 @@ def test_scope_checks_and_selects(cli, scope: Path) -> None:
     assert json.loads(res.out)["strategies"], "no strategy ranked"
 
 
-@pytest.mark.parametrize("expected", EXPECTED + EXPECTED2 + EXPECTED3 + EXPECTED4 + EXPECTED5,
+@pytest.mark.parametrize("expected", ALL_EXPECTED,
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_expected_list_shape(cli, runner: ModuleType, expected: Path) -> None:
     """Every expected list of the five held-out sets: written blind, known ids, reasons and sources."""
