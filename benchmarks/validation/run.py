@@ -90,7 +90,9 @@ rater would let stand in a top 10 without comment), and a set may hold further, 
 ``<set>/second-rater/<name>.expected.yaml`` (same schema; ``RATER_DIRS``). Then the runner adds **judged
 precision@10** (a top-10 strategy counts when some rater put it on their shortlist or their acceptable list and
 no rater called it implausible) and, where a second rater exists, **agreement**: the share of the second rater's
-shortlist on the first rater's, the ceiling a tool can expect against one expert's list.
+shortlist on the first rater's, the ceiling a tool can expect against one expert's list; **shortlist precision@10**
+(a top-10 strategy on some rater's own shortlist, none calling it implausible); and **consensus recall@10** (the
+share of the strategies every rater shortlisted that the top 10 holds).
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -429,6 +431,12 @@ def acceptable_pool(lists: list[dict[str, Any]]) -> set[str]:
     return accepted - set().union(*(ids(x["implausible"]) for x in lists))
 
 
+def shortlist_pool(lists: list[dict[str, Any]]) -> set[str]:
+    """What some rater put on their own shortlist, less anything any rater calls implausible."""
+    named = set().union(*(ids(x["expected"]) for x in lists))
+    return named - set().union(*(ids(x["implausible"]) for x in lists))
+
+
 def popular_ten(cases: list[Case], universe: set[str]) -> list[str]:
     """The ten strategies chosen most often across every published case: a scope-blind control list for the worked
     scopes (ties by id)."""
@@ -485,6 +493,12 @@ def evaluate_worked(directory: Path = WORKED, ranks: bool = False,
         if others:
             theirs = ids(others[0]["expected"])  # 10-11 strategies: the share of them on the first list
             rows[-1]["second_rater_precision@10"] = r3(len(theirs & expected) / len(theirs))
+            named = shortlist_pool([exp, *others])
+            agreed = expected.intersection(*(ids(o["expected"]) for o in others))
+            rows[-1]["shortlist_precision@10"] = share(top10, named)
+            rows[-1]["consensus_recall@10"] = r3(len(agreed & set(top10)) / len(agreed)) if agreed else None
+            if popular:
+                rows[-1]["popular_shortlist_precision@10"] = share(popular, named)
         if popular:
             rows[-1]["popular_precision@10"] = share(popular, expected)
             rows[-1]["popular_judged_precision@10"] = share(popular, pool)
@@ -648,9 +662,15 @@ def holdout_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             f"mean_{k}": r3(sum(r[k] for r in judged) / len(judged))
             for k in ("judged_precision@10", "popular_judged_precision@10") if all(k in r for r in judged)}}
     if paired:
+        agreed = [r["consensus_recall@10"] for r in paired if r["consensus_recall@10"] is not None]
         extra["second_rater"] = {"n_scopes": len(paired), "mean_precision@10": r3(
             sum(r["second_rater_precision@10"] for r in paired) / len(paired)), "mean_tool_precision@10": r3(
-            sum(r["precision@10"] for r in paired) / len(paired))}
+            sum(r["precision@10"] for r in paired) / len(paired)), "mean_shortlist_precision@10": r3(
+            sum(r["shortlist_precision@10"] for r in paired) / len(paired)),
+            "mean_consensus_recall@10": r3(sum(agreed) / len(agreed)) if agreed else None}
+        if all("popular_shortlist_precision@10" in r for r in paired):
+            extra["second_rater"]["mean_popular_shortlist_precision@10"] = r3(
+                sum(r["popular_shortlist_precision@10"] for r in paired) / len(paired))
     if all("popular_precision@10" in r for r in rows):
         extra["mean_popular_precision@10"] = r3(sum(r["popular_precision@10"] for r in rows) / len(rows))
     return {"n_scopes": len(rows), "mean_precision@10": mean, **extra,
@@ -681,6 +701,13 @@ def judged_sentences(summary: dict[str, Any]) -> str:
         out.append(f"A second, independent rater's own shortlist, scored against the first rater's like a top 10, "
                    f"over {r2['n_scopes']} scope(s): {_f(r2['mean_precision@10'])} (the tool on the same scopes: "
                    f"{_f(r2['mean_tool_precision@10'])}).")
+        control = (f" (the popular ten {_f(r2['mean_popular_shortlist_precision@10'])})"
+                   if "mean_popular_shortlist_precision@10" in r2 else "")
+        agreed = r2.get("mean_consensus_recall@10")
+        out.append(f"The tool's top 10 on some rater's shortlist (none calling it implausible): "
+                   f"{_f(r2['mean_shortlist_precision@10'])}{control}"
+                   + (f"; share of the strategies both raters shortlisted that the top 10 holds: {_f(agreed)}."
+                      if agreed is not None else "."))
     return " ".join(out)
 
 
