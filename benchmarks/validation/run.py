@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Eleven parts:
+Twelve parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -80,8 +80,17 @@ Eleven parts:
    scoring, data or weights, after every earlier set had been used for tuning. Reported as a summary only under
    "Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used for tuning)"; per-scope rows
    in ``--json`` only (JSON key ``holdout_worked5``): reading them un-blinds the set.
+12. **Held-out worked scopes, sixth set** (``benchmarks/validation/holdout_scopes6/``, same two files per scope):
+   eight scopes in settings, actors and problems none of the earlier scopes covers (a school trust's leaders, adult
+   social care, hospital de-implementation, lay health workers in a low-income country, health visiting, general
+   practice, a police and mental-health partnership, patients at home), written blind at night on 2026-12-01
+   (scope and lists committed before any ranking run on them) by a helper who changed no scoring, data or weights,
+   after the fifth set had been read. Each expected list also judges every other strategy of the catalogue for its
+   scope (``acceptable``; the rubric is in the set's README), so the set has judged precision@10 too. Reported as a
+   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used for
+   tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked6``): reading them un-blinds the set.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
-   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes5`` skip them. No scope name may appear in two sets of worked
+   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes6`` skip them. No scope name may appear in two sets of worked
    scopes (checked over every set present, run or skipped).
 
 Every worked-scope set also reports a **scope-blind control**: the ten strategies chosen most often across all
@@ -144,6 +153,7 @@ HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
 HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
 HOLDOUT_WORKED5 = HERE / "holdout_scopes5"
+HOLDOUT_WORKED6 = HERE / "holdout_scopes6"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -758,6 +768,8 @@ HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026
                          "blind, then used for tuning)")
 HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used "
                          "for tuning)")
+HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used "
+                         "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
@@ -787,6 +799,8 @@ BLIND_SETS = (
              "holdout4-worked", "no-holdout-scopes4", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
              "holdout5-worked", "no-holdout-scopes5", BLIND_NOTE),
+    BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
+             "holdout6-worked", "no-holdout-scopes6", BLIND_NOTE),
 )
 
 
