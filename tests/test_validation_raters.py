@@ -70,14 +70,21 @@ def test_judged_and_second_rater_figures_through_the_cli(runner: ModuleType, tmp
     assert row["judged_precision@10"] == 0.7
     assert row["second_rater_precision@10"] == 0.25  # 1 of the second rater's 4 on the first's shortlist
     assert row["popular_precision@10"] == 0.1 and row["popular_judged_precision@10"] == 0.2
+    # some rater's own shortlist: first's 0-1 and second's 0,5,6,7 (none implausible to the other) = 5 of the ten
+    assert row["shortlist_precision@10"] == 0.5 and row["popular_shortlist_precision@10"] == 0.1
+    assert row["consensus_recall@10"] == 1.0  # both shortlisted top10[0] only, and the top 10 holds it
     summary = runner.holdout_summary([row])
     assert summary["judged"] == {"n_scopes": 1, "mean_judged_precision@10": 0.7,
                                  "mean_popular_judged_precision@10": 0.2}
-    assert summary["second_rater"] == {"n_scopes": 1, "mean_precision@10": 0.25, "mean_tool_precision@10": 0.2}
+    assert summary["second_rater"] == {"n_scopes": 1, "mean_precision@10": 0.25, "mean_tool_precision@10": 0.2,
+                                       "mean_shortlist_precision@10": 0.5, "mean_consensus_recall@10": 1.0,
+                                       "mean_popular_shortlist_precision@10": 0.1}
     words = runner.judged_sentences(summary)
     assert "score 0.10 on the first rater's shortlists" in words
     assert "over the 1 scope(s) with such judgements: 0.70; the popular ten 0.20" in words
     assert "over 1 scope(s): 0.25 (the tool on the same scopes: 0.20)" in words
+    assert "some rater's shortlist (none calling it implausible): 0.50 (the popular ten 0.10)" in words
+    assert "that the top 10 holds: 1.00." in words
 
 
 def test_a_further_rater_with_an_unknown_id_is_named(runner: ModuleType, tmp_path: Path) -> None:

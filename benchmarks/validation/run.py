@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Eleven parts:
+Twelve parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -80,8 +80,17 @@ Eleven parts:
    scoring, data or weights, after every earlier set had been used for tuning. Reported as a summary only under
    "Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used for tuning)"; per-scope rows
    in ``--json`` only (JSON key ``holdout_worked5``): reading them un-blinds the set.
+12. **Held-out worked scopes, sixth set** (``benchmarks/validation/holdout_scopes6/``, same two files per scope):
+   eight scopes in settings, actors and problems none of the earlier scopes covers (a school trust's leaders, adult
+   social care, hospital de-implementation, lay health workers in a low-income country, health visiting, general
+   practice, a police and mental-health partnership, patients at home), written blind at night on 2026-12-01
+   (scope and lists committed before any ranking run on them) by a helper who changed no scoring, data or weights,
+   after the fifth set had been read. Each expected list also judges every other strategy of the catalogue for its
+   scope (``acceptable``; the rubric is in the set's README), so the set has judged precision@10 too. Reported as a
+   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used for
+   tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked6``): reading them un-blinds the set.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
-   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes5`` skip them. No scope name may appear in two sets of worked
+   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes6`` skip them. No scope name may appear in two sets of worked
    scopes (checked over every set present, run or skipped).
 
 Every worked-scope set also reports a **scope-blind control**: the ten strategies chosen most often across all
@@ -90,7 +99,9 @@ rater would let stand in a top 10 without comment), and a set may hold further, 
 ``<set>/second-rater/<name>.expected.yaml`` (same schema; ``RATER_DIRS``). Then the runner adds **judged
 precision@10** (a top-10 strategy counts when some rater put it on their shortlist or their acceptable list and
 no rater called it implausible) and, where a second rater exists, **agreement**: the share of the second rater's
-shortlist on the first rater's, the ceiling a tool can expect against one expert's list.
+shortlist on the first rater's, the ceiling a tool can expect against one expert's list; **shortlist precision@10**
+(a top-10 strategy on some rater's own shortlist, none calling it implausible); and **consensus recall@10** (the
+share of the strategies every rater shortlisted that the top 10 holds).
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -142,6 +153,7 @@ HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
 HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
 HOLDOUT_WORKED5 = HERE / "holdout_scopes5"
+HOLDOUT_WORKED6 = HERE / "holdout_scopes6"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -429,6 +441,12 @@ def acceptable_pool(lists: list[dict[str, Any]]) -> set[str]:
     return accepted - set().union(*(ids(x["implausible"]) for x in lists))
 
 
+def shortlist_pool(lists: list[dict[str, Any]]) -> set[str]:
+    """What some rater put on their own shortlist, less anything any rater calls implausible."""
+    named = set().union(*(ids(x["expected"]) for x in lists))
+    return named - set().union(*(ids(x["implausible"]) for x in lists))
+
+
 def popular_ten(cases: list[Case], universe: set[str]) -> list[str]:
     """The ten strategies chosen most often across every published case: a scope-blind control list for the worked
     scopes (ties by id)."""
@@ -485,6 +503,12 @@ def evaluate_worked(directory: Path = WORKED, ranks: bool = False,
         if others:
             theirs = ids(others[0]["expected"])  # 10-11 strategies: the share of them on the first list
             rows[-1]["second_rater_precision@10"] = r3(len(theirs & expected) / len(theirs))
+            named = shortlist_pool([exp, *others])
+            agreed = expected.intersection(*(ids(o["expected"]) for o in others))
+            rows[-1]["shortlist_precision@10"] = share(top10, named)
+            rows[-1]["consensus_recall@10"] = r3(len(agreed & set(top10)) / len(agreed)) if agreed else None
+            if popular:
+                rows[-1]["popular_shortlist_precision@10"] = share(popular, named)
         if popular:
             rows[-1]["popular_precision@10"] = share(popular, expected)
             rows[-1]["popular_judged_precision@10"] = share(popular, pool)
@@ -648,9 +672,15 @@ def holdout_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             f"mean_{k}": r3(sum(r[k] for r in judged) / len(judged))
             for k in ("judged_precision@10", "popular_judged_precision@10") if all(k in r for r in judged)}}
     if paired:
+        agreed = [r["consensus_recall@10"] for r in paired if r["consensus_recall@10"] is not None]
         extra["second_rater"] = {"n_scopes": len(paired), "mean_precision@10": r3(
             sum(r["second_rater_precision@10"] for r in paired) / len(paired)), "mean_tool_precision@10": r3(
-            sum(r["precision@10"] for r in paired) / len(paired))}
+            sum(r["precision@10"] for r in paired) / len(paired)), "mean_shortlist_precision@10": r3(
+            sum(r["shortlist_precision@10"] for r in paired) / len(paired)),
+            "mean_consensus_recall@10": r3(sum(agreed) / len(agreed)) if agreed else None}
+        if all("popular_shortlist_precision@10" in r for r in paired):
+            extra["second_rater"]["mean_popular_shortlist_precision@10"] = r3(
+                sum(r["popular_shortlist_precision@10"] for r in paired) / len(paired))
     if all("popular_precision@10" in r for r in rows):
         extra["mean_popular_precision@10"] = r3(sum(r["popular_precision@10"] for r in rows) / len(rows))
     return {"n_scopes": len(rows), "mean_precision@10": mean, **extra,
@@ -681,6 +711,13 @@ def judged_sentences(summary: dict[str, Any]) -> str:
         out.append(f"A second, independent rater's own shortlist, scored against the first rater's like a top 10, "
                    f"over {r2['n_scopes']} scope(s): {_f(r2['mean_precision@10'])} (the tool on the same scopes: "
                    f"{_f(r2['mean_tool_precision@10'])}).")
+        control = (f" (the popular ten {_f(r2['mean_popular_shortlist_precision@10'])})"
+                   if "mean_popular_shortlist_precision@10" in r2 else "")
+        agreed = r2.get("mean_consensus_recall@10")
+        out.append(f"The tool's top 10 on some rater's shortlist (none calling it implausible): "
+                   f"{_f(r2['mean_shortlist_precision@10'])}{control}"
+                   + (f"; share of the strategies both raters shortlisted that the top 10 holds: {_f(agreed)}."
+                      if agreed is not None else "."))
     return " ".join(out)
 
 
@@ -731,6 +768,8 @@ HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026
                          "blind, then used for tuning)")
 HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used "
                          "for tuning)")
+HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used "
+                         "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
@@ -760,6 +799,8 @@ BLIND_SETS = (
              "holdout4-worked", "no-holdout-scopes4", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
              "holdout5-worked", "no-holdout-scopes5", BLIND_NOTE),
+    BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
+             "holdout6-worked", "no-holdout-scopes6", BLIND_NOTE),
 )
 
 
