@@ -15,6 +15,8 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from strategease.catalogue import models as m
 from strategease.catalogue.reach import EVIDENCE_ORDER
@@ -76,9 +78,8 @@ def index_links(table: Table) -> LinkIndex:
                                     for per in table.routes))
 
 
-@dataclass(frozen=True)
-class Term:
-    """One determinant's part of a strategy's score."""
+class Term(NamedTuple):
+    """One determinant's part of a strategy's score (a tuple: a large table's ranking builds ~10^4)."""
 
     value_q: int  # micro-units
     det: int  # index into Table.det_ids
@@ -152,7 +153,7 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
             if b is not None:
                 found[sid] = b
         bests.append(found)
-    tops = [max((b[0] for b in found.values()), default=0.0) for found in bests]
+    tops = [max(map(itemgetter(0), found.values()), default=0.0) for found in bests]
     raw: dict[str, list[tuple[float, int, float, float, Route]]] = {}
     for i, found in enumerate(bests):
         top = tops[i]
@@ -204,11 +205,17 @@ class Coverage:
         return NOVELTY_DECAY ** c if c > 0 else 1.0
 
 
+_EVIDENCE_PLACE = {e: i for i, e in enumerate(EVIDENCE_ORDER)}
+_evidence = attrgetter("evidence")
+
+
 def _tier(route: Route) -> int:
     """The kind of evidence of a route's weakest link, as a position in the catalogue's EVIDENCE_ORDER (lower =
     stronger). Each link's own kind: a published "Level 1 or 2" bound kept on a graded link is not counted, so it
-    does not break ties either (bounds are not scores)."""
-    return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
+    does not break ties either (bounds are not scores). Read by C-level calls: the queue asks thousands of times."""
+    if not route.links:
+        return len(EVIDENCE_ORDER)
+    return max(map(_EVIDENCE_PLACE.__getitem__, map(_evidence, route.links)))
 
 
 def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]],
