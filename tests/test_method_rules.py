@@ -62,6 +62,14 @@ def test_a_crosswalk_split_over_two_constructs_counts_less(cli, tmp_path: Path) 
         "eric.accreditation": 0.4, "eric.payment": 0.4, "eric.consensus": 0.4}
 
 
+def test_a_subconstructs_crosswalk_counts_as_a_part_of_the_construct(cli, tmp_path: Path) -> None:
+    """A subconstruct (Funding) is part of the construct its parent corresponds to (Available resources): that
+    construct's remedies (equipment) fit it less exactly than its own (new funding), as for a split crosswalk."""
+    doc = _select(cli, tmp_path, ["cfir2.laws"])
+    payment = _term(doc, "eric.payment", "cfir2.laws")
+    assert (payment["via"], payment["strength"]) == ("crosswalk:cfir1.policy", 0.4)
+
+
 def test_a_patients_scope_does_not_count_the_setting_for_their_own_barriers(cli, tmp_path: Path) -> None:
     doc = _select(cli, tmp_path, ["tdf.memory", "tdf.environment"], actor_type="recipients")
     record = _by_id(doc)["eric.record"]

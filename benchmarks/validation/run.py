@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Eleven parts:
+Twelve parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -80,9 +80,28 @@ Eleven parts:
    scoring, data or weights, after every earlier set had been used for tuning. Reported as a summary only under
    "Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used for tuning)"; per-scope rows
    in ``--json`` only (JSON key ``holdout_worked5``): reading them un-blinds the set.
+12. **Held-out worked scopes, sixth set** (``benchmarks/validation/holdout_scopes6/``, same two files per scope):
+   eight scopes in settings, actors and problems none of the earlier scopes covers (a school trust's leaders, adult
+   social care, hospital de-implementation, lay health workers in a low-income country, health visiting, general
+   practice, a police and mental-health partnership, patients at home), written blind at night on 2026-12-01
+   (scope and lists committed before any ranking run on them) by a helper who changed no scoring, data or weights,
+   after the fifth set had been read. Each expected list also judges every other strategy of the catalogue for its
+   scope (``acceptable``; the rubric is in the set's README), so the set has judged precision@10 too. Reported as a
+   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used for
+   tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked6``): reading them un-blinds the set.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
-   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes5`` skip them. No scope name may appear in two sets of worked
+   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes6`` skip them. No scope name may appear in two sets of worked
    scopes (checked over every set present, run or skipped).
+
+Every worked-scope set also reports a **scope-blind control**: the ten strategies chosen most often across all
+published cases, scored like a top 10 on each scope. An expected list may add ``acceptable:`` (strategies its
+rater would let stand in a top 10 without comment), and a set may hold further, independent raters' lists in
+``<set>/second-rater/<name>.expected.yaml`` (same schema; ``RATER_DIRS``). Then the runner adds **judged
+precision@10** (a top-10 strategy counts when some rater put it on their shortlist or their acceptable list and
+no rater called it implausible) and, where a second rater exists, **agreement**: the share of the second rater's
+shortlist on the first rater's, the ceiling a tool can expect against one expert's list; **shortlist precision@10**
+(a top-10 strategy on some rater's own shortlist, none calling it implausible); and **consensus recall@10** (the
+share of the strategies every rater shortlisted that the top 10 holds).
 
 Usage (with the Python of the environment whose ``strategease`` you want to measure)::
 
@@ -134,6 +153,7 @@ HOLDOUT_WORKED2 = HERE / "holdout_scopes2"
 HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
 HOLDOUT_WORKED5 = HERE / "holdout_scopes5"
+HOLDOUT_WORKED6 = HERE / "holdout_scopes6"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -387,12 +407,63 @@ def load_expected(path: Path) -> dict[str, Any]:
             extra = sorted(set(item) - {"id", "primary", "reason", "source"}) if isinstance(item, dict) else ["?"]
             if extra or "id" not in item:
                 raise InputError(f"{path}: {key} entry {item!r} has unknown keys {extra} (quote text with commas)")
+    if not isinstance(data.get("acceptable", []), list):
+        raise InputError(f"{path}: 'acceptable' must be a list")
+    for item in data.get("acceptable", []):
+        if not isinstance(item, dict) or "id" not in item or set(item) - {"id", "reason", "source"}:
+            raise InputError(f"{path}: acceptable entry {item!r} needs an id and may have only a reason and a source")
+    seen: dict[str, str] = {}
+    for key in ("expected", "acceptable", "implausible"):
+        for item in data.get(key, []):
+            if item["id"] in seen:
+                raise InputError(f"{path}: '{item['id']}' is in both '{seen[item['id']]}' and '{key}'; keep one")
+            seen[item["id"]] = key
     return data
 
 
-def evaluate_worked(directory: Path = WORKED, ranks: bool = False) -> list[dict[str, Any]]:
+RATER_DIRS = ("second-rater",)  # beside a set's expected lists: one folder per further, independent rater
+
+
+def further_raters(scope_path: Path) -> list[dict[str, Any]]:
+    """The lists of the raters after the first for this scope (``<set>/<rater dir>/<name>.expected.yaml``)."""
+    paths = [scope_path.parent / d / f"{scope_path.stem}.expected.yaml" for d in RATER_DIRS]
+    return [load_expected(p) for p in paths if p.exists()]
+
+
+def ids(items: list[dict[str, Any]]) -> set[str]:
+    return {e["id"] for e in items}
+
+
+def acceptable_pool(lists: list[dict[str, Any]]) -> set[str]:
+    """What some rater would let stand in a top 10 (their shortlist or their acceptable list), less anything any
+    rater calls implausible: a disputed strategy does not count as acceptable."""
+    accepted = set().union(*(ids(x["expected"]) | ids(x.get("acceptable", [])) for x in lists))
+    return accepted - set().union(*(ids(x["implausible"]) for x in lists))
+
+
+def shortlist_pool(lists: list[dict[str, Any]]) -> set[str]:
+    """What some rater put on their own shortlist, less anything any rater calls implausible."""
+    named = set().union(*(ids(x["expected"]) for x in lists))
+    return named - set().union(*(ids(x["implausible"]) for x in lists))
+
+
+def popular_ten(cases: list[Case], universe: set[str]) -> list[str]:
+    """The ten strategies chosen most often across every published case: a scope-blind control list for the worked
+    scopes (ties by id)."""
+    return popularity_ranking(cases, "", universe)[:10]
+
+
+def evaluate_worked(directory: Path = WORKED, ranks: bool = False,
+                    popular: list[str] | None = None) -> list[dict[str, Any]]:
     """Score every scope in ``directory``; ``ranks`` adds ``miss_ranks`` (1-based rank of each obvious miss, or
-    None when the method does not rank it at all)."""
+    None when the method does not rank it at all).
+
+    ``precision@10`` counts the top 10 on the first rater's shortlist. ``judged_precision@10`` counts it against
+    the pool of every rater's shortlist and acceptable list (``acceptable_pool``); it is reported when a rater gave
+    an acceptable list or a further rater exists (``judged``). With a further rater, ``second_rater_precision@10``
+    scores that rater's own shortlist against the first rater's, as if it were a tool's top 10: how far two
+    experts agree. ``popular`` (the ten most chosen strategies of the published cases) is scored the same way, as
+    a scope-blind control."""
     strategies, _ = catalogue_ids()
     rows = []
     for scope_path in sorted(p for p in directory.glob("*.yaml") if not p.name.endswith(".expected.yaml")):
@@ -403,20 +474,44 @@ def evaluate_worked(directory: Path = WORKED, ranks: bool = False) -> list[dict[
         expected = {e["id"] for e in exp["expected"]}
         primary = sorted(e["id"] for e in exp["expected"] if e.get("primary"))
         implausible = {e["id"] for e in exp["implausible"]}
-        bad = sorted((expected | implausible) - strategies)
-        if bad:
-            raise InputError(f"{exp_path}: id(s) not in the installed catalogue: {', '.join(bad)}")
+        others = further_raters(scope_path)
+        for lst, where in [(exp, exp_path)] + [(o, f"{scope_path.stem} ({RATER_DIRS[i]})") for i, o in
+                                               enumerate(others)]:
+            bad = sorted((ids(lst["expected"]) | ids(lst["implausible"]) | ids(lst.get("acceptable", [])))
+                         - strategies)
+            if bad:
+                raise InputError(f"{where}: id(s) not in the installed catalogue: {', '.join(bad)}")
+        pool = acceptable_pool([exp, *others])
         sel = select(scope_path, "default")
         top10 = sel.ranked[:10]
+
+        def share(ten: list[str] | set[str], wanted: set[str]) -> float:
+            return r3(sum(1 for s in ten if s in wanted) / 10)
+        judged = bool(others) or "acceptable" in exp
         rows.append({
             "name": scope_path.stem,
-            "precision@10": r3(sum(1 for s in top10 if s in expected) / 10),
+            "precision@10": share(top10, expected),
+            "raters": 1 + len(others),
+            "judged": judged,
+            "judged_precision@10": share(top10, pool),
             "implausible_top10": [s for s in top10 if s in implausible],
             "implausible_bundle": [s for s in sel.bundle if s in implausible],
             "obvious_misses": [s for s in primary if s not in top10],
             "top10": top10,
             "bundle": sel.bundle,
         })
+        if others:
+            theirs = ids(others[0]["expected"])  # 10-11 strategies: the share of them on the first list
+            rows[-1]["second_rater_precision@10"] = r3(len(theirs & expected) / len(theirs))
+            named = shortlist_pool([exp, *others])
+            agreed = expected.intersection(*(ids(o["expected"]) for o in others))
+            rows[-1]["shortlist_precision@10"] = share(top10, named)
+            rows[-1]["consensus_recall@10"] = r3(len(agreed & set(top10)) / len(agreed)) if agreed else None
+            if popular:
+                rows[-1]["popular_shortlist_precision@10"] = share(popular, named)
+        if popular:
+            rows[-1]["popular_precision@10"] = share(popular, expected)
+            rows[-1]["popular_judged_precision@10"] = share(popular, pool)
         if ranks:
             rows[-1]["miss_ranks"] = {s: (sel.ranked.index(s) + 1 if s in sel.ranked else None)
                                       for s in primary if s not in top10}
@@ -479,6 +574,8 @@ def worked_md(rows: list[dict[str, Any]]) -> str:
                      f"{sum(len(r['implausible_top10']) for r in rows)} | "
                      f"{sum(len(r['implausible_bundle']) for r in rows)} | "
                      f"{sum(len(r['obvious_misses']) for r in rows)} |")
+        if more := judged_sentences(holdout_summary(rows)):
+            lines += ["", more]
     return "\n".join(lines)
 
 
@@ -527,6 +624,8 @@ def text_report(res: dict[str, Any], worked: list[dict[str, Any]], *held: dict[s
             out.append(f"{r['name']:34} precision@10 {r['precision@10']:.2f}  implausible top10 "
                        f"{len(r['implausible_top10'])}  bundle {len(r['implausible_bundle'])}  misses "
                        f"{', '.join(r['obvious_misses']) or '-'}")
+        if more := judged_sentences(holdout_summary(worked)):
+            out.append(more)
     return "\n".join(out) + "\n"
 
 
@@ -565,13 +664,61 @@ def holdout_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     if not rows:
         return {}
     mean = r3(sum(r["precision@10"] for r in rows) / len(rows))
-    return {"n_scopes": len(rows), "mean_precision@10": mean,
+    judged = [r for r in rows if r.get("judged")]
+    paired = [r for r in rows if "second_rater_precision@10" in r]
+    extra: dict[str, Any] = {}
+    if judged:
+        extra["judged"] = {"n_scopes": len(judged), **{
+            f"mean_{k}": r3(sum(r[k] for r in judged) / len(judged))
+            for k in ("judged_precision@10", "popular_judged_precision@10") if all(k in r for r in judged)}}
+    if paired:
+        agreed = [r["consensus_recall@10"] for r in paired if r["consensus_recall@10"] is not None]
+        extra["second_rater"] = {"n_scopes": len(paired), "mean_precision@10": r3(
+            sum(r["second_rater_precision@10"] for r in paired) / len(paired)), "mean_tool_precision@10": r3(
+            sum(r["precision@10"] for r in paired) / len(paired)), "mean_shortlist_precision@10": r3(
+            sum(r["shortlist_precision@10"] for r in paired) / len(paired)),
+            "mean_consensus_recall@10": r3(sum(agreed) / len(agreed)) if agreed else None}
+        if all("popular_shortlist_precision@10" in r for r in paired):
+            extra["second_rater"]["mean_popular_shortlist_precision@10"] = r3(
+                sum(r["popular_shortlist_precision@10"] for r in paired) / len(paired))
+    if all("popular_precision@10" in r for r in rows):
+        extra["mean_popular_precision@10"] = r3(sum(r["popular_precision@10"] for r in rows) / len(rows))
+    return {"n_scopes": len(rows), "mean_precision@10": mean, **extra,
             "implausible_top10": sum(len(r["implausible_top10"]) for r in rows),
             "implausible_bundle": sum(len(r["implausible_bundle"]) for r in rows),
             "obvious_misses": sum(len(r["obvious_misses"]) for r in rows),
             "targets": {"mean_precision@10": mean >= TARGET_PRECISION,
                         "at_most_one_miss_per_scope": all(len(r["obvious_misses"]) <= TARGET_MISSES for r in rows),
                         "no_implausible_in_bundle": all(not r["implausible_bundle"] for r in rows)}}
+
+
+def judged_sentences(summary: dict[str, Any]) -> str:
+    """The further figures of a set, in words: the scope-blind control, the judged precision and the agreement of
+    two raters (empty when the set has none of them)."""
+    out = []
+    if "mean_popular_precision@10" in summary:
+        out.append("The ten strategies chosen most often in the published cases, the same for every scope, score "
+                   f"{_f(summary['mean_popular_precision@10'])} on the first rater's shortlists.")
+    j = summary.get("judged")
+    if j:
+        control = (f"; the popular ten {_f(j['mean_popular_judged_precision@10'])}"
+                   if "mean_popular_judged_precision@10" in j else "")
+        out.append(f"Judged precision@10 (a top-10 strategy counts when some rater put it on their shortlist or "
+                   f"would let it stand, and no rater called it implausible), over the {j['n_scopes']} scope(s) "
+                   f"with such judgements: {_f(j['mean_judged_precision@10'])}{control}.")
+    r2 = summary.get("second_rater")
+    if r2:
+        out.append(f"A second, independent rater's own shortlist, scored against the first rater's like a top 10, "
+                   f"over {r2['n_scopes']} scope(s): {_f(r2['mean_precision@10'])} (the tool on the same scopes: "
+                   f"{_f(r2['mean_tool_precision@10'])}).")
+        control = (f" (the popular ten {_f(r2['mean_popular_shortlist_precision@10'])})"
+                   if "mean_popular_shortlist_precision@10" in r2 else "")
+        agreed = r2.get("mean_consensus_recall@10")
+        out.append(f"The tool's top 10 on some rater's shortlist (none calling it implausible): "
+                   f"{_f(r2['mean_shortlist_precision@10'])}{control}"
+                   + (f"; share of the strategies both raters shortlisted that the top 10 holds: {_f(agreed)}."
+                      if agreed is not None else "."))
+    return " ".join(out)
 
 
 def holdout_scopes_md(rows: list[dict[str, Any]]) -> str:
@@ -592,6 +739,8 @@ def holdout_scopes_md(rows: list[dict[str, Any]]) -> str:
                   f"{word(t['mean_precision@10'])}; at most {TARGET_MISSES} obvious miss per scope "
                   f"{word(t['at_most_one_miss_per_scope'])}; no implausible strategy in a bundle "
                   f"{word(t['no_implausible_in_bundle'])}."]
+        if more := judged_sentences(summary):
+            lines += ["", more]
     return "\n".join(lines)
 
 
@@ -606,6 +755,8 @@ def holdout_scopes_text(rows: list[dict[str, Any]]) -> str:
     s = holdout_summary(rows)
     out.append(f"{'mean':34} precision@10 {s['mean_precision@10']:.2f}  implausible top10 {s['implausible_top10']}"
                f"  bundle {s['implausible_bundle']}  misses {s['obvious_misses']}")
+    if more := judged_sentences(s):
+        out.append(more)
     return "\n".join(out) + "\n"
 
 
@@ -616,6 +767,8 @@ HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-
 HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon; read once "
                          "blind, then used for tuning)")
 HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used "
+                         "for tuning)")
+HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used "
                          "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
@@ -646,6 +799,8 @@ BLIND_SETS = (
              "holdout4-worked", "no-holdout-scopes4", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
              "holdout5-worked", "no-holdout-scopes5", BLIND_NOTE),
+    BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
+             "holdout6-worked", "no-holdout-scopes6", BLIND_NOTE),
 )
 
 
@@ -677,7 +832,7 @@ def blind_summary_md(rows: list[dict[str, Any]], blind: BlindSet) -> str:
         f"Issue #12 targets on these scopes: mean precision@10 ≥ {TARGET_PRECISION:.2f} "
         f"{word(t['mean_precision@10'])}; at most {TARGET_MISSES} obvious miss per scope "
         f"{word(t['at_most_one_miss_per_scope'])}; no implausible strategy in a bundle "
-        f"{word(t['no_implausible_in_bundle'])}. {blind.note}"])
+        f"{word(t['no_implausible_in_bundle'])}. {blind.note}"] + (["", more] if (more := judged_sentences(s)) else []))
 
 
 def blind_summary_text(rows: list[dict[str, Any]], blind: BlindSet) -> str:
@@ -687,7 +842,7 @@ def blind_summary_text(rows: list[dict[str, Any]], blind: BlindSet) -> str:
     return (f"{blind.title} (method default)\n\n"
             f"{str(s['n_scopes']) + ' scopes, mean':34} precision@10 {s['mean_precision@10']:.2f}  implausible top10 "
             f"{s['implausible_top10']}  bundle {s['implausible_bundle']}  misses {s['obvious_misses']}\n"
-            f"{blind.note}\n")
+            f"{blind.note}\n" + (f"{more}\n" if (more := judged_sentences(s)) else ""))
 
 
 def holdout_docs_blocks(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -728,12 +883,15 @@ def main(argv: list[str] | None = None) -> int:
             for members in held_cases:  # each set's baseline counts the tuning cases, earlier sets and itself
                 pool = pool + members
                 held.append(evaluate_cases(members, Path(tmp), pool=pool) if members else None)
-        worked = [] if args.no_worked else evaluate_worked()
-        holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True)
+        popular = popular_ten([*cases, *(c for members in held_cases for c in members)], catalogue_ids()[0])
+        worked = [] if args.no_worked else evaluate_worked(popular=popular)
+        holdout_worked = [] if args.no_holdout_scopes else evaluate_worked(HOLDOUT_WORKED, ranks=True,
+                                                                           popular=popular)
         blind_sets = [b for b in BLIND_SETS if not getattr(args, b.flag.replace("-", "_")) and b.directory.is_dir()]
         # every set present, run or skipped: a name reused across sets is not held out
         check_worked_disjoint(WORKED, HOLDOUT_WORKED, *(b.directory for b in BLIND_SETS if b.directory.is_dir()))
-        blind_rows = [(b, rows) for b in blind_sets if (rows := evaluate_worked(b.directory, ranks=True))]
+        blind_rows = [(b, rows) for b in blind_sets
+                      if (rows := evaluate_worked(b.directory, ranks=True, popular=popular))]
         result = {"cases": res, "worked": worked}
         result.update({hs.key: h for hs, h in zip(HELD_SETS, held, strict=True) if h})
         if holdout_worked:

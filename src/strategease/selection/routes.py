@@ -203,9 +203,12 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
     # bases: (determinant used, factor, via prefix, preference offset, crosswalk link, direct allowed)
     # which nodes the routes start from is the catalogue's one path rule (reach.path_starts)
     starts = path_starts(cat, det_id, links)
-    # a crosswalk to one construct says "the same construct"; one split over several fits each less exactly
+    # a crosswalk to one construct says "the same construct"; one split over several, or a subconstruct's
+    # crosswalk to what its parent corresponds to (a part of that construct), fits less exactly
     n_crosswalks = sum(start.crosswalk is not None for start in starts)
-    xw_factor = CROSSWALK_FACTOR if n_crosswalks <= 1 else SPLIT_CROSSWALK_FACTOR
+    det = cat.determinants.get(det_id)
+    part = n_crosswalks > 1 or (det is not None and det.tier is m.Tier.subconstruct)
+    xw_factor = SPLIT_CROSSWALK_FACTOR if part else CROSSWALK_FACTOR
     bases: list[tuple[str, float, str, int, m.Link | None, bool]] = []
     parent_fallback: list[str] = []
     for start in starts:

@@ -25,7 +25,7 @@ Method ``default``
 
 3. **Routes** (:mod:`strategease.selection.routes`): own ``addresses`` links and ``calls-for`` →
    ``delivers`` function routes; crosswalks (× ``CROSSWALK_FACTOR`` = 1.0, × ``SPLIT_CROSSWALK_FACTOR`` = 0.8
-   when the determinant crosswalks to several constructs); a parent's
+   when the determinant crosswalks to several constructs or is a subconstruct); a parent's
    ``calls-for`` links when the determinant has none (× ``PARENT_FACTOR`` = 0.8). Strength: a
    direct link's ``strength``, else ``BINARY_LINK_STRENGTH`` = 0.5 (the CFIR–ERIC Level-1
    threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary; a function route
