@@ -270,7 +270,8 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
     keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
     # the bundle reads r(d, s) as the chance that s deals with d; a strategy's further barriers count with the same
     # fit-over-breadth factor as in its own fit (largest w_d × relative first), so breadth does not win picks there
-    fit_rank = {i: k for k, (_, i, *_rest) in enumerate(sorted(raw, key=lambda t: (-t[0], table.det_ids[t[1]])))}
+    order = table.id_order  # largest w_d × relative first, equal ones by barrier id (as _term_values orders them)
+    fit_rank = {i: k for k, (_, _, i) in enumerate(sorted((-value, order[i], i) for value, i, *_rest in raw))}
     covers = {table.det_ids[t.det]: t.strength * keep * BREADTH_DECAY ** fit_rank[t.det] for t in terms}
     tier = _tier(terms[0].route) if terms else len(EVIDENCE_ORDER)
     return Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers, tier)
