@@ -78,8 +78,10 @@ Twelve parts:
    six scopes in settings, actors and frameworks none of the earlier scopes covers, written blind in the evening of
    2026-12-01 (scope and expected list committed before any ranking run on them) by a helper who changed no
    scoring, data or weights, after every earlier set had been used for tuning. Reported as a summary only under
-   "Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used for tuning)"; per-scope rows
-   in ``--json`` only (JSON key ``holdout_worked5``): reading them un-blinds the set.
+   "Held-out worked scopes, fifth set (written blind 2026-12-01, evening; read twice blind as an aggregate, then
+   used for tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked5``). A second, independent rater's
+   lists are in its ``second-rater/`` folder. Its aggregate was read at the end of one session and again at the
+   start of the next (after the sixth set was written); then its per-scope rows were read and used for tuning.
 12. **Held-out worked scopes, sixth set** (``benchmarks/validation/holdout_scopes6/``, same two files per scope):
    eight scopes in settings, actors and problems none of the earlier scopes covers (a school trust's leaders, adult
    social care, hospital de-implementation, lay health workers in a low-income country, health visiting, general
@@ -766,14 +768,19 @@ HOLDOUT3_WORKED_TITLE = ("Held-out worked scopes, third set (written blind 2026-
                          "then used for tuning)")
 HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026-12-01, late afternoon; read once "
                          "blind, then used for tuning)")
-HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; never used "
-                         "for tuning)")
+HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; read twice blind as "
+                         "an aggregate, then used for tuning)")
 HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used "
                          "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
               "catalogue changes, so this set now measures fit, not generalisation.")
+
+
+SPENT5_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+               "2026-12-01 at about 16:00 UTC, after the sixth set had been written and the set's aggregate recorded "
+               "twice, and drove catalogue changes, so this set now measures fit, not generalisation.")
 
 
 @dataclass(frozen=True)
@@ -798,7 +805,7 @@ BLIND_SETS = (
     BlindSet(HOLDOUT_WORKED4, HOLDOUT4_WORKED_TITLE, "Held-out scopes, fourth set", "holdout_worked4",
              "holdout4-worked", "no-holdout-scopes4", SPENT_NOTE),
     BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
-             "holdout5-worked", "no-holdout-scopes5", BLIND_NOTE),
+             "holdout5-worked", "no-holdout-scopes5", SPENT5_NOTE),
     BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
              "holdout6-worked", "no-holdout-scopes6", BLIND_NOTE),
 )
