@@ -122,6 +122,12 @@ def aimed_elsewhere(st: m.Strategy, admits: frozenset[Actor] | None) -> bool:
     return fit <= SETTING_ACTORS and bool(targets - admits)
 
 
+def recipients_only(scope_actors: Iterable[Actor], admits: frozenset[Actor] | None) -> bool:
+    """A scope whose only actor is the recipients: the one kind of scope where
+    :func:`reaches_recipients_through_setting` can be False (callers skip its 10^4 pairs otherwise)."""
+    return admits is not None and set(scope_actors) == {A.recipients}
+
+
 def reaches_recipients_through_setting(st: m.Strategy, det: m.Determinant, scope_actors: Iterable[Actor],
                                        admits: frozenset[Actor] | None) -> bool:
     """False when, in a scope whose only actor is the recipients, a strategy aimed only at the setting
@@ -129,8 +135,9 @@ def reaches_recipients_through_setting(st: m.Strategy, det: m.Determinant, scope
     (their memory, skills, beliefs): changing a practice's records or billing does not act on a patient's own
     memory or beliefs. The setting reaches the patients through their environment, so determinants at a setting
     level (environmental context and resources, physical opportunity, CFIR settings) still count."""
-    if admits is None or set(scope_actors) != {A.recipients} or not st.targets:
+    if not recipients_only(scope_actors, admits) or not st.targets:
         return True
+    assert admits is not None  # recipients_only
     if not set(st.targets) & admits <= SETTING_ACTORS:
         return True
     return any(lv.value != "individual" for lv in det.levels) or not det.levels
@@ -148,4 +155,5 @@ def acts_on_own_actor(st: m.Strategy, scope_actors: Iterable[Actor]) -> bool:
 
 
 __all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "SETTING_ACTORS", "SYSTEM_ACTORS", "acts_on_own_actor",
-           "admitted", "aimed_elsewhere", "is_foundation", "named_actor", "reaches_recipients_through_setting"]
+           "admitted", "aimed_elsewhere", "is_foundation", "named_actor", "reaches_recipients_through_setting",
+           "recipients_only"]

@@ -14,10 +14,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from strategease.catalogue import models as m
 from strategease.catalogue.reach import EVIDENCE_ORDER
-from strategease.selection.routes import Resolution, Route, q
+from strategease.selection.routes import DECIMALS, Resolution, Route, q
 
 PRUNE_BELOW = 0.25
 BREADTH_DECAY = 0.25
@@ -28,6 +31,7 @@ BROAD_COVER = 0.5
 NOVELTY_PLACES = 100
 
 LinkKey = tuple[str, str, str]
+_SCALE = 10**DECIMALS  # q()'s micro-units, for the one place q is written out (_term_values)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,16 @@ class Table:
     eligible: frozenset[str]  # strategies that may be ranked (and bundled)
     in_place: tuple[str, ...]  # strategies already in place: scored, listed apart, preselected in the bundle
     mismatch: frozenset[str]  # strategies whose levels miss the scope's
+
+    @cached_property
+    def id_order(self) -> tuple[int, ...]:
+        """Each barrier's place in the barriers sorted by id (scope order among equal ids): terms of equal value are
+        ordered by it, i.e. by id, not scope order, and a plain sort of (value, place) tuples does it."""
+        by_id = sorted(range(len(self.det_ids)), key=lambda i: (self.det_ids[i], i))
+        order = [0] * len(by_id)
+        for place, i in enumerate(by_id):
+            order[i] = place
+        return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -64,9 +78,8 @@ def index_links(table: Table) -> LinkIndex:
                                     for per in table.routes))
 
 
-@dataclass(frozen=True)
-class Term:
-    """One determinant's part of a strategy's score."""
+class Term(NamedTuple):
+    """One determinant's part of a strategy's score (a tuple: a large table's ranking builds ~10^4)."""
 
     value_q: int  # micro-units
     det: int  # index into Table.det_ids
@@ -113,7 +126,9 @@ def _best(routes: tuple[Route, ...], idx: tuple[tuple[int, ...], ...] | None, fa
             r = min(r, 1.0)
         if r <= 0:
             continue
-        if best is None or (-r, route.preference, route.via) < (-best[0], best[1].preference, best[1].via):
+        # (-r, preference, via) < the best's, written out: no key tuples built for the ~10^5 routes of a large table
+        if best is None or r > best[0] or (r == best[0] and (route.preference, route.via) < (best[1].preference,
+                                                                                               best[1].via)):
             best = (r, route)
     return best
 
@@ -138,7 +153,7 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
             if b is not None:
                 found[sid] = b
         bests.append(found)
-    tops = [max((b[0] for b in found.values()), default=0.0) for found in bests]
+    tops = [max(map(itemgetter(0), found.values()), default=0.0) for found in bests]
     raw: dict[str, list[tuple[float, int, float, float, Route]]] = {}
     for i, found in enumerate(bests):
         top = tops[i]
@@ -190,11 +205,17 @@ class Coverage:
         return NOVELTY_DECAY ** c if c > 0 else 1.0
 
 
+_EVIDENCE_PLACE = {e: i for i, e in enumerate(EVIDENCE_ORDER)}
+_evidence = attrgetter("evidence")
+
+
 def _tier(route: Route) -> int:
     """The kind of evidence of a route's weakest link, as a position in the catalogue's EVIDENCE_ORDER (lower =
     stronger). Each link's own kind: a published "Level 1 or 2" bound kept on a graded link is not counted, so it
-    does not break ties either (bounds are not scores)."""
-    return max(EVIDENCE_ORDER.index(lk.evidence) for lk in route.links) if route.links else len(EVIDENCE_ORDER)
+    does not break ties either (bounds are not scores). Read by C-level calls: the queue asks thousands of times."""
+    if not route.links:
+        return len(EVIDENCE_ORDER)
+    return max(map(_EVIDENCE_PLACE.__getitem__, map(_evidence, route.links)))
 
 
 def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]],
@@ -203,15 +224,24 @@ def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]]
     is first multiplied by ``NOVELTY_DECAY ** c_d`` (c_d: how many strategy-equivalents placed above already
     address its barrier, :class:`Coverage`; none when COVERED is None); the k-th term then counts
     ``BREADTH_DECAY ** (k − 1)``."""
+    # this runs thousands of times in a large table's queue (_order_by_novelty): Coverage.novelty and q are
+    # written out, and the terms are sorted as plain tuples (value descending, then barrier id: Table.id_order)
+    order = table.id_order
     items = []
-    for value, i, r, rel, route in raw:
-        novelty = covered.novelty(i, route) if covered is not None else 1.0
-        items.append((value * novelty, i, r, rel, route, novelty))
-    items.sort(key=lambda t: (-t[0], table.det_ids[t[1]]))  # ties: by id, not scope order
+    if covered is None:
+        for value, i, r, rel, route in raw:
+            items.append((-value, order[i], i, r, rel, route, 1.0))
+    else:
+        any_, named = covered.any, covered.named
+        for value, i, r, rel, route in raw:
+            c = any_[i] if route.function is not None else named[i]
+            novelty = NOVELTY_DECAY ** c if c > 0 else 1.0
+            items.append((-(value * novelty), order[i], i, r, rel, route, novelty))
+    items.sort()  # (value, place) tuples are distinct: the routes after them are never compared
     terms = []
     factor = 1.0
-    for value, i, r, rel, route, novelty in items:
-        value_q = q(value * factor)
+    for neg_value, _, i, r, rel, route, novelty in items:
+        value_q = round(-neg_value * factor * _SCALE)  # q(value × factor)
         if value_q > 0:
             terms.append((value_q, i, route, r, rel, factor, novelty))
         factor *= BREADTH_DECAY
@@ -240,7 +270,8 @@ def _score(table: Table, sid: str, raw: list[tuple[float, int, float, float, Rou
     keep = 1.0 - LEVEL_MISMATCH_K if sid in table.mismatch else 1.0
     # the bundle reads r(d, s) as the chance that s deals with d; a strategy's further barriers count with the same
     # fit-over-breadth factor as in its own fit (largest w_d × relative first), so breadth does not win picks there
-    fit_rank = {i: k for k, (_, i, *_rest) in enumerate(sorted(raw, key=lambda t: (-t[0], table.det_ids[t[1]])))}
+    order = table.id_order  # largest w_d × relative first, equal ones by barrier id (as _term_values orders them)
+    fit_rank = {i: k for k, (_, _, i) in enumerate(sorted((-value, order[i], i) for value, i, *_rest in raw))}
     covers = {table.det_ids[t.det]: t.strength * keep * BREADTH_DECAY ** fit_rank[t.det] for t in terms}
     tier = _tier(terms[0].route) if terms else len(EVIDENCE_ORDER)
     return Scored(base_q + level_q, base_q, level_q, sid, tuple(terms), covers, tier)
@@ -270,11 +301,12 @@ def _order_by_novelty(table: Table, raw: dict[str, list[tuple[float, int, float,
             heap.append((-key[0], key[1], sid, 0))
     heapq.heapify(heap)
     changed = [0] * len(table.det_ids)  # the place count when each barrier's coverage last grew
+    barriers = {sid: [i for _v, i, *_rest in raw[sid]] for sid in candidates}  # each candidate's barriers (some)
     placed = 0
     ranked: list[Scored] = []
     while heap and placed < NOVELTY_PLACES:
         _, _, sid, seen = heapq.heappop(heap)
-        if any(changed[i] > seen for _v, i, *_rest in raw[sid]):  # stale: recompute, queue again
+        if max(map(changed.__getitem__, barriers[sid])) > seen:  # stale: recompute, queue again
             key = _key(table, sid, raw[sid], covered)
             if key is not None:
                 heapq.heappush(heap, (-key[0], key[1], sid, placed))

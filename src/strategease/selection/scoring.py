@@ -115,6 +115,7 @@ from strategease.selection.actors import (
     is_foundation,
     named_actor,
     reaches_recipients_through_setting,
+    recipients_only,
 )
 from strategease.selection.bundle import greedy_bundle
 from strategease.selection.levers import builds_on_picks, changes_money_or_rules
@@ -419,7 +420,8 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     mismatch = {s for s in eligible | set(in_place) if level_mismatch(cat.strategies[s], scope_levels)}
     unfit = frozenset((res.entry.id, s) for res in barriers for s in res.routes if s in eligible
                       and not reaches_recipients_through_setting(cat.strategies[s], cat.determinants[res.entry.id],
-                                                                 actor_types, admits))
+                                                                 actor_types, admits)
+                      ) if recipients_only(actor_types, admits) else frozenset()
     if unfit:
         warnings.append(f"{len({s for _, s in unfit})} strategy(ies) aimed only at the setting (the organisation or "
                         "the implementation team) are not counted for the recipients' own barriers (memory, skills, "
