@@ -629,6 +629,9 @@ def main() -> None:
     out = Path(args.out)
     for d in b.discrepancies:
         print("DISCREPANCY:", d, file=sys.stderr)
+    for pair in b.cfir_skipped:  # a curated entry that never reaches the catalogue misleads whoever reads the file
+        print(f"SKIPPED: scripts/curated_cfir_links.yaml: {pair} has a survey figure or a 'below 20 %' bound, "
+              "which says more; remove the entry", file=sys.stderr)
     if args.check:
         sys.exit(0 if out.exists() and out.read_text(encoding="utf-8") == text else 1)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -299,6 +299,7 @@ def curated_cfir_links(b: Any, known_dets: set[str]) -> None:
     cur = yaml.safe_load(CFIR_LINKS.read_text(encoding="utf-8"))["links"]
     review_ids = {s["id"] for s in b.model.reviews.sources}
     b.n_cfir_curated = b.n_cfir_skipped = b.n_cfir_on_bounds = 0
+    b.cfir_skipped = []
     for det, items in cur.items():
         if det not in known_dets:
             raise SystemExit(f"curated_cfir_links.yaml: unknown determinant {det}")
@@ -321,6 +322,7 @@ def curated_cfir_links(b: Any, known_dets: set[str]) -> None:
                 if old["evidence"] != "survey-of-experts":
                     raise SystemExit(f"curated_cfir_links.yaml: duplicate link {det} -> {to}")
                 b.n_cfir_skipped += 1
+                b.cfir_skipped.append(f"{det} -> {to}")
                 continue
             if old is None:
                 b.add_link(link)
