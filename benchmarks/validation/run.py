@@ -426,27 +426,28 @@ def load_expected(path: Path) -> dict[str, Any]:
 RATER_DIRS = ("second-rater",)  # beside a set's expected lists: one folder per further, independent rater
 
 
-def further_raters(scope_path: Path) -> list[dict[str, Any]]:
-    """The lists of the raters after the first for this scope (``<set>/<rater dir>/<name>.expected.yaml``)."""
+def further_raters(scope_path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The lists of the raters after the first for this scope (``<set>/<rater dir>/<name>.expected.yaml``), each
+    with its path."""
     paths = [scope_path.parent / d / f"{scope_path.stem}.expected.yaml" for d in RATER_DIRS]
-    return [load_expected(p) for p in paths if p.exists()]
+    return [(p, load_expected(p)) for p in paths if p.exists()]
 
 
 def ids(items: list[dict[str, Any]]) -> set[str]:
     return {e["id"] for e in items}
 
 
-def acceptable_pool(lists: list[dict[str, Any]]) -> set[str]:
-    """What some rater would let stand in a top 10 (their shortlist or their acceptable list), less anything any
-    rater calls implausible: a disputed strategy does not count as acceptable."""
-    accepted = set().union(*(ids(x["expected"]) | ids(x.get("acceptable", [])) for x in lists))
-    return accepted - set().union(*(ids(x["implausible"]) for x in lists))
-
-
-def shortlist_pool(lists: list[dict[str, Any]]) -> set[str]:
-    """What some rater put on their own shortlist, less anything any rater calls implausible."""
-    named = set().union(*(ids(x["expected"]) for x in lists))
+def acceptable_pool(lists: list[dict[str, Any]], kinds: tuple[str, ...] = ("expected", "acceptable")) -> set[str]:
+    """What some rater put in one of KINDS of their lists, less anything any rater calls implausible: a disputed
+    strategy does not count. The default pool is what some rater would let stand in a top 10 (shortlist or
+    acceptable list); ``("expected",)`` is what some rater shortlisted."""
+    named = set().union(*(ids(x.get(kind, [])) for x in lists for kind in kinds))
     return named - set().union(*(ids(x["implausible"]) for x in lists))
+
+
+def share(ten: list[str], wanted: set[str]) -> float:
+    """The share of a top 10 found in WANTED."""
+    return r3(sum(1 for s in ten if s in wanted) / 10)
 
 
 def popular_ten(cases: list[Case], universe: set[str]) -> list[str]:
@@ -473,28 +474,25 @@ def evaluate_worked(directory: Path = WORKED, ranks: bool = False,
         if not exp_path.exists():
             raise InputError(f"{scope_path}: no sibling {exp_path.name}")
         exp = load_expected(exp_path)
-        expected = {e["id"] for e in exp["expected"]}
+        expected, implausible = ids(exp["expected"]), ids(exp["implausible"])
         primary = sorted(e["id"] for e in exp["expected"] if e.get("primary"))
-        implausible = {e["id"] for e in exp["implausible"]}
-        others = further_raters(scope_path)
-        for lst, where in [(exp, exp_path)] + [(o, f"{scope_path.stem} ({RATER_DIRS[i]})") for i, o in
-                                               enumerate(others)]:
+        raters = [(exp_path, exp), *further_raters(scope_path)]
+        for path, lst in raters:
             bad = sorted((ids(lst["expected"]) | ids(lst["implausible"]) | ids(lst.get("acceptable", [])))
                          - strategies)
             if bad:
-                raise InputError(f"{where}: id(s) not in the installed catalogue: {', '.join(bad)}")
-        pool = acceptable_pool([exp, *others])
+                who = "" if path == exp_path else f" ({scope_path.stem} ({path.parent.name}))"
+                raise InputError(f"{path}{who}: id(s) not in the installed catalogue: {', '.join(bad)}")
+        lists = [lst for _, lst in raters]
+        others = lists[1:]
+        pool = acceptable_pool(lists)
         sel = select(scope_path, "default")
         top10 = sel.ranked[:10]
-
-        def share(ten: list[str] | set[str], wanted: set[str]) -> float:
-            return r3(sum(1 for s in ten if s in wanted) / 10)
-        judged = bool(others) or "acceptable" in exp
         rows.append({
             "name": scope_path.stem,
             "precision@10": share(top10, expected),
-            "raters": 1 + len(others),
-            "judged": judged,
+            "raters": len(lists),
+            "judged": bool(others) or "acceptable" in exp,
             "judged_precision@10": share(top10, pool),
             "implausible_top10": [s for s in top10 if s in implausible],
             "implausible_bundle": [s for s in sel.bundle if s in implausible],
@@ -505,7 +503,7 @@ def evaluate_worked(directory: Path = WORKED, ranks: bool = False,
         if others:
             theirs = ids(others[0]["expected"])  # 10-11 strategies: the share of them on the first list
             rows[-1]["second_rater_precision@10"] = r3(len(theirs & expected) / len(theirs))
-            named = shortlist_pool([exp, *others])
+            named = acceptable_pool(lists, ("expected",))
             agreed = expected.intersection(*(ids(o["expected"]) for o in others))
             rows[-1]["shortlist_precision@10"] = share(top10, named)
             rows[-1]["consensus_recall@10"] = r3(len(agreed & set(top10)) / len(agreed)) if agreed else None
@@ -665,31 +663,32 @@ def holdout_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The held-out figures against issue #12's targets (reported, never pass/fail)."""
     if not rows:
         return {}
-    mean = r3(sum(r["precision@10"] for r in rows) / len(rows))
+    def mean(of: list[dict[str, Any]], key: str) -> float:
+        return r3(sum(r[key] for r in of) / len(of))
     judged = [r for r in rows if r.get("judged")]
     paired = [r for r in rows if "second_rater_precision@10" in r]
     extra: dict[str, Any] = {}
     if judged:
-        extra["judged"] = {"n_scopes": len(judged), **{
-            f"mean_{k}": r3(sum(r[k] for r in judged) / len(judged))
-            for k in ("judged_precision@10", "popular_judged_precision@10") if all(k in r for r in judged)}}
+        extra["judged"] = {"n_scopes": len(judged), **{f"mean_{k}": mean(judged, k) for k in (
+            "judged_precision@10", "popular_judged_precision@10") if all(k in r for r in judged)}}
     if paired:
-        agreed = [r["consensus_recall@10"] for r in paired if r["consensus_recall@10"] is not None]
-        extra["second_rater"] = {"n_scopes": len(paired), "mean_precision@10": r3(
-            sum(r["second_rater_precision@10"] for r in paired) / len(paired)), "mean_tool_precision@10": r3(
-            sum(r["precision@10"] for r in paired) / len(paired)), "mean_shortlist_precision@10": r3(
-            sum(r["shortlist_precision@10"] for r in paired) / len(paired)),
-            "mean_consensus_recall@10": r3(sum(agreed) / len(agreed)) if agreed else None}
+        agreed = [r for r in paired if r["consensus_recall@10"] is not None]
+        extra["second_rater"] = {"n_scopes": len(paired),
+                                 "mean_precision@10": mean(paired, "second_rater_precision@10"),
+                                 "mean_tool_precision@10": mean(paired, "precision@10"),
+                                 "mean_shortlist_precision@10": mean(paired, "shortlist_precision@10"),
+                                 "mean_consensus_recall@10": mean(agreed, "consensus_recall@10") if agreed else None}
         if all("popular_shortlist_precision@10" in r for r in paired):
-            extra["second_rater"]["mean_popular_shortlist_precision@10"] = r3(
-                sum(r["popular_shortlist_precision@10"] for r in paired) / len(paired))
+            extra["second_rater"]["mean_popular_shortlist_precision@10"] = mean(paired,
+                                                                                "popular_shortlist_precision@10")
     if all("popular_precision@10" in r for r in rows):
-        extra["mean_popular_precision@10"] = r3(sum(r["popular_precision@10"] for r in rows) / len(rows))
-    return {"n_scopes": len(rows), "mean_precision@10": mean, **extra,
+        extra["mean_popular_precision@10"] = mean(rows, "popular_precision@10")
+    overall = mean(rows, "precision@10")
+    return {"n_scopes": len(rows), "mean_precision@10": overall, **extra,
             "implausible_top10": sum(len(r["implausible_top10"]) for r in rows),
             "implausible_bundle": sum(len(r["implausible_bundle"]) for r in rows),
             "obvious_misses": sum(len(r["obvious_misses"]) for r in rows),
-            "targets": {"mean_precision@10": mean >= TARGET_PRECISION,
+            "targets": {"mean_precision@10": overall >= TARGET_PRECISION,
                         "at_most_one_miss_per_scope": all(len(r["obvious_misses"]) <= TARGET_MISSES for r in rows),
                         "no_implausible_in_bundle": all(not r["implausible_bundle"] for r in rows)}}
 
