@@ -444,3 +444,46 @@ def test_old_and_excess_entries_are_pruned(tmp_path: Path, private_cache: Path,
 
 def _entry_size(directory: Path) -> int:
     return max(p.stat().st_size for p in directory.glob("catalogue-*.json") if p.stat().st_size > 1000)
+
+
+@pytest.mark.parametrize("values", [[0.25, None] * 20, [1e-300, -0.0, 2.5e300, 0.1] * 10, [None] * 39 + [0.5],
+                                    [0.5, float("nan")] * 20, [0.5, 1] * 20])
+def test_long_float_columns_are_packed_exactly(values: list[float | None]) -> None:
+    """Floats (and None) are packed as doubles, None as a NaN; a column holding a NaN of its own, or an integer,
+    stays plain JSON. A column's links decode the same whether converted at once or a slice at a time."""
+    from strategease.catalogue.cache_codec import _Decoder, _Lazy, _pack_doubles
+
+    packed = _pack_doubles(values, optional=True)
+    plain = any(v != v for v in values if v is not None) or any(type(v) is int for v in values)
+    assert (packed is values) == plain
+    if any(type(v) is int for v in values):
+        return  # a float field never holds an integer once validated: the decoder refuses one
+    dec = _Decoder({"strings": []})
+    decoded = dec.column(("opt", ("float",)), packed)
+    assert [repr(v) for v in decoded] == [repr(v) for v in values]
+    lazy = dec.lazy_column(("opt", ("float",)), packed, len(values))
+    if not plain:
+        assert type(lazy) is _Lazy
+        assert [repr(v) for v in lazy.cut(3, 17) + lazy.take([5, 0, 39])] == [
+            repr(v) for v in values[3:17] + [values[5], values[0], values[39]]]
+    if None in values and not plain:  # a required column: its None (a NaN) is refused
+        with pytest.raises(ValueError, match="missing"):
+            dec.column(("float",), packed)
+
+
+@pytest.mark.parametrize("damage", ["zz", "0011", 5, ["00"]])
+def test_damaged_float_column_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                         damage: object) -> None:
+    """A column of doubles that is not whole doubles in hexadecimal decodes to nothing."""
+    expected, _ = load_catalogue(None, use_cache=True)  # the shipped catalogue: long enough to be packed
+
+    def spoil(doc: dict[str, Any]) -> None:
+        columns = doc["tables"]["Link"]["columns"]
+        at = next(i for i, col in enumerate(columns) if type(col) is dict and "doubles" in col)
+        columns[at] = {"doubles": damage}
+
+    _resign(private_cache, spoil)
+    parsed = _parses(monkeypatch)
+    cat, report = load_catalogue(None, use_cache=True)
+    assert parsed == expected.files and not report.errors
+    assert cat.links == expected.links
