@@ -205,12 +205,16 @@ def _entry(key: str) -> str:
     return f"catalogue-{key[:32]}.json"
 
 
-def _mac(secret: bytes, payload: bytes) -> bytes:
-    return hmac.new(secret, payload, hashlib.sha256).hexdigest().encode("ascii")
+def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> bytes:
+    """The MAC of KEY followed by PAYLOAD (fed in two parts: a payload of megabytes is not copied to prefix it)."""
+    mac = hmac.new(secret, key.encode("ascii"), hashlib.sha256)
+    mac.update(payload)
+    return mac.hexdigest().encode("ascii")
 
 
-def load(key: str) -> bytes | None:
-    """The payload stored for KEY, or None (missing, foreign, forged, corrupt or stale entries)."""
+def load(key: str) -> memoryview | None:
+    """The payload stored for KEY (a view into the entry's bytes, not a copy), or None (missing, foreign, forged,
+    corrupt or stale entries)."""
     with _open_dir(create=False) as dir_fd:
         if dir_fd is None:
             return None
@@ -232,8 +236,8 @@ def load(key: str) -> bytes | None:
     head = len(MAGIC) + 64 + 1
     if blob is None or not blob.startswith(MAGIC) or blob[head - 1:head] != b"\n":
         return None
-    payload = blob[head:]
-    if not hmac.compare_digest(blob[len(MAGIC):head - 1], _mac(secret, key.encode("ascii") + payload)):
+    payload = memoryview(blob)[head:]
+    if not hmac.compare_digest(blob[len(MAGIC):head - 1], _mac(secret, key, payload)):
         return None
     return payload
 
@@ -246,7 +250,7 @@ def store(key: str, payload: bytes) -> None:
         secret = _secret(dir_fd, create=True)
         if secret is None:
             return
-        blob = MAGIC + _mac(secret, key.encode("ascii") + payload) + b"\n" + payload
+        blob = MAGIC + _mac(secret, key, payload) + b"\n" + payload
         tmp = f".catalogue-{secrets.token_hex(8)}.tmp"
         try:
             fd = os.open(tmp, _CREATE, 0o600, dir_fd=dir_fd)

@@ -753,10 +753,10 @@ def _int(value: Any) -> int:
     return value  # type: ignore[no-any-return]
 
 
-def decode(blob: bytes, key: str) -> tuple[Catalogue, Report]:
-    """Rebuild (Catalogue, Report) from BLOB; :class:`DecodeError` for anything unexpected."""
+def decode(blob: bytes | memoryview, key: str) -> tuple[Catalogue, Report]:
+    """Rebuild (Catalogue, Report) from BLOB (UTF-8 JSON); :class:`DecodeError` for anything unexpected."""
     try:
-        doc = json.loads(blob)
+        doc = json.loads(str(blob, "utf-8", "surrogatepass"))  # as json.loads decodes bytes, without a copy first
         return _decode(doc, key)
     except DecodeError:
         raise

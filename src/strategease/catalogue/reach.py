@@ -101,9 +101,17 @@ class Reachability:
     def __init__(self, cat: Catalogue) -> None:
         self.cat = cat
         self._delivers: dict[str, list[m.Link]] = {}
-        for fn_id in cat.functions:
-            self._delivers[fn_id] = [lk for lk in cat.links_from.get(fn_id, [])
-                                     if lk.kind is LinkKind.delivers and lk.to in cat.strategies]
+
+    def _delivered(self, fn_id: str) -> list[m.Link]:
+        """A function's ``delivers`` links to strategies (none for an id that is not a function), listed on first
+        use: :meth:`basis` stops at the first expert-survey path, and most determinants have one."""
+        known = self._delivers.get(fn_id)
+        if known is None:
+            cat = self.cat
+            known = self._delivers[fn_id] = [lk for lk in cat.links_from.get(fn_id, [])
+                                             if lk.kind is LinkKind.delivers and lk.to in cat.strategies
+                                             ] if fn_id in cat.functions else []
+        return known
 
     def _links(self, node: str, kind: LinkKind) -> list[m.Link]:
         return [lk for lk in self.cat.links_from.get(node, []) if lk.kind is kind]
@@ -121,7 +129,7 @@ class Reachability:
                 if lk.kind is LinkKind.addresses and not start.parent and lk.to in cat.strategies:
                     yield lk.to, _weakest((*prefix, lk))
                 elif lk.kind is LinkKind.calls_for:
-                    for dl in self._delivers.get(lk.to, []):
+                    for dl in self._delivered(lk.to):
                         if gives_points(dl):
                             yield dl.to, _weakest((*prefix, lk, dl))
 

@@ -108,7 +108,7 @@ def build_table(resolutions: Sequence[Resolution], eligible: set[str], in_place:
     keep = eligible | set(in_place)
     barriers = [res for res in resolutions if res.entry.kind.value == "barrier"]
     tables = [{sid: tuple(res.routes[sid]) for sid in sorted(res.routes)
-               if sid in keep and (res.entry.id, sid) not in unfit} for res in barriers]
+               if sid in keep and not (unfit and (res.entry.id, sid) in unfit)} for res in barriers]
     return Table(tuple(res.entry.id for res in barriers), tuple(res.weight for res in barriers), tuple(tables),
                  frozenset(eligible), tuple(in_place), frozenset(mismatch & keep))
 
@@ -149,6 +149,16 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
         found = {}
         idx_of = links.routes[n] if links is not None else None
         for sid, rows in per.items():
+            if idx_of is None and drop is None:
+                # the routes as they are: a single strongest route is _best's pick, found by C-level calls for the
+                # ~10^4 pairs of a large table (equal strengths are left to _best's tie rule)
+                strengths = list(map(_strength, rows))
+                strongest = max(strengths)
+                if strongest <= 0:
+                    continue
+                if strengths.count(strongest) == 1:
+                    found[sid] = (strongest, rows[strengths.index(strongest)])
+                    continue
             b = _best(rows, idx_of[sid] if idx_of is not None else None, factors, drop)
             if b is not None:
                 found[sid] = b
@@ -189,23 +199,34 @@ class Coverage:
 
     any: list[float]
     named: list[float]
+    # each barrier's novelty factor under ``any`` and under ``named`` (:func:`_novelty` of the count), kept up to
+    # date by add(): the queue of _order_by_novelty reads them for every term it recomputes
+    any_novelty: list[float]
+    named_novelty: list[float]
 
     @classmethod
     def empty(cls, n: int) -> Coverage:
-        return cls([0.0] * n, [0.0] * n)
+        return cls([0.0] * n, [0.0] * n, [1.0] * n, [1.0] * n)
 
     def add(self, s: Scored) -> None:
         for t in s.terms:
             share = t.relative ** COVER_POWER
             self.any[t.det] += share
             self.named[t.det] += share if t.route.function is None else share * BROAD_COVER
+            self.any_novelty[t.det] = _novelty(self.any[t.det])
+            self.named_novelty[t.det] = _novelty(self.named[t.det])
 
     def novelty(self, det: int, route: Route) -> float:
-        c = self.any[det] if route.function is not None else self.named[det]
-        return NOVELTY_DECAY ** c if c > 0 else 1.0
+        return self.any_novelty[det] if route.function is not None else self.named_novelty[det]
+
+
+def _novelty(c: float) -> float:
+    """``NOVELTY_DECAY ** c``: the factor of a term whose barrier is already addressed by c strategy-equivalents."""
+    return NOVELTY_DECAY ** c if c > 0 else 1.0
 
 
 _EVIDENCE_PLACE = {e: i for i, e in enumerate(EVIDENCE_ORDER)}
+_strength = attrgetter("strength")
 _evidence = attrgetter("evidence")
 
 
@@ -232,18 +253,18 @@ def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]]
         for value, i, r, rel, route in raw:
             items.append((-value, order[i], i, r, rel, route, 1.0))
     else:
-        any_, named = covered.any, covered.named
+        any_, named = covered.any_novelty, covered.named_novelty
         for value, i, r, rel, route in raw:
-            c = any_[i] if route.function is not None else named[i]
-            novelty = NOVELTY_DECAY ** c if c > 0 else 1.0
+            novelty = any_[i] if route.function is not None else named[i]
             items.append((-(value * novelty), order[i], i, r, rel, route, novelty))
     items.sort()  # (value, place) tuples are distinct: the routes after them are never compared
     terms = []
     factor = 1.0
     for neg_value, _, i, r, rel, route, novelty in items:
         value_q = round(-neg_value * factor * _SCALE)  # q(value × factor)
-        if value_q > 0:
-            terms.append((value_q, i, route, r, rel, factor, novelty))
+        if value_q <= 0:  # the values fall and the factors shrink (rounding is monotone): every later term is 0 too
+            break
+        terms.append((value_q, i, route, r, rel, factor, novelty))
         factor *= BREADTH_DECAY
     return terms
 

@@ -133,8 +133,8 @@ class LinkIndex:
     def __init__(self, cat: Catalogue) -> None:
         self._from = cat.links_from
         self._by: dict[str, dict[m.LinkKind, list[m.Link]]] = {}
-        # function id -> [(target, chain factor, specificity, delivers link)], as resolve() multiplies them
-        self._deliveries: dict[str, list[tuple[str, float, float, m.Link]]] = {}
+        # function id -> [(target, chain factor, specificity, (delivers link,))], as resolve() multiplies them
+        self._deliveries: dict[str, list[tuple[str, float, float, tuple[m.Link]]]] = {}
 
     def _kinds(self, node: str) -> dict[m.LinkKind, list[m.Link]]:
         by = self._by.get(node)
@@ -155,13 +155,14 @@ class LinkIndex:
         """How many strategies a function delivers (its ``delivers`` links)."""
         return len(self.get(function, m.LinkKind.delivers))
 
-    def deliveries(self, function: str) -> list[tuple[str, float, float, m.Link]]:
-        """A function's ``delivers`` links as (target, chain factor, specificity, link), computed once."""
+    def deliveries(self, function: str) -> list[tuple[str, float, float, tuple[m.Link]]]:
+        """A function's ``delivers`` links as (target, chain factor, specificity, (link,)), computed once (the link
+        in a 1-tuple: the end of every route's chain through this function)."""
         known = self._deliveries.get(function)
         if known is None:
             delivers = self.get(function, m.LinkKind.delivers)
             fan = _fan_factor(len(delivers))
-            known = self._deliveries[function] = [(lk.to, _chain_factor(lk), _specificity(lk, fan), lk)
+            known = self._deliveries[function] = [(lk.to, _chain_factor(lk), _specificity(lk, fan), (lk,))
                                                   for lk in delivers]
         return known
 
@@ -266,7 +267,7 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
             for target, deliver_factor, spec, deliver in index.deliveries(func):
                 # tuple.__new__ builds the same Route as Route(...) without a Python-level call per route
                 routes[target].append(_route(Route, (target, route_factor * deliver_factor * spec, via,
-                                                     (*chain, deliver), func, preference, None)))
+                                                     chain + deliver, func, preference, None)))
                 functions_of[target].add(func)
     if len(bases) > 1:
         _prefer_own_links(routes, own)
