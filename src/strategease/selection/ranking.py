@@ -149,16 +149,11 @@ def rank(table: Table, weights: Sequence[float] | None = None, factors: Sequence
         found = {}
         idx_of = links.routes[n] if links is not None else None
         for sid, rows in per.items():
-            if idx_of is None and drop is None:
-                # the routes as they are: a single strongest route is _best's pick, found by C-level calls for the
-                # ~10^4 pairs of a large table (equal strengths are left to _best's tie rule)
-                strengths = list(map(_strength, rows))
-                strongest = max(strengths)
-                if strongest <= 0:
-                    continue
-                if strengths.count(strongest) == 1:
-                    found[sid] = (strongest, rows[strengths.index(strongest)])
-                    continue
+            if len(rows) == 1 and idx_of is None and drop is None:  # most pairs: one route, as it is (_best)
+                route = rows[0]
+                if route.strength > 0:
+                    found[sid] = (route.strength, route)
+                continue
             b = _best(rows, idx_of[sid] if idx_of is not None else None, factors, drop)
             if b is not None:
                 found[sid] = b
@@ -226,7 +221,6 @@ def _novelty(c: float) -> float:
 
 
 _EVIDENCE_PLACE = {e: i for i, e in enumerate(EVIDENCE_ORDER)}
-_strength = attrgetter("strength")
 _evidence = attrgetter("evidence")
 
 

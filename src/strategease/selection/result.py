@@ -4,8 +4,8 @@ JSON output is this model's serialisation (``SelectionResult.model_dump_json``),
 order and content are the published output contract of ``strategease select --format json``.
 """
 
-from __future__ import annotations
-
+# Annotations are objects here, not strings (no `from __future__ import annotations`): Pydantic would otherwise
+# compile and evaluate every field's annotation from its text when the module is imported (~5 ms of each start-up).
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
