@@ -343,6 +343,7 @@ def main() -> None:
     # Pydantic would scan every installed package's entry points for plugins when it builds our first
     # validator (~7 ms a run); the CLI uses none. A value set by the user is respected.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _defer_pydantic_plugin_loader()
     code = run()
     try:
         sys.stdout.flush()
@@ -351,6 +352,46 @@ def main() -> None:
     else:
         _exit_without_teardown(code)
     sys.exit(code)
+
+
+PYDANTIC_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _defer_pydantic_plugin_loader() -> None:
+    """Stand in for Pydantic's plugin loader until a plugin could actually be loaded.
+
+    Pydantic imports ``pydantic.plugin._loader`` when it builds its first validator (Typer builds one per
+    parameter), and that module imports ``importlib.metadata`` (with ``email``, ``zipfile``, ``csv``…: ~20 ms of each
+    command's start-up) only to look plugins up, which ``PYDANTIC_DISABLE_PLUGINS`` (set by :func:`main`) turns off.
+    The stand-in answers ``get_plugins()`` with no plugins while that variable disables them, as the loader itself
+    does; otherwise, and for any other name asked of it, it hands over to the real module.
+    """
+    import importlib
+    import os
+    import types
+
+    if PYDANTIC_PLUGIN_LOADER in sys.modules:
+        return
+
+    def real() -> Any:
+        if sys.modules.get(PYDANTIC_PLUGIN_LOADER) is stand_in:
+            del sys.modules[PYDANTIC_PLUGIN_LOADER]
+        return importlib.import_module(PYDANTIC_PLUGIN_LOADER)
+
+    def get_plugins() -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true"):
+            return ()
+        return real().get_plugins()
+
+    def __getattr__(name: str) -> Any:  # noqa: N807 - a module's own __getattr__ (PEP 562)
+        if name.startswith("__") and name.endswith("__"):  # the import system asks for __path__, __spec__…
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stand_in = types.ModuleType(PYDANTIC_PLUGIN_LOADER, "Stands in for Pydantic's plugin loader (strategease.cli.app).")
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    stand_in.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules[PYDANTIC_PLUGIN_LOADER] = stand_in
 
 
 def _exit_without_teardown(code: int) -> None:
