@@ -89,8 +89,10 @@ Thirteen parts:
    (scope and lists committed before any ranking run on them) by a helper who changed no scoring, data or weights,
    after the fifth set had been read. Each expected list also judges every other strategy of the catalogue for its
    scope (``acceptable``; the rubric is in the set's README), so the set has judged precision@10 too. Reported as a
-   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used for
-   tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked6``): reading them un-blinds the set.
+   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; read once blind as an
+   aggregate, then used for tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked6``). Its aggregate
+   was read once at the end of one session; at the start of the next (after the seventh set's scopes were written)
+   its per-scope rows were read and used for tuning.
 13. **Held-out worked scopes, seventh set** (``benchmarks/validation/holdout_scopes7/``, same two files per scope):
    eight scopes in settings, actors and problems none of the earlier scopes covers (orthopaedic trauma wards,
    community pharmacies, childcare centres' kitchens, community case management in a low-income country, acute
@@ -780,8 +782,8 @@ HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026
                          "blind, then used for tuning)")
 HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; read twice blind as "
                          "an aggregate, then used for tuning)")
-HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used "
-                         "for tuning)")
+HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; read once blind as "
+                         "an aggregate, then used for tuning)")
 HOLDOUT7_WORKED_TITLE = ("Held-out worked scopes, seventh set (written blind 2026-12-01, after the sixth set was "
                          "read; never used for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
@@ -793,6 +795,11 @@ SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No 
 SPENT5_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
                "2026-12-01 at about 16:00 UTC, after the sixth set had been written and the set's aggregate recorded "
                "twice, and drove catalogue changes, so this set now measures fit, not generalisation.")
+
+
+SPENT6_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+               "2026-12-01 at about 18:00 UTC, after the set's aggregate had been recorded once and the seventh set "
+               "was being written, and drove catalogue changes, so this set now measures fit, not generalisation.")
 
 
 @dataclass(frozen=True)
@@ -819,7 +826,7 @@ BLIND_SETS = (
     BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
              "holdout5-worked", "no-holdout-scopes5", SPENT5_NOTE),
     BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
-             "holdout6-worked", "no-holdout-scopes6", BLIND_NOTE),
+             "holdout6-worked", "no-holdout-scopes6", SPENT6_NOTE),
     BlindSet(HOLDOUT_WORKED7, HOLDOUT7_WORKED_TITLE, "Held-out scopes, seventh set", "holdout_worked7",
              "holdout7-worked", "no-holdout-scopes7", BLIND_NOTE),
 )
