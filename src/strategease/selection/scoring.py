@@ -109,12 +109,14 @@ from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
 from strategease.selection.actors import (
+    RECIPIENT_DETERMINANTS,
     acts_on_own_actor,
     admitted,
     aimed_elsewhere,
     is_foundation,
     named_actor,
     reaches_recipients_through_setting,
+    recipients_in_notes,
     recipients_only,
 )
 from strategease.selection.bundle import greedy_bundle
@@ -481,6 +483,15 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     if elsewhere:
         warnings.append(f"{len(elsewhere)} strategy(ies) reached from the barriers act only on actors this scope "
                         "does not name; listed under 'aimed at other actors', not ranked or bundled")
+        for_recipients = [s for s in elsewhere if m.Actor.recipients in cat.strategies[s].targets]
+        mentions = recipients_in_notes(((r.entry.id, r.entry.note) for r in barriers), admits)
+        if for_recipients and mentions:
+            where = ", ".join(f"'{word}' in {det_id}" for det_id, word in mentions)
+            add = (" or ".join(d for d in RECIPIENT_DETERMINANTS if d in cat.determinants)
+                   or "a determinant that names them")
+            warnings.append(f"barrier notes say the recipients take part ({where}) but no determinant names them, so "
+                            f"{len(for_recipients)} strategy(ies) aimed at them are set apart; if they are part of "
+                            f"the problem, add a barrier such as {add}")
 
     # ---- rank (ranking.py: balance, pruning, fit over breadth, level)
     ranked_all, placed_all = rank(table)
