@@ -3,10 +3,10 @@ usable, apart and reported as a summary only.
 
 Each set was written blind on 2026-12-01 (scopes and expected lists committed before any ranking run on them); the
 third to sixth were read blind (once or twice, as an aggregate) and then used for tuning (their note says so); the
-seventh is still blind per scope. These tests guard each set's shape and variety and the runner's wiring (its JSON key; text,
-Markdown and docs show one summary row and no per-scope row), never the figures: every assertion about the runner's
-output is reduced to a yes/no first, so that even a failing test prints no figure, scope result or ranked strategy.
-One test per rule, parametrised over the sets (the second set has its own module).
+seventh is still blind per scope. These tests guard each set's shape and variety and the runner's wiring (its JSON
+key; text, Markdown and docs show one summary row and no per-scope row), never the figures: every assertion about the
+runner's output is reduced to a yes/no first, so that even a failing test prints no figure, scope result or ranked
+strategy. One test per rule, parametrised over the sets (the second set has its own module).
 """
 
 from __future__ import annotations
