@@ -27,6 +27,7 @@ DIRECT = HERE / "curated_direct_links.yaml"
 CURATION = "strategease-curation"
 
 ACTORS = {"deliverers", "recipients", "leaders", "implementation-team", "organisation", "partners", "policy-makers"}
+SECTORS = {"health-care", "social-care", "education", "justice", "community"}
 CLASSES = {"implementation-process", "capacity-building", "integration", "scale-up", "dissemination"}
 GRADES = {"primary", "secondary"}
 # Levels at which each kind of target can be acted on: a strategy's `levels` must include one per target.
@@ -37,7 +38,8 @@ TARGET_LEVELS = {
 }
 # Field order of models.Strategy, so the YAML reads in the schema's order.
 STRATEGY_KEYS = ["id", "name", "framework", "aliases", "number", "cluster", "cluster_basis", "description", "levels",
-                 "approach", "targets", "targets_source", "targets_rationale", "class", "class_source",
+                 "approach", "targets", "targets_source", "targets_rationale", "sectors", "sectors_rationale", "class",
+                 "class_source",
                  "class_rationale", "ratings", "effects", "source", "note", "retired", "replaced_by"]
 ENABLEMENT_MAX = 15
 
@@ -223,6 +225,11 @@ class StrategyModel:
                 s["targets"] = list(m["targets"])
                 s["targets_source"] = m.get("targets_source", CURATION)
                 s["targets_rationale"] = _curated_text(m["targets_rationale"])
+            if m.get("sectors"):  # the sector whose machinery the strategy needs (formularies, billing…)
+                if set(m["sectors"]) - SECTORS or not m.get("sectors_rationale"):
+                    sys.exit(f"strategy model: {s['id']}: unknown sectors {m['sectors']} or no sectors_rationale")
+                s["sectors"] = list(m["sectors"])
+                s["sectors_rationale"] = _curated_text(m["sectors_rationale"])
             s["class"] = m["class"]
             s["class_source"] = m.get("class_source", CURATION)
             s["class_rationale"] = _curated_text(m["class_rationale"])

@@ -20,6 +20,7 @@ SCRIPT = [
     "Ward nurses and physiotherapists",  # actor
     "deliverers, nurses",  # actor type: 'nurses' is not one -> asked again
     "deliverers",
+    "health-care",  # sector
     "Get every patient out of bed within 24 hours of surgery",  # action
     "Orthopaedic ward: weekend cover is thin",  # context (a colon: must be quoted in YAML)
     "",  # target: skipped
@@ -87,9 +88,11 @@ def test_scripted_answers_make_a_valid_commented_scope(cli, monkeypatch: pytest.
     assert "level: [individual, team]" in text
     assert "Not an actor type: nurses" in got.err
     assert "  actor_type: [deliverers]  # who must change" in text
+    assert "  sector: [health-care]  # where" in text
     scope = load_scope(target, shipped).scope
     assert scope.change.context == "Orthopaedic ward: weekend cover is thin"
     assert [a.value for a in scope.change.actor_type] == ["deliverers"]
+    assert [x.value for x in scope.change.sector] == ["health-care"]
     assert scope.determinants[0].note == "Staff fear falls # on day one"
     assert scope.change.target is None
     assert scope.partners is not None and scope.partners[0].type == "managers"
@@ -224,7 +227,7 @@ def test_in_a_real_terminal(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("# A strategease scope")
 
 
-BEFORE_DETERMINANTS = SCRIPT[:10]  # title, the change (with the actor type) and the levels
+BEFORE_DETERMINANTS = SCRIPT[:11]  # title, the change (with the actor type and sector) and the levels
 AFTER_DETERMINANTS = ["n", "4"]  # no partners; bundle of 4
 
 

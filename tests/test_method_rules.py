@@ -91,3 +91,27 @@ def test_involving_patients_is_ranked_when_the_patients_must_change(cli, tmp_pat
     # a process strategy for patients in a staff scope is aimed at other actors, never ranked
     staff = _select(cli, tmp_path, ["tdf.memory"])
     assert "eric.involve-patients" not in _by_id(staff)
+
+
+def test_a_note_naming_the_recipients_in_a_staff_scope_suggests_a_determinant_that_names_them(cli,
+                                                                                             tmp_path: Path) -> None:
+    def warnings(note: str | None, actor_type: str = "deliverers") -> list[str]:
+        det: dict[str, Any] = {"id": "tdf.memory", "kind": "barrier", "importance": 5, "changeability": 5}
+        if note is not None:
+            det["note"] = note
+        doc = {"title": "Test", "change": {"actor": "Nurses", "action": "Act", "actor_type": [actor_type]},
+               "determinants": [det]}
+        scope = tmp_path / "scope.yaml"
+        scope.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        got = cli("select", scope, "--base", CAT, "--format", "json", "--top", "0")
+        assert got.code == 0, got.err
+        out = json.loads(got.out)
+        assert "eric.involve-patients" in {s["id"] for s in out.get("other_actors") or []} or actor_type != "deliverers"
+        return [w for w in out["warnings"] if "barrier notes say the recipients take part" in w]
+
+    hint = warnings("Busy nurses forget, and patients often ask to skip the check")
+    assert len(hint) == 1 and "'patients often ask' in tdf.memory" in hint[0] and "add a barrier" in hint[0]
+    assert warnings("Busy nurses forget at night") == []  # the note names no recipients
+    assert warnings("Nurses forget when many patients are admitted at night") == []  # patients as the work's object
+    assert warnings(None) == []
+    assert warnings("Patients forget their doses", actor_type="recipients") == []  # the recipients are the actor

@@ -1,12 +1,12 @@
-"""The blind sets of held-out worked scopes from the third on (benchmarks/validation/holdout_scopes3/ to 6/) stay
+"""The blind sets of held-out worked scopes from the third on (benchmarks/validation/holdout_scopes3/ to 7/) stay
 usable, apart and reported as a summary only.
 
 Each set was written blind on 2026-12-01 (scopes and expected lists committed before any ranking run on them); the
-third and fourth were read once blind and then used for tuning (their note says so), the fifth and sixth are still
-blind per scope. These tests guard each set's shape and variety and the runner's wiring (its JSON key; text,
-Markdown and docs show one summary row and no per-scope row), never the figures: every assertion about the runner's
-output is reduced to a yes/no first, so that even a failing test prints no figure, scope result or ranked strategy.
-One test per rule, parametrised over the sets (the second set has its own module).
+third to sixth were read blind (once or twice, as an aggregate) and then used for tuning (their note says so); the
+seventh is still blind per scope. These tests guard each set's shape and variety and the runner's wiring (its JSON
+key; text, Markdown and docs show one summary row and no per-scope row), never the figures: every assertion about the
+runner's output is reduced to a yes/no first, so that even a failing test prints no figure, scope result or ranked
+strategy. One test per rule, parametrised over the sets (the second set has its own module).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VALIDATION = ROOT / "benchmarks" / "validation"
 # (folder, number of scopes, ordinal used in titles and labels, still blind per scope)
 SETS = [("holdout_scopes3", 8, "third", False), ("holdout_scopes4", 8, "fourth", False),
-        ("holdout_scopes5", 6, "fifth", False), ("holdout_scopes6", 8, "sixth", True)]
+        ("holdout_scopes5", 6, "fifth", False), ("holdout_scopes6", 8, "sixth", False),
+        ("holdout_scopes7", 8, "seventh", True)]
 CASE_SETS = ("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4")
 
 
@@ -148,12 +149,12 @@ def test_runner_prints_only_a_summary_row_for_the_set(runner: ModuleType, monkey
     assert blind.json_key not in json.loads(capsys.readouterr().out)
 
 
-def test_the_sixth_set_judges_every_strategy_it_lists_with_a_rubric() -> None:
+@pytest.mark.parametrize("folder", ["holdout_scopes6", "holdout_scopes7"])
+def test_the_set_judges_every_strategy_it_lists_with_a_rubric(folder: str) -> None:
     """From the sixth set on, each expected list also grades the other strategies (``acceptable``) under a rubric
     its README states; an id sits in one list only, and the scope's own innovation strategies in none."""
-    folder = VALIDATION / "holdout_scopes6"
-    assert "## Rubric" in (folder / "README.md").read_text(encoding="utf-8")
-    for scope_path in _scopes("holdout_scopes6"):
+    assert "## Rubric" in (VALIDATION / folder / "README.md").read_text(encoding="utf-8")
+    for scope_path in _scopes(folder):
         scope = yaml.safe_load(scope_path.read_text(encoding="utf-8"))
         data = yaml.safe_load(scope_path.with_name(f"{scope_path.stem}.expected.yaml").read_text(encoding="utf-8"))
         listed = [e["id"] for key in ("expected", "acceptable", "implausible") for e in data[key]]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Twelve parts:
+Thirteen parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -89,10 +89,22 @@ Twelve parts:
    (scope and lists committed before any ranking run on them) by a helper who changed no scoring, data or weights,
    after the fifth set had been read. Each expected list also judges every other strategy of the catalogue for its
    scope (``acceptable``; the rubric is in the set's README), so the set has judged precision@10 too. Reported as a
-   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used for
-   tuning)"; per-scope rows in ``--json`` only (JSON key ``holdout_worked6``): reading them un-blinds the set.
+   summary only under "Held-out worked scopes, sixth set (written blind 2026-12-01, night; read once blind as an
+   aggregate, then used for tuning)"; per-scope rows in ``--json`` (JSON key ``holdout_worked6``). Its aggregate
+   was read once at the end of one session; at the start of the next (after the seventh set's scopes were written)
+   its per-scope rows were read and used for tuning.
+13. **Held-out worked scopes, seventh set** (``benchmarks/validation/holdout_scopes7/``, same two files per scope):
+   eight scopes in settings, actors and problems none of the earlier scopes covers (orthopaedic trauma wards,
+   community pharmacies, childcare centres' kitchens, community case management in a low-income country, acute
+   psychiatric wards, patients with heart failure at home, a hospital, council and community-health partnership,
+   county jails' leaders), written blind on 2026-12-01 after the sixth set had been read (scopes committed alone
+   first, for a second rater; the first rater's lists committed before any ranking run on them) by a helper who
+   changed no scoring, data or weights. Each expected list grades the whole catalogue under the sixth set's rubric
+   (``acceptable`` included). Reported as a summary only under "Held-out worked scopes, seventh set (written blind
+   2026-12-01, after the sixth set was read; never used for tuning)"; per-scope rows in ``--json`` only (JSON key
+   ``holdout_worked7``): reading them un-blinds the set.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
-   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes6`` skip them. No scope name may appear in two sets of worked
+   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes7`` skip them. No scope name may appear in two sets of worked
    scopes (checked over every set present, run or skipped).
 
 Every worked-scope set also reports a **scope-blind control**: the ten strategies chosen most often across all
@@ -156,6 +168,7 @@ HOLDOUT_WORKED3 = HERE / "holdout_scopes3"
 HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
 HOLDOUT_WORKED5 = HERE / "holdout_scopes5"
 HOLDOUT_WORKED6 = HERE / "holdout_scopes6"
+HOLDOUT_WORKED7 = HERE / "holdout_scopes7"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -769,8 +782,10 @@ HOLDOUT4_WORKED_TITLE = ("Held-out worked scopes, fourth set (written blind 2026
                          "blind, then used for tuning)")
 HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-12-01, evening; read twice blind as "
                          "an aggregate, then used for tuning)")
-HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; never used "
-                         "for tuning)")
+HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; read once blind as "
+                         "an aggregate, then used for tuning)")
+HOLDOUT7_WORKED_TITLE = ("Held-out worked scopes, seventh set (written blind 2026-12-01, after the sixth set was "
+                         "read; never used for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
@@ -780,6 +795,11 @@ SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No 
 SPENT5_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
                "2026-12-01 at about 16:00 UTC, after the sixth set had been written and the set's aggregate recorded "
                "twice, and drove catalogue changes, so this set now measures fit, not generalisation.")
+
+
+SPENT6_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+               "2026-12-01 at about 18:00 UTC, after the set's aggregate had been recorded once and the seventh set "
+               "was being written, and drove catalogue changes, so this set now measures fit, not generalisation.")
 
 
 @dataclass(frozen=True)
@@ -806,7 +826,9 @@ BLIND_SETS = (
     BlindSet(HOLDOUT_WORKED5, HOLDOUT5_WORKED_TITLE, "Held-out scopes, fifth set", "holdout_worked5",
              "holdout5-worked", "no-holdout-scopes5", SPENT5_NOTE),
     BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
-             "holdout6-worked", "no-holdout-scopes6", BLIND_NOTE),
+             "holdout6-worked", "no-holdout-scopes6", SPENT6_NOTE),
+    BlindSet(HOLDOUT_WORKED7, HOLDOUT7_WORKED_TITLE, "Held-out scopes, seventh set", "holdout_worked7",
+             "holdout7-worked", "no-holdout-scopes7", BLIND_NOTE),
 )
 
 

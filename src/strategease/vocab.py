@@ -71,6 +71,17 @@ class Actor(StrEnum):
     policy_makers = "policy-makers"  # policy makers and payers
 
 
+class Sector(StrEnum):
+    """Where a change happens, and the one sector a strategy needs when it names one (health-care machinery such as
+    formularies or billing). One vocabulary for scopes (``change.sector``) and strategies (``sectors``)."""
+
+    health_care = "health-care"  # hospitals, primary care, pharmacies, mental-health services, clinics
+    social_care = "social-care"  # adult and children's social care, child welfare, housing and welfare support
+    education = "education"  # schools, early years and childcare, colleges and universities
+    justice = "justice"  # police, courts, prisons and jails, probation
+    community = "community"  # community organisations, public health and services outside the sectors above
+
+
 class StrategyClass(StrEnum):
     """Leeman et al.'s classes of implementation strategy (2017; ERIC assignments 2024)."""
 

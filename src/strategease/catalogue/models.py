@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from strategease.vocab import Actor, Approach, Evidence, Grade, Level, LinkKind, StrategyClass, Tier
+from strategease.vocab import Actor, Approach, Evidence, Grade, Level, LinkKind, Sector, StrategyClass, Tier
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$"
 KEY_PATTERN = r"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$"
@@ -181,6 +181,11 @@ class Strategy(Strict):
     targets: list[Actor] = Field(default_factory=list, description="whom the strategy acts on")
     targets_source: Key | None = None
     targets_rationale: Text | None = None
+    sectors: list[Sector] = Field(
+        default_factory=list,
+        description="the sectors whose machinery the strategy needs (empty: any sector); set apart elsewhere",
+    )
+    sectors_rationale: Text | None = None
     strategy_class: StrategyClass | None = Field(
         default=None, alias="class", description="Leeman et al.'s class (implementation process, capacity-building…)"
     )

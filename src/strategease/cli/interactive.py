@@ -24,7 +24,7 @@ from strategease.catalogue.load import Catalogue
 from strategease.catalogue.models import Determinant
 from strategease.errors import UsageError
 from strategease.selection.scope import PARTNER_TYPES, Involvement, parse_scope
-from strategease.vocab import FAMILIES, Actor, Level, family
+from strategease.vocab import FAMILIES, Actor, Level, Sector, family
 
 GROUP_WORDS = {"comb": ("comb",), "com-b": ("comb",), "tdf": ("tdf",), "cfir": ("cfir1", "cfir2"),
                "cfir1": ("cfir1",), "cfir2": ("cfir2",), "partnering": ("partnering",),
@@ -177,6 +177,7 @@ class Answers:
     title: str = ""
     change: dict[str, str] = field(default_factory=dict)
     actor_type: list[str] = field(default_factory=list)
+    sector: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
     determinants: list[dict[str, Any]] = field(default_factory=list)
     partners: list[dict[str, str]] = field(default_factory=list)
@@ -209,6 +210,12 @@ def _levels(p: Prompter) -> list[str]:
 def _actor_types(p: Prompter) -> list[str]:
     return _pick_many(p, "Which kind of actor are they? (deliverers: clinicians, teachers, frontline staff; "
                       "recipients: patients, clients, families)", [a.value for a in Actor], "an actor type")
+
+
+def _sectors(p: Prompter) -> list[str]:
+    return _pick_many(p, "In which sector does the change happen? (strategies that need another sector's "
+                      "machinery, such as formularies or billing, are listed apart)", [x.value for x in Sector],
+                      "a sector")
 
 
 def _show(p: Prompter, hits: Sequence[Determinant]) -> list[Determinant]:
@@ -356,6 +363,7 @@ def converse(p: Prompter, cat: Catalogue) -> Answers:
             a.change[key] = answer
         if key == "actor":
             a.actor_type = _actor_types(p)
+            a.sector = _sectors(p)
     a.levels = _levels(p)
     a.determinants = _determinants(p, cat)
     a.partners = _partners(p)
@@ -393,6 +401,9 @@ def render(a: Answers, cat: Catalogue) -> str:
         if key == "actor" and a.actor_type:
             lines.append(f"  actor_type: [{', '.join(a.actor_type)}]  # who must change: "
                          "strategies aimed at other actors are listed apart")
+        if key == "actor" and a.sector:
+            lines.append(f"  sector: [{', '.join(a.sector)}]  # where: strategies that need another sector's "
+                         "machinery are listed apart")
     lines += ["", "# Where the change happens (any of: " + ", ".join(lv.value for lv in Level) + ").",
               f"level: [{', '.join(a.levels)}]", "",
               "# Barriers and facilitators. importance: 1-5, how much it matters; changeability: 1-5, how far",

@@ -188,9 +188,12 @@ def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
         out.append(("Foundation checklist (implementation-process strategies every plan needs; not ranked)",
                     [f"[{'x' if f.in_place else ' '}] {f.name} ({f.id})" for f in result.foundation]))
     if result.other_actors:
-        out.append(("Aimed at other actors (not ranked, never bundled)",
-                    [f"{a.name} ({a.id}): acts on {', '.join(a.targets)}; reached from "
-                     f"{', '.join(names.get(d, d) for d in a.determinants)}" for a in result.other_actors]))
+        by_sector = any(a.sectors for a in result.other_actors)
+        out.append((f"Aimed at other actors{' or sectors' if by_sector else ''} (not ranked, never bundled)",
+                    [f"{a.name} ({a.id}): "
+                     + (f"needs {', '.join(a.sectors)}" if a.sectors else f"acts on {', '.join(a.targets)}")
+                     + f"; reached from {', '.join(names.get(d, d) for d in a.determinants)}"
+                     for a in result.other_actors]))
     if result.part_of_change:
         out.append(("Part of the change (the innovation itself; not recommended)",
                     [f"{p.name} ({p.id})" for p in result.part_of_change]))

@@ -23,6 +23,7 @@ Pure data and functions; never prints.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from strategease.catalogue import models as m
@@ -143,6 +144,36 @@ def reaches_recipients_through_setting(st: m.Strategy, det: m.Determinant, scope
     return any(lv.value != "individual" for lv in det.levels) or not det.levels
 
 
+_RECIPIENTS = (r"patients?|clients?|service users?|parents?|famil(?:y|ies)|carers?|caregivers?|mothers?|residents?|"
+               r"pupils?|students?|users?|relatives")
+_AGENCY = (r"ask|asks|asked|expect|expects|demand|demands|request|requests|refuse|refuses|decline|declines|fear|fears|"
+           r"resist|resists|push|pushes|want|wants|prefer|prefers|worry|worries|distrust|distrusts|dislike|dislikes|"
+           r"do not|does not|don't|doesn't|are reluctant|are unwilling|object|objects|complain|complains|hide|hides|"
+           r"believe|believes|think|thinks|press|presses|insist|insists")
+RECIPIENT_WORDS = re.compile(rf"\b(?:{_RECIPIENTS})\b(?:\s+\w+){{0,2}}?\s+(?:{_AGENCY})\b", re.IGNORECASE)
+"""How a barrier's note says the recipients act in it — the recipients as the subject of asking, expecting,
+refusing, fearing, hiding… ("patients and families ask for repeats", "parents rarely ask"), not as the object of
+the work ("how many patients are screened") — in a scope whose actor is someone else: :func:`recipients_in_notes`."""
+
+RECIPIENT_DETERMINANTS = ("cfir2.innovation-recipients", "cfir1.patient-needs-and-resources")
+"""What to add when the recipients are part of a barrier: determinants that name them (DETERMINANT_ACTORS)."""
+
+
+def recipients_in_notes(barriers: Iterable[tuple[str, str | None]], admits: frozenset[Actor] | None
+                        ) -> list[tuple[str, str]]:
+    """(determinant id, word) for each barrier whose note names the recipients, when the scope does not admit
+    them (its actor is someone else and no determinant names them): a hint to add a determinant that does, so that
+    patient-aimed strategies are weighed instead of set apart. Advice only; it changes no score."""
+    if admits is None or A.recipients in admits:
+        return []
+    found = []
+    for det_id, note in barriers:
+        hit = RECIPIENT_WORDS.search(note or "")
+        if hit is not None:
+            found.append((det_id, hit.group(0)))
+    return found
+
+
 def is_foundation(st: m.Strategy) -> bool:
     return st.strategy_class is FOUNDATION_CLASS
 
@@ -154,6 +185,6 @@ def acts_on_own_actor(st: m.Strategy, scope_actors: Iterable[Actor]) -> bool:
     return A.recipients in set(scope_actors) and A.recipients in st.targets
 
 
-__all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "SETTING_ACTORS", "SYSTEM_ACTORS", "acts_on_own_actor",
-           "admitted", "aimed_elsewhere", "is_foundation", "named_actor", "reaches_recipients_through_setting",
-           "recipients_only"]
+__all__ = ["ADMITS", "DETERMINANT_ACTORS", "FOUNDATION_CLASS", "RECIPIENT_DETERMINANTS", "RECIPIENT_WORDS",
+           "SETTING_ACTORS", "SYSTEM_ACTORS", "acts_on_own_actor", "admitted", "aimed_elsewhere", "is_foundation",
+           "named_actor", "reaches_recipients_through_setting", "recipients_in_notes", "recipients_only"]

@@ -273,12 +273,22 @@ class ActorFitOut(_Out):
 
 
 class ApartOut(_Out):
-    """A strategy listed apart: reached from the scope's barriers but aimed at other actors."""
+    """A strategy listed apart: reached from the scope's barriers but aimed at other actors, or needing the
+    machinery of a sector the scope does not name (``sectors``: the sectors it needs; None when it is set apart
+    for its actors)."""
 
     id: str
     name: str
     targets: list[str]
     determinants: list[str]
+    sectors: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_no_sectors(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("sectors") is None:
+            data.pop("sectors", None)
+        return data
 
 
 class FoundationItem(_Out):

@@ -32,6 +32,7 @@ from strategease.catalogue.load import SINGULAR, Catalogue, did_you_mean, retire
 from strategease.catalogue.models import Actor, Level
 from strategease.catalogue.yamlio import kind_of, parse_yaml, position, read_stdin, read_text, typed_text_error
 from strategease.errors import InputInvalid, ManyErrors
+from strategease.vocab import Sector
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
 NoteText = Annotated[str, StringConstraints(max_length=4000)]
@@ -69,6 +70,11 @@ class Change(_Strict):
         description="who must change, in the catalogue's vocabulary of strategy targets (AACTT's actor)",
     )
     action: ShortText
+    sector: Annotated[list[Sector], BeforeValidator(_lower_all)] = Field(
+        default_factory=list,
+        description="the sector(s) where the change happens (AACTT's context); strategies that need another "
+                    "sector's machinery (formularies, billing) are set apart",
+    )
     context: ShortText | None = None
     target: ShortText | None = None
     time: ShortText | None = None

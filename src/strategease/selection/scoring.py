@@ -109,12 +109,14 @@ from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue, did_you_mean, retired_hint, retired_message, shorten
 from strategease.errors import UsageError
 from strategease.selection.actors import (
+    RECIPIENT_DETERMINANTS,
     acts_on_own_actor,
     admitted,
     aimed_elsewhere,
     is_foundation,
     named_actor,
     reaches_recipients_through_setting,
+    recipients_in_notes,
     recipients_only,
 )
 from strategease.selection.bundle import greedy_bundle
@@ -157,6 +159,7 @@ from strategease.selection.routes import (
     weight,
 )
 from strategease.selection.scope import Kind, LoadedScope, Scope
+from strategease.selection.sectors import other_sector
 from strategease.selection.wording import join_unique
 from strategease.selection.wording import label as _label
 from strategease.selection.wording import name as _name
@@ -410,11 +413,16 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
         return (any(r.direct for res in barriers for r in res.routes.get(sid, ()))
                 or (any(sid in res.routes for res in barriers) and acts_on_own_actor(cat.strategies[sid], actor_types)))
 
+    sectors = list(sc.change.sector)
+
+    def apart(st: m.Strategy) -> bool:
+        """Aimed at actors the scope does not admit (actors.py), or needing another sector's machinery (sectors.py)."""
+        return aimed_elsewhere(st, admits) or other_sector(st, sectors)
+
     elsewhere = [s for s in reached if s in cat.strategies and s not in excluded and s not in part
-                 and s not in in_place and aimed_elsewhere(cat.strategies[s], admits)]
+                 and s not in in_place and apart(cat.strategies[s])]
     foundation_ids = [s for s, st in cat.strategies.items() if is_foundation(st) and not st.retired
-                      and s not in excluded and s not in part and not called_for(s)
-                      and not aimed_elsewhere(st, admits)]
+                      and s not in excluded and s not in part and not called_for(s) and not apart(st)]
     blocked = excluded | part | set(elsewhere) | set(foundation_ids)
     eligible = {s for s in reached if s in cat.strategies and s not in blocked and s not in in_place}
     mismatch = {s for s in eligible | set(in_place) if level_mismatch(cat.strategies[s], scope_levels)}
@@ -481,6 +489,15 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     if elsewhere:
         warnings.append(f"{len(elsewhere)} strategy(ies) reached from the barriers act only on actors this scope "
                         "does not name; listed under 'aimed at other actors', not ranked or bundled")
+        for_recipients = [s for s in elsewhere if m.Actor.recipients in cat.strategies[s].targets]
+        mentions = recipients_in_notes(((r.entry.id, r.entry.note) for r in barriers), admits)
+        if for_recipients and mentions:
+            where = ", ".join(f"'{word}' in {det_id}" for det_id, word in mentions)
+            add = (" or ".join(d for d in RECIPIENT_DETERMINANTS if d in cat.determinants)
+                   or "a determinant that names them")
+            warnings.append(f"barrier notes say the recipients take part ({where}) but no determinant names them, so "
+                            f"{len(for_recipients)} strategy(ies) aimed at them are set apart; if they are part of "
+                            f"the problem, add a barrier such as {add}")
 
     # ---- rank (ranking.py: balance, pruning, fit over breadth, level)
     ranked_all, placed_all = rank(table)
@@ -566,13 +583,13 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
     result.actor_fit = ActorFitOut(actor_type=[a.value for a in actor_types],
                                    admitted=sorted(a.value for a in admits) if admits is not None else [],
                                    named=dict(named) if admits is not None else {}, note=actor_note)
-    result.other_actors = [_apart(cat, s, resolutions) for s in elsewhere]
+    result.other_actors = [_apart(cat, s, resolutions, sectors) for s in elsewhere]
     result.foundation = [FoundationItem(id=s, name=cat.strategies[s].name, in_place=s in set(in_place))
                          for s in sorted(foundation_ids + unranked_process)]
     result.part_of_change = [PartOfChange(id=s, name=_name(cat, s)) for s in innovation]
     levers = {s for res in resolutions if res.entry.kind is Kind.facilitator for s in res.routes
               if s in cat.strategies and s not in excluded and s not in part
-              and not aimed_elsewhere(cat.strategies[s], admits)}
+              and not apart(cat.strategies[s])}
     result.build_on = _build_on(cat, resolutions, levers)
     if bundle_out is not None:  # builds-on picks (levers.py): after the barrier picks, outside coverage
         bundle_out.builds_on, bundle_out.builds_on_notes = builds_on_picks(
@@ -593,10 +610,11 @@ def _log_half(x: float) -> float:
     return k
 
 
-def _apart(cat: Catalogue, sid: str, resolutions: Sequence[Resolution]) -> ApartOut:
+def _apart(cat: Catalogue, sid: str, resolutions: Sequence[Resolution], sectors: Sequence[m.Sector]) -> ApartOut:
     st = cat.strategies[sid]
     dets = [res.entry.id for res in resolutions if res.entry.kind is Kind.barrier and sid in res.routes]
-    return ApartOut(id=sid, name=st.name, targets=[a.value for a in st.targets], determinants=dets)
+    needs = [x.value for x in st.sectors] if other_sector(st, sectors) else None
+    return ApartOut(id=sid, name=st.name, targets=[a.value for a in st.targets], determinants=dets, sectors=needs)
 
 
 def _build_on(cat: Catalogue, resolutions: Sequence[Resolution], allowed: set[str]) -> list[BuildOn]:
