@@ -38,9 +38,9 @@ TARGET_LEVELS = {
 }
 # Field order of models.Strategy, so the YAML reads in the schema's order.
 STRATEGY_KEYS = ["id", "name", "framework", "aliases", "number", "cluster", "cluster_basis", "description", "levels",
-                 "approach", "targets", "targets_source", "targets_rationale", "sectors", "sectors_rationale", "class",
-                 "class_source",
-                 "class_rationale", "ratings", "effects", "source", "note", "retired", "replaced_by"]
+                 "approach", "targets", "targets_source", "targets_rationale", "sectors", "sectors_source",
+                 "sectors_rationale", "class", "class_source", "class_rationale", "ratings", "effects", "source",
+                 "note", "retired", "replaced_by"]
 ENABLEMENT_MAX = 15
 
 SOURCES = [
@@ -225,10 +225,13 @@ class StrategyModel:
                 s["targets"] = list(m["targets"])
                 s["targets_source"] = m.get("targets_source", CURATION)
                 s["targets_rationale"] = _curated_text(m["targets_rationale"])
-            if m.get("sectors"):  # the sector whose machinery the strategy needs (formularies, billing…)
-                if set(m["sectors"]) - SECTORS or not m.get("sectors_rationale"):
-                    sys.exit(f"strategy model: {s['id']}: unknown sectors {m['sectors']} or no sectors_rationale")
+            if m.get("sectors") or m.get("sectors_rationale"):  # the sectors whose machinery it needs (formularies…)
+                if not m.get("sectors") or not m.get("sectors_rationale"):
+                    sys.exit(f"strategy model: {s['id']}: sectors and sectors_rationale go together")
+                if set(m["sectors"]) - SECTORS:
+                    sys.exit(f"strategy model: {s['id']}: unknown sectors {sorted(set(m['sectors']) - SECTORS)}")
                 s["sectors"] = list(m["sectors"])
+                s["sectors_source"] = m.get("sectors_source", CURATION)
                 s["sectors_rationale"] = _curated_text(m["sectors_rationale"])
             s["class"] = m["class"]
             s["class_source"] = m.get("class_source", CURATION)

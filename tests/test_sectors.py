@@ -66,3 +66,21 @@ def test_an_unknown_sector_is_refused_with_its_place(cli, tmp_path: Path) -> Non
     got = cli("check", scope)
     assert got.code == 1
     assert "scope.yaml:5:" in got.err and "sector" in got.err
+
+
+def test_the_catalogue_build_knows_the_same_sectors_as_the_scope() -> None:
+    import importlib.util
+    import sys
+
+    from strategease.vocab import Sector
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "strategy_model.py"
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("strategy_model_for_test", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    assert {x.value for x in Sector} == module.SECTORS

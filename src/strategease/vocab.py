@@ -72,14 +72,16 @@ class Actor(StrEnum):
 
 
 class Sector(StrEnum):
-    """Where a change happens, and the one sector a strategy needs when it names one (health-care machinery such as
-    formularies or billing). One vocabulary for scopes (``change.sector``) and strategies (``sectors``)."""
+    """Where a change happens (``change.sector``; a mixed setting names several: a school health centre is education
+    and health care), and the sectors whose machinery a strategy needs when it names any (formularies, billing:
+    ``Strategy.sectors``)."""
 
     health_care = "health-care"  # hospitals, primary care, pharmacies, mental-health services, clinics
     social_care = "social-care"  # adult and children's social care, child welfare, housing and welfare support
     education = "education"  # schools, early years and childcare, colleges and universities
     justice = "justice"  # police, courts, prisons and jails, probation
-    community = "community"  # community organisations, public health and services outside the sectors above
+    community = "community"  # community organisations and services outside the sectors above (public-health
+    # clinics, community pharmacies and community health workers are health care)
 
 
 class StrategyClass(StrEnum):

@@ -185,6 +185,7 @@ class Strategy(Strict):
         default_factory=list,
         description="the sectors whose machinery the strategy needs (empty: any sector); set apart elsewhere",
     )
+    sectors_source: Key | None = None
     sectors_rationale: Text | None = None
     strategy_class: StrategyClass | None = Field(
         default=None, alias="class", description="Leeman et al.'s class (implementation process, capacity-building…)"

@@ -213,9 +213,12 @@ def _actor_types(p: Prompter) -> list[str]:
 
 
 def _sectors(p: Prompter) -> list[str]:
-    return _pick_many(p, "In which sector does the change happen? (strategies that need another sector's "
-                      "machinery, such as formularies or billing, are listed apart)", [x.value for x in Sector],
-                      "a sector")
+    return _pick_many(p, "In which sector does the change happen? (health-care: hospitals, primary care, "
+                      "pharmacies, public-health clinics, community health workers; social-care; education: "
+                      "schools, childcare; justice: police, courts, prisons; community: other community services. "
+                      "Name two for a mixed setting such as a school health centre; strategies that need another "
+                      "sector's machinery, such as formularies or billing, are listed apart)",
+                      [x.value for x in Sector], "a sector")
 
 
 def _show(p: Prompter, hits: Sequence[Determinant]) -> list[Determinant]:

@@ -190,8 +190,8 @@ def method_sections(result: SelectionResult) -> list[tuple[str, list[str]]]:
     if result.other_actors:
         by_sector = any(a.sectors for a in result.other_actors)
         out.append((f"Aimed at other actors{' or sectors' if by_sector else ''} (not ranked, never bundled)",
-                    [f"{a.name} ({a.id}): "
-                     + (f"needs {', '.join(a.sectors)}" if a.sectors else f"acts on {', '.join(a.targets)}")
+                    [f"{a.name} ({a.id}): acts on {', '.join(a.targets)}"
+                     + (f"; needs {', '.join(a.sectors)}" if a.sectors else "")
                      + f"; reached from {', '.join(names.get(d, d) for d in a.determinants)}"
                      for a in result.other_actors]))
     if result.part_of_change:

@@ -144,16 +144,22 @@ def reaches_recipients_through_setting(st: m.Strategy, det: m.Determinant, scope
     return any(lv.value != "individual" for lv in det.levels) or not det.levels
 
 
-_RECIPIENTS = (r"patients?|clients?|service users?|parents?|famil(?:y|ies)|carers?|caregivers?|mothers?|residents?|"
-               r"pupils?|students?|users?|relatives")
-_AGENCY = (r"ask|asks|asked|expect|expects|demand|demands|request|requests|refuse|refuses|decline|declines|fear|fears|"
-           r"resist|resists|push|pushes|want|wants|prefer|prefers|worry|worries|distrust|distrusts|dislike|dislikes|"
-           r"do not|does not|don't|doesn't|are reluctant|are unwilling|object|objects|complain|complains|hide|hides|"
-           r"believe|believes|think|thinks|press|presses|insist|insists")
-RECIPIENT_WORDS = re.compile(rf"\b(?:{_RECIPIENTS})\b(?:\s+\w+){{0,2}}?\s+(?:{_AGENCY})\b", re.IGNORECASE)
-"""How a barrier's note says the recipients act in it — the recipients as the subject of asking, expecting,
-refusing, fearing, hiding… ("patients and families ask for repeats", "parents rarely ask"), not as the object of
-the work ("how many patients are screened") — in a scope whose actor is someone else: :func:`recipients_in_notes`."""
+# plural nouns only: "patient records", "client files", "user interface" or "parents' evening" are things, and
+# "residents" (junior doctors), "users" and "carers" (paid staff, in UK social care) too often name someone else
+_RECIPIENTS = r"patients|clients|service users|parents|families|caregivers|mothers|fathers|relatives|pupils|students"
+_AGENCY = (r"ask|asked|expect|expected|demand|demanded|request|requested|refuse|refused|decline|declined|fear|feared|"
+           r"resist|resisted|push|pushed|want|wanted|prefer|preferred|worry|worried|distrust|distrusted|dislike|"
+           r"disliked|object|objected|complain|complained|hide|hid|believe|believed|think|thought|press|pressed|"
+           r"insist|insisted|reluctant|unwilling|hesitant|say no|do not|does not|did not|will not|cannot|"
+           r"(?:do|does|did|wo|ca)n['\u2019]t")
+_THINGS = r"evenings?|records?|notes?|files?|flow|safety|portals?|interfaces?|lists?|charts?|data"  # "parents evening"
+RECIPIENT_WORDS = re.compile(rf"\b(?:{_RECIPIENTS})\b(?!\s+(?:{_THINGS})\b)(?:\s+\w+){{0,2}}?\s+(?:{_AGENCY})(?!\w)",
+                             re.IGNORECASE)
+"""A word pattern (not a parse) for a barrier's note in which the recipients act — patients, clients, parents,
+families… followed within two words by asking, expecting, refusing, fearing, hiding, reluctance or a negation
+("patients and families ask for repeats", "parents are often reluctant"), not named as the object of the work
+("how many patients are screened") or as a thing ("patient records") — in a scope whose actor is someone else:
+:func:`recipients_in_notes`."""
 
 RECIPIENT_DETERMINANTS = ("cfir2.innovation-recipients", "cfir1.patient-needs-and-resources")
 """What to add when the recipients are part of a barrier: determinants that name them (DETERMINANT_ACTORS)."""

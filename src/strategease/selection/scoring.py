@@ -486,10 +486,18 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
             uncovered.append(det.id)
         elif res.entry.kind is Kind.barrier and not reachable:
             uncovered.append(det.id)
-    if elsewhere:
-        warnings.append(f"{len(elsewhere)} strategy(ies) reached from the barriers act only on actors this scope "
+    by_actor = [s for s in elsewhere if aimed_elsewhere(cat.strategies[s], admits)]
+    by_sector = [s for s in elsewhere if other_sector(cat.strategies[s], sectors)]
+    if by_actor:
+        warnings.append(f"{len(by_actor)} strategy(ies) reached from the barriers act only on actors this scope "
                         "does not name; listed under 'aimed at other actors', not ranked or bundled")
-        for_recipients = [s for s in elsewhere if m.Actor.recipients in cat.strategies[s].targets]
+    if by_sector:
+        needs = sorted({x.value for s in by_sector for x in cat.strategies[s].sectors})
+        warnings.append(f"{len(by_sector)} strategy(ies) reached from the barriers need the machinery of another "
+                        f"sector ({', '.join(needs)}; the scope says {', '.join(x.value for x in sectors)}); "
+                        "listed apart, not ranked or bundled")
+    if by_actor:
+        for_recipients = [s for s in by_actor if m.Actor.recipients in cat.strategies[s].targets]
         mentions = recipients_in_notes(((r.entry.id, r.entry.note) for r in barriers), admits)
         if for_recipients and mentions:
             where = ", ".join(f"'{word}' in {det_id}" for det_id, word in mentions)
