@@ -211,9 +211,6 @@ class Coverage:
             self.any_novelty[t.det] = _novelty(self.any[t.det])
             self.named_novelty[t.det] = _novelty(self.named[t.det])
 
-    def novelty(self, det: int, route: Route) -> float:
-        return self.any_novelty[det] if route.function is not None else self.named_novelty[det]
-
 
 def _novelty(c: float) -> float:
     """``NOVELTY_DECAY ** c``: the factor of a term whose barrier is already addressed by c strategy-equivalents."""
@@ -239,8 +236,9 @@ def _term_values(table: Table, raw: list[tuple[float, int, float, float, Route]]
     is first multiplied by ``NOVELTY_DECAY ** c_d`` (c_d: how many strategy-equivalents placed above already
     address its barrier, :class:`Coverage`; none when COVERED is None); the k-th term then counts
     ``BREADTH_DECAY ** (k − 1)``."""
-    # this runs thousands of times in a large table's queue (_order_by_novelty): Coverage.novelty and q are
-    # written out, and the terms are sorted as plain tuples (value descending, then barrier id: Table.id_order)
+    # this runs thousands of times in a large table's queue (_order_by_novelty): the novelty factor (a type of HOW
+    # reads Coverage.any_novelty, a direct link Coverage.named_novelty) and q are written out, and the terms are
+    # sorted as plain tuples (value descending, then barrier id: Table.id_order)
     order = table.id_order
     items = []
     if covered is None:

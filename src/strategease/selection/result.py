@@ -11,6 +11,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
+def _without_absent(data: Any, keys: tuple[str, ...]) -> Any:
+    """A model's serialised DATA without those of KEYS whose value is None (absent sections and fields are left out
+    of the JSON rather than written as null)."""
+    if isinstance(data, dict):
+        for key in keys:
+            if data.get(key) is None:
+                data.pop(key, None)
+    return data
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
@@ -285,10 +295,7 @@ class ApartOut(_Out):
 
     @model_serializer(mode="wrap")
     def _omit_no_sectors(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and data.get("sectors") is None:
-            data.pop("sectors", None)
-        return data
+        return _without_absent(handler(self), ("sectors",))
 
 
 class FoundationItem(_Out):
@@ -387,9 +394,4 @@ class SelectionResult(_Out):
 
     @model_serializer(mode="wrap")
     def _omit_absent_sections(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            for key in OPTIONAL_SECTIONS:
-                if data.get(key) is None:
-                    data.pop(key, None)
-        return data
+        return _without_absent(handler(self), OPTIONAL_SECTIONS)
