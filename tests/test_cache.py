@@ -487,3 +487,21 @@ def test_damaged_float_column_is_rebuilt(tmp_path: Path, private_cache: Path, mo
     cat, report = load_catalogue(None, use_cache=True)
     assert parsed == expected.files and not report.errors
     assert cat.links == expected.links
+
+
+def test_file_hash_is_read_as_the_bytes_are(tmp_path: Path) -> None:
+    """A cache hit hashes the catalogue's files through one reused buffer (inputs.read_sha256): the same hash as
+    the bytes read whole, over several buffers' worth, and the same refusals (size limit, not a regular file)."""
+    import hashlib
+
+    from strategease.errors import UsageError
+    from strategease.inputs import _CHUNK, read_bytes, read_sha256
+
+    path = tmp_path / "big.yaml"
+    path.write_bytes(bytes(range(256)) * (2 * _CHUNK // 256 + 7))
+    data = read_bytes(path, limit=len(path.read_bytes()))
+    assert read_sha256(path, limit=len(data)) == hashlib.sha256(data).hexdigest()
+    with pytest.raises(UsageError, match="limit"):
+        read_sha256(path, limit=len(data) - 1)
+    with pytest.raises(UsageError, match="directory"):
+        read_sha256(tmp_path, limit=10)

@@ -403,6 +403,12 @@ def _ints(col: Any, optional: bool = False) -> list[Any]:
     return _typed(col, int, optional)
 
 
+def _int_seq(col: Any) -> Sequence[int]:
+    """The integers of a column: as an array when packed (a long column of indexes that is only sliced and
+    checked, never turned into 10^5 Python integers at once, nor held as them), else the checked list."""
+    return _unpack_array(col) if type(col) is dict else _ints(col)
+
+
 _tuple_new = tuple.__new__
 
 
@@ -491,10 +497,11 @@ class _Decoder:
             if not opt:
                 _floats(doubles, opt)  # a required column must not hold a NaN
             return _Lazy(doubles, partial(_floats, optional=opt))
+        values: Sequence[int]  # an array: a slice is turned into Python values when its rows are built
         if "packed" in col and not opt:
-            values = _unpack(col)
+            values = _unpack_array(col)
         elif "optional" in col and opt:
-            values = _unpack({"packed": col["optional"]})  # integers + 1, 0 for None (see _pack)
+            values = _unpack_array({"packed": col["optional"]})  # integers + 1, 0 for None (see _pack)
         else:
             return self.column(kind, col, n)
         distinct = set(values)
@@ -537,7 +544,7 @@ class _Decoder:
             sets.append(shared)
         set_of: list[set[str]] | _Lazy
         if lazy and type(data["set_of"]) is dict and "packed" in data["set_of"]:
-            which = _unpack(data["set_of"])
+            which = _unpack_array(data["set_of"])
             distinct = set(which)
             _need(not distinct or (min(distinct) >= 0 and max(distinct) < len(sets)), "field sets")
             set_of = _Lazy(which, partial(map, sets.__getitem__))
@@ -638,7 +645,7 @@ class _LinkRows:
     """
 
     def __init__(self, cls: type[BaseModel], names: list[str], values: list[Any], set_of: list[set[str]] | _Lazy,
-                 order: list[int]) -> None:
+                 order: Sequence[int]) -> None:
         self.cls, self.names, self.columns, self.set_of, self.order = cls, names, values, set_of, order
         self.rows: list[BaseModel | None] = [None] * len(set_of)
         self.missing = len(set_of)
@@ -684,7 +691,7 @@ class LinkIndexMap(Mapping[str, list[m.Link]]):
     rows are cut out of ROWS_OF only when it is asked for (a ``select`` asks for a few hundred of 10^3–10^4).
     """
 
-    def __init__(self, rows: _LinkRows, keys: list[str], counts: list[int], rows_of: list[int]) -> None:
+    def __init__(self, rows: _LinkRows, keys: list[str], counts: list[int], rows_of: Sequence[int]) -> None:
         self._rows = rows
         self._rows_of = rows_of
         # key -> (start, n); the running sums have one more item than COUNTS (their total)
@@ -774,7 +781,7 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
         dec.table(cls, tables[cls.__name__])
     cls, names, values, set_of = dec.columns(m.Link, tables["Link"], lazy=True)
     n_links = len(set_of)
-    order = _ints(doc["links"])  # the row of each link of Catalogue.links
+    order = _int_seq(doc["links"])  # the row of each link of Catalogue.links
     _need(not order or (min(order) >= 0 and max(order) < n_links), "links")
     link_rows = _LinkRows(cls, names, values, set_of, order)
     cat = CachedCatalogue()
@@ -790,7 +797,7 @@ def _decode(doc: Any, key: str) -> tuple[Catalogue, Report]:
     cat._link_rows = link_rows
     for name in ("links_from", "links_to"):
         keys, counts, rows_of = doc[name]
-        keys, counts, rows_of = dec.strs(keys), _ints(counts), _ints(rows_of)
+        keys, counts, rows_of = dec.strs(keys), _ints(counts), _int_seq(rows_of)
         # checked now: a link is built later, when nothing may fail any more
         _need(not rows_of or (min(rows_of) >= 0 and max(rows_of) < n_links), name)
         _need(len(keys) == len(counts) and (not counts or min(counts) >= 0) and sum(counts) == len(rows_of), name)

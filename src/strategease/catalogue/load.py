@@ -28,6 +28,7 @@ from strategease.catalogue.yamlio import (
     kind_of,
     parse_yaml,
     position,
+    read_hash,
     read_raw,
     typed_text_error,
 )
@@ -303,17 +304,21 @@ def _cached_shape() -> str:
 def _load(paths: Sequence[Path] | None, layers: Sequence[Path], use_cache: bool) -> tuple[Catalogue, Report]:
     base_files = expand_paths(paths) if paths else shipped_paths()
     groups = [base_files] + [expand_paths([layer]) for layer in layers]
-    # bytes and hashes only: a cache hit never decodes the text
-    files = [(index, path, read_raw(path, what="catalogue file")) for index, group in enumerate(groups)
-             for path in group]
+    paths_of = [(index, path) for index, group in enumerate(groups) for path in group]
     key = ""
     if use_cache:
         from strategease.catalogue import cache
 
-        key = cache.cache_key([(index, str(path), file.sha256) for index, path, file in files], _cached_shape())
+        # hashes only: a cache hit never holds the files' bytes, let alone decodes them
+        shape = _cached_shape()
+        key = cache.cache_key([(index, str(path), read_hash(path, what="catalogue file")) for index, path in paths_of],
+                              shape)
         hit = _from_cache(key)
         if hit is not None:
             return hit
+    files = [(index, path, read_raw(path, what="catalogue file")) for index, path in paths_of]
+    if use_cache:  # the entry stored is keyed by the bytes parsed (a file may have changed since it was hashed)
+        key = cache.cache_key([(index, str(path), file.sha256) for index, path, file in files], shape)
     raws = [_Raw(str(path), parse_yaml(decode_text(file, path).text, str(path)), file.sha256, index)
             for index, path, file in files]
     del files  # only the parsed documents are needed from here on

@@ -287,6 +287,14 @@ def read_raw(path: Path, *, what: str = "file", max_bytes: int | None = None) ->
     return RawFile(data, hashlib.sha256(data).hexdigest())
 
 
+def read_hash(path: Path, *, what: str = "file", max_bytes: int | None = None) -> str:
+    """The SHA-256 of a file's bytes, as :func:`read_raw` gives it, without holding the bytes (a cache hit needs
+    nothing else: :func:`strategease.inputs.read_sha256`)."""
+    from strategease.inputs import read_sha256
+
+    return read_sha256(path, what=what, limit=MAX_BYTES if max_bytes is None else max_bytes)
+
+
 def read_text(path: Path, *, what: str = "file", kind: str = "YAML", max_bytes: int | None = None,
               save_hint: str = "save the file as UTF-8", utf16_note: str = "", binary_note: str = "",
               binary_hint: str | None = None) -> TextFile:
