@@ -70,10 +70,10 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path, private_cache: Path, damage: s
 
 
 def _key_of(entry: Path) -> str:
-    import json
+    from strategease.catalogue.cache_codec import parse_payload
 
     blob = entry.read_bytes()
-    return str(json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])["key"])
+    return str(parse_payload(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])["key"])
 
 
 def test_world_writable_cache_file_is_ignored(tmp_path: Path, private_cache: Path) -> None:
@@ -141,17 +141,29 @@ def _resign(private_cache: Path, mutate: Any) -> None:
     (what an attacker who stole the key could write)."""
     import hashlib
     import hmac
-    import json
+
+    from strategease.catalogue.cache_codec import pack_payload, parse_payload
 
     entry = _entry(private_cache)
     key = _key_of(entry)
     blob = entry.read_bytes()
-    doc = json.loads(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:])
+    doc = _as_bytes(parse_payload(blob[blob.index(b"\n", len(cache.MAGIC)) + 1:]))
     mutate(doc)
-    forged = json.dumps(doc).encode()
+    forged = pack_payload(doc)
     secret = (private_cache / "key").read_bytes()
     entry.write_bytes(cache.MAGIC + hmac.new(secret, key.encode() + forged, hashlib.sha256).hexdigest().encode()
                       + b"\n" + forged)
+
+
+def _as_bytes(doc: Any) -> Any:
+    """DOC with the views of the packed bytes parse_payload gives turned into bytes (pack_payload writes them)."""
+    if isinstance(doc, memoryview):
+        return bytes(doc)
+    if isinstance(doc, dict):
+        return {k: _as_bytes(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_as_bytes(v) for v in doc]
+    return doc
 
 
 def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -319,10 +331,12 @@ def test_optional_integer_columns_are_packed_exactly(values: list[int | None]) -
     assert dec.column(("opt", ("str",)), packed) == [None if v is None else f"s{v % 50}" for v in values]
 
 
-@pytest.mark.parametrize("damage", [[3, "AAAA"], [2, "not base64!"], [4, "AAA="], ["4", "AAAAAA=="], [8, 5], [1]])
+@pytest.mark.parametrize("damage", [[3, b"\0\0\0\0"], [2, b"\0\0\0"], [2, "0000"], ["4", b"\0\0\0\0"], [8, 5], [1],
+                                    [4, {"bin": [10**9, 8]}], [4, {"bin": [0, -4]}]])
 def test_damaged_packed_column_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
                                           damage: list[object]) -> None:
-    """A packed column that is not whole integers of a known width decodes to nothing."""
+    """A packed column that is not whole integers of a known width, or whose bytes lie outside the entry, decodes
+    to nothing."""
     expected, _ = load_catalogue(None, use_cache=True)  # the shipped catalogue: long enough to be packed
 
     def spoil(doc: dict[str, Any]) -> None:
@@ -471,10 +485,10 @@ def test_long_float_columns_are_packed_exactly(values: list[float | None]) -> No
             dec.column(("float",), packed)
 
 
-@pytest.mark.parametrize("damage", ["zz", "0011", 5, ["00"]])
+@pytest.mark.parametrize("damage", [b"\0\x11", "0011", 5, ["00"]])
 def test_damaged_float_column_is_rebuilt(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
                                          damage: object) -> None:
-    """A column of doubles that is not whole doubles in hexadecimal decodes to nothing."""
+    """A column of doubles that is not whole doubles in packed bytes decodes to nothing."""
     expected, _ = load_catalogue(None, use_cache=True)  # the shipped catalogue: long enough to be packed
 
     def spoil(doc: dict[str, Any]) -> None:

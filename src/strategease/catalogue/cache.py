@@ -44,7 +44,7 @@ from pathlib import Path
 
 from strategease import __version__
 
-FORMAT = 5  # with strategease.catalogue.cache_codec.FORMAT: its entries get other keys
+FORMAT = 6  # with strategease.catalogue.cache_codec.FORMAT: its entries get other keys
 MAGIC = b"strategease-cache 2\n"
 KEY_FILE = "key"
 KEY_BYTES = 32

@@ -14,11 +14,13 @@ one per field in declaration order, plus the index of each row's set of given fi
 model is the index of its row in its class's table. The links' table lists the links grouped by
 their ``from``, as ``links_from`` does (``links`` gives the row of each link of ``Catalogue.links``,
 in file order). A long list of integers (indexes, line
-numbers) is stored packed, ``{"packed": [width, hex]}``: little-endian signed integers of
+numbers) is stored packed, ``{"packed": [width, BYTES]}``: little-endian signed integers of
 WIDTH bytes, which decode to exactly those integers without the JSON parser reading each one; a long list of
-floats (and None) is stored as ``{"doubles": hex}``, little-endian IEEE 754 doubles with None as a NaN. Packed
-bytes are written in hexadecimal (format 5; base64 before): ``bytes.fromhex`` reads them ~6× faster than
-CPython's base64 decoder, which took more of a cached load at 10^5 links than the JSON parser.
+floats (and None) is stored as ``{"doubles": BYTES}``, little-endian IEEE 754 doubles with None as a NaN. The
+packed bytes themselves follow the JSON document (format 6, :func:`pack_payload`): BYTES is written
+``{"bin": [offset, length]}`` into them and read back as a view of the entry, not a copy. (Format 5 wrote them in
+hexadecimal inside the JSON, base64 before: the JSON parser then scanned 10^6 hexadecimal digits and
+``bytes.fromhex`` turned them into bytes, ~15 % of a cached load at 10^5 links, for an entry twice the size.)
 The links' long columns are checked when the entry is read and converted a slice at a time, as their links are
 first built (:class:`_Lazy`, :class:`_LinkRows`).
 """
@@ -44,7 +46,7 @@ from strategease.catalogue import models as m
 from strategease.catalogue.findings import Finding, Report, Severity
 from strategease.catalogue.load import ENTRY_MODELS, Catalogue, Origin
 
-FORMAT = 5
+FORMAT = 6
 # Nested classes first: a table may refer only to rows of a table decoded before it.
 MODELS: tuple[type[BaseModel], ...] = (m.CoverageNote, m.Ratings, m.Effect, m.CatalogueMeta, *ENTRY_MODELS.values())
 SECTIONS = tuple(name for name in ENTRY_MODELS if name != "links")
@@ -215,10 +217,10 @@ PACK_FROM = 32
 
 
 def _pack(column: Any, optional: bool = False) -> Any:
-    """COLUMN as ``{"packed": [width, hex]}`` when it is a long list of integers, else unchanged.
+    """COLUMN as ``{"packed": [width, bytes]}`` when it is a long list of integers, else unchanged.
 
     An OPTIONAL column of integers that are not negative and None (an optional string's index, say) is stored
-    as ``{"optional": [width, hex]}``: each integer plus one, and 0 for None.
+    as ``{"optional": [width, bytes]}``: each integer plus one, and 0 for None.
     """
     if type(column) is not list or len(column) < PACK_FROM:
         return column
@@ -234,7 +236,7 @@ def _pack(column: Any, optional: bool = False) -> Any:
             packed = array(code, column)
             if sys.byteorder == "big":
                 packed.byteswap()
-            return {tag: [width, packed.tobytes().hex()]}
+            return {tag: [width, packed.tobytes()]}
     return column  # beyond 64 bits: plain JSON
 
 
@@ -242,7 +244,7 @@ _NAN = float("nan")
 
 
 def _pack_doubles(column: Any, optional: bool) -> Any:
-    """A long COLUMN of floats (and None, when OPTIONAL) as ``{"doubles": hex}``: little-endian IEEE 754
+    """A long COLUMN of floats (and None, when OPTIONAL) as ``{"doubles": bytes}``: little-endian IEEE 754
     doubles, None stored as a NaN; else unchanged (short, other types, or a NaN of its own). The JSON parser
     then reads one string instead of 10^5 numbers (a third of a cached load's parsing at 10^5 links)."""
     if type(column) is not list or len(column) < PACK_FROM:
@@ -254,14 +256,14 @@ def _pack_doubles(column: Any, optional: bool) -> Any:
     packed = array("d", [_NAN if v is None else v for v in column])
     if sys.byteorder == "big":
         packed.byteswap()
-    return {"doubles": packed.tobytes().hex()}
+    return {"doubles": packed.tobytes()}
 
 
 def _unpack_doubles(col: Any) -> array[float]:
-    """The floats a ``{"doubles": hex}`` column holds, as an array (None still NaN); DecodeError otherwise."""
-    _need(len(col) == 1 and type(col["doubles"]) is str, "a column of doubles")
+    """The floats a ``{"doubles": bytes}`` column holds, as an array (None still NaN); DecodeError otherwise."""
+    _need(len(col) == 1 and type(col["doubles"]) in _BYTES, "a column of doubles")
     values = array("d")
-    values.frombytes(bytes.fromhex(col["doubles"]))  # not hex, or a ragged size: ValueError
+    values.frombytes(col["doubles"])  # a ragged size: ValueError
     if sys.byteorder == "big":
         values.byteswap()
     return values
@@ -287,9 +289,9 @@ def _unpack_array(col: Any) -> array[int]:
     """The integers a packed column holds, as an array (not yet Python integers); DecodeError otherwise."""
     _need(type(col) is dict and len(col) == 1 and type(col.get("packed")) is list, "a column is not a list")
     spec = col["packed"]
-    _need(len(spec) == 2 and type(spec[0]) is int and spec[0] in _CODES and type(spec[1]) is str, "a packed column")
+    _need(len(spec) == 2 and type(spec[0]) is int and spec[0] in _CODES and type(spec[1]) in _BYTES, "a packed column")
     values = array(_CODES[spec[0]])
-    values.frombytes(bytes.fromhex(spec[1]))  # not hex, or a ragged size: ValueError
+    values.frombytes(spec[1])  # a ragged size: ValueError
     if sys.byteorder == "big":
         values.byteswap()
     return values
@@ -359,7 +361,49 @@ def encode(key: str, cat: Catalogue, report: Report) -> bytes:
     }
     doc["tables"] = {cls.__name__: enc.table(cls) for cls in MODELS}
     doc["strings"] = enc.strings
-    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return pack_payload(doc)
+
+
+_BYTES = (bytes, memoryview)
+_LENGTH_DIGITS = 16  # the payload starts with the JSON document's length in bytes, in decimal digits
+
+
+def pack_payload(doc: dict[str, Any]) -> bytes:
+    """DOC as an entry's payload: its length, the JSON document, then the bytes of its packed columns, each
+    written into the document as ``{"bin": [offset, length]}`` (offsets from the end of the document)."""
+    binary = bytearray()
+
+    def place(value: Any) -> dict[str, list[int]]:
+        if type(value) is not bytes:
+            raise TypeError(f"{type(value).__name__} is not JSON data")
+        at = len(binary)
+        binary.extend(value)
+        return {"bin": [at, len(value)]}
+
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, default=place).encode("utf-8")
+    return b"%0*d" % (_LENGTH_DIGITS, len(text)) + text + binary
+
+
+def parse_payload(payload: bytes | memoryview) -> Any:
+    """The document of a payload written by :func:`pack_payload`, each ``{"bin": [offset, length]}`` read back as
+    a view of PAYLOAD's bytes (no copy); ValueError (or DecodeError) when it is not one."""
+    view = memoryview(payload)
+    length = bytes(view[:_LENGTH_DIGITS])
+    _need(len(length) == _LENGTH_DIGITS and length.isdigit(), "not a payload")
+    end = _LENGTH_DIGITS + int(length)
+    _need(end <= len(view), "a truncated payload")
+    binary = view[end:]
+
+    def bytes_of(obj: dict[str, Any]) -> Any:
+        if len(obj) != 1 or "bin" not in obj:
+            return obj
+        at = obj["bin"]
+        _need(type(at) is list and len(at) == 2 and all(type(x) is int and x >= 0 for x in at)
+              and at[0] + at[1] <= len(binary), "packed bytes out of range")
+        return binary[at[0]:at[0] + at[1]]
+
+    # as json.loads decodes bytes, without a copy first; only the few mappings (tables, columns) reach the hook
+    return json.loads(str(view[_LENGTH_DIGITS:end], "utf-8", "surrogatepass"), object_hook=bytes_of)
 
 
 def _index_lists(enc: _Encoder, index: Mapping[str, list[m.Link]]) -> list[Any]:
@@ -763,7 +807,7 @@ def _int(value: Any) -> int:
 def decode(blob: bytes | memoryview, key: str) -> tuple[Catalogue, Report]:
     """Rebuild (Catalogue, Report) from BLOB (UTF-8 JSON); :class:`DecodeError` for anything unexpected."""
     try:
-        doc = json.loads(str(blob, "utf-8", "surrogatepass"))  # as json.loads decodes bytes, without a copy first
+        doc = parse_payload(blob)
         return _decode(doc, key)
     except DecodeError:
         raise
