@@ -101,8 +101,9 @@ Fourteen parts:
    first, for a second rater; the first rater's lists committed before any ranking run on them) by a helper who
    changed no scoring, data or weights. Each expected list grades the whole catalogue under the sixth set's rubric
    (``acceptable`` included). Reported as a summary only under "Held-out worked scopes, seventh set (written blind
-   2026-12-01, after the sixth set was read; never used for tuning)"; per-scope rows in ``--json`` only (JSON key
-   ``holdout_worked7``): reading them un-blinds the set.
+   2026-12-01, after the sixth set was read; read once blind as an aggregate, then used for tuning)"; per-scope rows
+   in ``--json`` (JSON key ``holdout_worked7``). Its aggregate was read once at the end of one session; at the start
+   of the next (after the eighth set's scopes were written) its per-scope rows were read and used for tuning.
 14. **Held-out worked scopes, eighth set** (``benchmarks/validation/holdout_scopes8/``, same two files per scope):
    eight scopes in settings, actors and problems none of the earlier scopes covers (outpatient oncology, an
    emergency department, general practices, primary-school classrooms, home-based newborn care in rural India,
@@ -796,7 +797,7 @@ HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-
 HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; read once blind as "
                          "an aggregate, then used for tuning)")
 HOLDOUT7_WORKED_TITLE = ("Held-out worked scopes, seventh set (written blind 2026-12-01, after the sixth set was "
-                         "read; never used for tuning)")
+                         "read; read once blind as an aggregate, then used for tuning)")
 HOLDOUT8_WORKED_TITLE = ("Held-out worked scopes, eighth set (written blind 2026-12-01, late evening; never used "
                          "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
@@ -813,6 +814,12 @@ SPENT5_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No
 SPENT6_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
                "2026-12-01 at about 18:00 UTC, after the set's aggregate had been recorded once and the seventh set "
                "was being written, and drove catalogue changes, so this set now measures fit, not generalisation.")
+
+
+SPENT7_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+               "2026-12-01 at about 20:20 UTC, after the set's aggregate had been recorded once and the eighth set "
+               "was being written, and drove a method change (note cues), so this set now measures fit, not "
+               "generalisation.")
 
 
 @dataclass(frozen=True)
@@ -841,7 +848,7 @@ BLIND_SETS = (
     BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
              "holdout6-worked", "no-holdout-scopes6", SPENT6_NOTE),
     BlindSet(HOLDOUT_WORKED7, HOLDOUT7_WORKED_TITLE, "Held-out scopes, seventh set", "holdout_worked7",
-             "holdout7-worked", "no-holdout-scopes7", BLIND_NOTE),
+             "holdout7-worked", "no-holdout-scopes7", SPENT7_NOTE),
     BlindSet(HOLDOUT_WORKED8, HOLDOUT8_WORKED_TITLE, "Held-out scopes, eighth set", "holdout_worked8",
              "holdout8-worked", "no-holdout-scopes8", BLIND_NOTE),
 )
