@@ -1,12 +1,12 @@
-"""The blind sets of held-out worked scopes from the third on (benchmarks/validation/holdout_scopes3/ to 7/) stay
+"""The blind sets of held-out worked scopes from the third on (benchmarks/validation/holdout_scopes3/ to 8/) stay
 usable, apart and reported as a summary only.
 
 Each set was written blind on 2026-12-01 (scopes and expected lists committed before any ranking run on them); the
-third to sixth were read blind (once or twice, as an aggregate) and then used for tuning (their note says so); the
-seventh is still blind per scope. These tests guard each set's shape and variety and the runner's wiring (its JSON
-key; text, Markdown and docs show one summary row and no per-scope row), never the figures: every assertion about the
-runner's output is reduced to a yes/no first, so that even a failing test prints no figure, scope result or ranked
-strategy. One test per rule, parametrised over the sets (the second set has its own module).
+third to seventh were read blind (once or twice, as an aggregate) and then used for tuning (their note says so);
+the eighth is still blind per scope. These tests guard each set's shape and variety and the runner's
+wiring (its JSON key; text, Markdown and docs show one summary row and no per-scope row), never the figures: every
+assertion about the runner's output is reduced to a yes/no first, so that even a failing test prints no figure, scope
+result or ranked strategy. One test per rule, parametrised over the sets (the second set has its own module).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ VALIDATION = ROOT / "benchmarks" / "validation"
 # (folder, number of scopes, ordinal used in titles and labels, still blind per scope)
 SETS = [("holdout_scopes3", 8, "third", False), ("holdout_scopes4", 8, "fourth", False),
         ("holdout_scopes5", 6, "fifth", False), ("holdout_scopes6", 8, "sixth", False),
-        ("holdout_scopes7", 8, "seventh", True)]
+        ("holdout_scopes7", 8, "seventh", False), ("holdout_scopes8", 8, "eighth", True)]
 CASE_SETS = ("HOLDOUT", "HOLDOUT2", "HOLDOUT3", "HOLDOUT4")
 
 
@@ -149,7 +149,7 @@ def test_runner_prints_only_a_summary_row_for_the_set(runner: ModuleType, monkey
     assert blind.json_key not in json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("folder", ["holdout_scopes6", "holdout_scopes7"])
+@pytest.mark.parametrize("folder", ["holdout_scopes6", "holdout_scopes7", "holdout_scopes8"])
 def test_the_set_judges_every_strategy_it_lists_with_a_rubric(folder: str) -> None:
     """From the sixth set on, each expected list also grades the other strategies (``acceptable``) under a rubric
     its README states; an id sits in one list only, and the scope's own innovation strategies in none."""

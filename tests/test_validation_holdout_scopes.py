@@ -18,7 +18,7 @@ HOLDOUT = ROOT / "benchmarks" / "validation" / "holdout_scopes"
 SCOPES = sorted(p for p in HOLDOUT.glob("*.yaml") if not p.name.endswith(".expected.yaml"))
 EXPECTED = sorted(HOLDOUT.glob("*.expected.yaml"))
 # every held-out worked-scope set (the first and the blind ones after it): each scope is checked and ranked
-BLIND = [ROOT / "benchmarks" / "validation" / f"holdout_scopes{n}" for n in range(2, 8)]
+BLIND = [ROOT / "benchmarks" / "validation" / f"holdout_scopes{n}" for n in range(2, 9)]
 ALL_SCOPES = SCOPES + [p for d in BLIND for p in sorted(d.glob("*.yaml")) if not p.name.endswith(".expected.yaml")]
 ALL_EXPECTED = EXPECTED + [p for d in BLIND for p in sorted(d.glob("*.expected.yaml"))]
 
@@ -31,7 +31,7 @@ def test_six_scopes_each_with_an_expected_list() -> None:
 @pytest.mark.parametrize("scope", ALL_SCOPES,
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_scope_checks_and_selects(cli, scope: Path) -> None:
-    """Every held-out scope, of all seven sets, checks and ranks (no figure is read)."""
+    """Every held-out scope, of all eight sets, checks and ranks (no figure is read)."""
     res = cli("check", scope)
     assert res.code == 0, res.out + res.err
     res = cli("select", scope, "--top", "3", "--format", "json")
@@ -42,7 +42,7 @@ def test_scope_checks_and_selects(cli, scope: Path) -> None:
 @pytest.mark.parametrize("expected", ALL_EXPECTED,
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_expected_list_shape(cli, runner: ModuleType, expected: Path) -> None:
-    """Every expected list of the seven held-out sets: written blind, known ids, reasons and sources; an
+    """Every expected list of the eight held-out sets: written blind, known ids, reasons and sources; an
     ``acceptable`` list (from the sixth set on) names known strategies, each once, with a reason and a source."""
     text = expected.read_text(encoding="utf-8")
     assert "Written blind" in text.split("expected:")[0], "the header must say the list was written blind"

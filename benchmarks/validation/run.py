@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validation benchmark for strategease (issue #12, item 4). Reported, never pass/fail.
 
-Thirteen parts:
+Fourteen parts:
 
 1. **Published cases** (``benchmarks/validation/cases/*.yaml``): applications in which the authors coded their
    determinants (TDF, COM-B, CFIR) and named the implementation strategies they chose. For every case the runner
@@ -101,10 +101,21 @@ Thirteen parts:
    first, for a second rater; the first rater's lists committed before any ranking run on them) by a helper who
    changed no scoring, data or weights. Each expected list grades the whole catalogue under the sixth set's rubric
    (``acceptable`` included). Reported as a summary only under "Held-out worked scopes, seventh set (written blind
-   2026-12-01, after the sixth set was read; never used for tuning)"; per-scope rows in ``--json`` only (JSON key
-   ``holdout_worked7``): reading them un-blinds the set.
+   2026-12-01, after the sixth set was read; read once blind as an aggregate, then used for tuning)"; per-scope rows
+   in ``--json`` (JSON key ``holdout_worked7``). Its aggregate was read once at the end of one session; at the start
+   of the next (after the eighth set's scopes were written) its per-scope rows were read and used for tuning.
+14. **Held-out worked scopes, eighth set** (``benchmarks/validation/holdout_scopes8/``, same two files per scope):
+   eight scopes in settings, actors and problems none of the earlier scopes covers (outpatient oncology, an
+   emergency department, general practices, primary-school classrooms, home-based newborn care in rural India,
+   patients with glaucoma at home, community sports clubs' committees, a fire and rescue service with an NHS falls
+   service and a council), each naming its sector(s) (``change.sector``), written blind late in the evening of
+   2026-12-01 (scopes committed alone first, for a second rater; the first rater's lists committed before any
+   ranking run on them) by a helper who changed no scoring, data or weights. Each expected list grades the whole
+   catalogue under the sixth set's rubric (``acceptable`` included). Reported as a summary only under "Held-out
+   worked scopes, eighth set (written blind 2026-12-01, late evening; never used for tuning)"; per-scope rows in
+   ``--json`` only (JSON key ``holdout_worked8``): reading them un-blinds the set.
    The summary-only sets are ``BLIND_SETS`` and share one code path (a later set is one more entry there);
-   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes7`` skip them. No scope name may appear in two sets of worked
+   ``--no-holdout-scopes2`` ... ``--no-holdout-scopes8`` skip them. No scope name may appear in two sets of worked
    scopes (checked over every set present, run or skipped).
 
 Every worked-scope set also reports a **scope-blind control**: the ten strategies chosen most often across all
@@ -169,6 +180,7 @@ HOLDOUT_WORKED4 = HERE / "holdout_scopes4"
 HOLDOUT_WORKED5 = HERE / "holdout_scopes5"
 HOLDOUT_WORKED6 = HERE / "holdout_scopes6"
 HOLDOUT_WORKED7 = HERE / "holdout_scopes7"
+HOLDOUT_WORKED8 = HERE / "holdout_scopes8"
 DOC = ROOT / "docs" / "validation.md"
 BIN = Path(sys.executable).parent
 STRATEGEASE = str(BIN / ("strategease.exe" if os.name == "nt" else "strategease"))
@@ -785,7 +797,9 @@ HOLDOUT5_WORKED_TITLE = ("Held-out worked scopes, fifth set (written blind 2026-
 HOLDOUT6_WORKED_TITLE = ("Held-out worked scopes, sixth set (written blind 2026-12-01, night; read once blind as "
                          "an aggregate, then used for tuning)")
 HOLDOUT7_WORKED_TITLE = ("Held-out worked scopes, seventh set (written blind 2026-12-01, after the sixth set was "
-                         "read; never used for tuning)")
+                         "read; read once blind as an aggregate, then used for tuning)")
+HOLDOUT8_WORKED_TITLE = ("Held-out worked scopes, eighth set (written blind 2026-12-01, late evening; never used "
+                         "for tuning)")
 BLIND_NOTE = "Per-scope rows (missed strategies and their ranks) only in --json: reading them un-blinds the set."
 SPENT_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
               "2026-12-01 afternoon, after the set's blind figure was recorded in docs/validation.md, and drove "
@@ -800,6 +814,12 @@ SPENT5_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No
 SPENT6_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
                "2026-12-01 at about 18:00 UTC, after the set's aggregate had been recorded once and the seventh set "
                "was being written, and drove catalogue changes, so this set now measures fit, not generalisation.")
+
+
+SPENT7_NOTE = ("Per-scope rows (missed strategies and their ranks) in --json. No longer blind: they were read on "
+               "2026-12-01 at about 20:20 UTC, after the set's aggregate had been recorded once and the eighth set "
+               "was being written, and drove a method change (note cues), so this set now measures fit, not "
+               "generalisation.")
 
 
 @dataclass(frozen=True)
@@ -828,7 +848,9 @@ BLIND_SETS = (
     BlindSet(HOLDOUT_WORKED6, HOLDOUT6_WORKED_TITLE, "Held-out scopes, sixth set", "holdout_worked6",
              "holdout6-worked", "no-holdout-scopes6", SPENT6_NOTE),
     BlindSet(HOLDOUT_WORKED7, HOLDOUT7_WORKED_TITLE, "Held-out scopes, seventh set", "holdout_worked7",
-             "holdout7-worked", "no-holdout-scopes7", BLIND_NOTE),
+             "holdout7-worked", "no-holdout-scopes7", SPENT7_NOTE),
+    BlindSet(HOLDOUT_WORKED8, HOLDOUT8_WORKED_TITLE, "Held-out scopes, eighth set", "holdout_worked8",
+             "holdout8-worked", "no-holdout-scopes8", BLIND_NOTE),
 )
 
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from strategease.catalogue import models as m
 from strategease.catalogue.load import Catalogue
 from strategease.catalogue.reach import gives_points, path_starts
+from strategease.selection.cues import note_cue
 from strategease.selection.scope import Kind, ScopeDeterminant
 
 BINARY_LINK_STRENGTH = 0.5
@@ -268,15 +269,20 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 strength, note = link_strength(link)
                 if survey and link.strength is not None and link.n_respondents:
                     note = f"{link.strength * 100:.4g} % of {link.n_respondents} experts endorsed it"
+                grade = grade_factor(link)
+                cued = note_cue(link.to, entry.note) if grade < 1.0 and not facilitator else None
                 if link.grade is not None:
                     graded = f"graded {link.grade.value}" + (f" (×{SECONDARY_GRADE:g})"
-                                                             if link.grade is m.Grade.secondary else "")
+                                                             if link.grade is m.Grade.secondary and not cued else "")
                     note = f"{note}; {graded}" if note else graded
+                if cued:
+                    grade = 1.0
+                    note = f"{note}; {cued}"
                 bounded = graded_bound_note(link)
                 if bounded is not None:
                     note = f"{note}; {bounded}"
                 routes[link.to].append(Route(
-                    link.to, strength * factor * grade_factor(link), prefix or "direct", (*pre_links, link), None,
+                    link.to, strength * factor * grade, prefix or "direct", (*pre_links, link), None,
                     offset, note))
                 if offset == 0:
                     own.append(link.to)
