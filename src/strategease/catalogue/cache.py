@@ -4,7 +4,8 @@ Loading a catalogue parses YAML and validates every entry; the result only depen
 files' bytes (and this tool's version), so it is kept in the user's cache directory and reused
 while the bytes are unchanged. The cache is never trusted blindly:
 
-* **data, not code**: an entry is JSON (:mod:`strategease.catalogue.cache_codec`), rebuilt into fixed
+* **data, not code**: an entry is a JSON document and the bytes of its packed number columns
+  (:mod:`strategease.catalogue.cache_codec`), rebuilt into fixed
   classes with every value's type checked; nothing is ever unpickled;
 * **authenticated**: each entry carries an HMAC-SHA256 of its bytes under a per-user secret key,
   the file ``key`` (32 random bytes, mode 0600) in the cache directory: an entry someone else
