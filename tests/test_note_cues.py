@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from strategease.selection.cues import THINGS, note_cue
+
+ROOT = Path(__file__).resolve().parent.parent
 EQUIPMENT = "eric.change-physical-structure-and-equipment"
 
 
@@ -55,6 +58,40 @@ def test_a_cue_lifts_the_strategy_in_the_ranking(cli, tmp_path: Path) -> None:
     rank = {note: [s["id"] for s in _select(cli, tmp_path, det, note)["strategies"]].index(EQUIPMENT)
             for note in ("Rapid tests run out for weeks", "Caseloads are high")}
     assert rank["Rapid tests run out for weeks"] < rank["Caseloads are high"]
+
+
+@pytest.mark.parametrize(("note", "word"), [
+    ("Rapid tests run out for weeks", "run out"), ("Too few validated monitors", "monitors"),
+    ("No placebo devices for newer inhalers", "devices"), ("Varnish is not stocked in every surgery", "stocked"),
+    ("No room big enough at the right times", "room"), ("Old phones", "phones"), ("Leaking masks", "masks"),
+    ("Nurses run out of time", None), ("No one monitors adherence", None), ("Patients forget the tablet", None),
+    ("Tight time frames", None), ("Pay scales are low", None), ("Bed pressures", None), ("Committee chairs", None),
+    ("Staff phone in sick", None), ("A supply of trained staff", None), ("Caseloads are high", None)])
+def test_the_words_name_things_not_time_or_staff(note: str, word: str | None) -> None:
+    got = note_cue(EQUIPMENT, "tdf.environmental-context-and-resources", note)
+    assert got == (None if word is None else f"the note names '{word}' (a missing thing or place): counted as primary")
+
+
+def test_every_word_is_listed_in_the_method_document() -> None:
+    text = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    assert all(f"`{w}`" in text for w in THINGS)
+
+
+@pytest.mark.parametrize("det", ["tdf.memory-attention-and-decision-processes", "cfir2.available-resources"])
+def test_a_cue_leaves_other_barriers_and_crosswalks_alone(cli, tmp_path: Path, det: str) -> None:
+    """Only the three broad resource barriers' own direct links are raised: not a memory barrier's link, not one
+    reached through CFIR 2.0 Available resources' crosswalk to CFIR 1.0."""
+    cued = _select(cli, tmp_path, det, "Staff forget to check the monitors; too few hoists")
+    plain = _select(cli, tmp_path, det, None)
+    assert "note names" not in json.dumps(cued)
+    assert [(s["id"], s["score"]) for s in cued["strategies"]] == [(s["id"], s["score"]) for s in plain["strategies"]]
+
+
+def test_a_cue_never_touches_a_facilitators_levers(cli, tmp_path: Path) -> None:
+    det = "tdf.environmental-context-and-resources"
+    cued = _select(cli, tmp_path, det, "New hoists arrived", kind="facilitator")
+    plain = _select(cli, tmp_path, det, None, kind="facilitator")
+    assert cued["build_on"] and cued["build_on"] == plain["build_on"]
 
 
 def test_a_cue_never_touches_a_primary_link_a_facilitator_or_cfir_eric(cli, tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """Routes from a scope determinant to strategies: how strong each way through the catalogue graph is.
 
-The rules are written out in ``docs/scoring.md`` (sections 2 and 3) and in the docstring of
-:mod:`strategease.selection.scoring`; this module is their one implementation, used by ``select`` and, through
-the ranking table it feeds (:mod:`strategease.selection.ranking`), by ``--stability`` and the structural check.
-Pure: never prints.
+The rules are written out in ``docs/scoring.md`` (sections 2 to 4; note cues in :mod:`strategease.selection.cues`)
+and in the docstring of :mod:`strategease.selection.scoring`; this module is their one implementation, used by
+``select`` and, through the ranking table it feeds (:mod:`strategease.selection.ranking`), by ``--stability``
+and the structural check. Pure: never prints.
 """
 
 from __future__ import annotations
@@ -270,7 +270,9 @@ def resolve(cat: Catalogue, entry: ScopeDeterminant, index: LinkIndex | None = N
                 if survey and link.strength is not None and link.n_respondents:
                     note = f"{link.strength * 100:.4g} % of {link.n_respondents} experts endorsed it"
                 grade = grade_factor(link)
-                cued = note_cue(link.to, entry.note) if grade < 1.0 and not facilitator else None
+                # a note cue raises only the barrier's own secondary direct links (cues.py)
+                own_secondary = grade < 1.0 and offset == 0 and not facilitator
+                cued = note_cue(link.to, det_id, entry.note) if own_secondary else None
                 if link.grade is not None:
                     graded = f"graded {link.grade.value}" + (f" (×{SECONDARY_GRADE:g})"
                                                              if link.grade is m.Grade.secondary and not cued else "")

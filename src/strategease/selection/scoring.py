@@ -28,7 +28,9 @@ Method ``default``
    when the determinant crosswalks to several constructs or is a subconstruct); a parent's
    ``calls-for`` links when the determinant has none (× ``PARENT_FACTOR`` = 0.8). Strength: a
    direct link's ``strength``, else ``BINARY_LINK_STRENGTH`` = 0.5 (the CFIR–ERIC Level-1
-   threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary; a function route
+   threshold), × ``SECONDARY_GRADE`` = 0.5 when graded secondary (unless a *note cue*,
+   :mod:`strategease.selection.cues`, finds that a broad resource barrier's note names a missing thing or place:
+   then its own secondary direct link to equipment counts in full); a function route
    ``FUNCTION_ROUTE`` = 0.3 (0.6 of a bare direct link: two general judgements say
    less than a source naming the pair) × the links' own strengths × the ``delivers`` link's *specificity*:
    1 when graded primary, else ``min(1, FANOUT_REFERENCE / n)`` for a function delivering n
