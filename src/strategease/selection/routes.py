@@ -81,7 +81,7 @@ class Resolution:
     parent_fallback: list[str]
     skipped_survey: int  # survey links not used because the determinant is a facilitator
     has_endorsement: bool  # some survey-of-experts link with a numeric strength (self or crosswalk)
-    functions_of: FunctionsOf | None = None  # strategy -> functions on its routes (worked out when asked)
+    functions_of: FunctionsOf  # strategy -> functions on its routes (worked out when asked)
     uncounted: dict[str, list[str]] = field(default_factory=dict)  # strategy -> bounds known but not counted
 
 
@@ -203,9 +203,8 @@ class FunctionsOf:
     def __init__(self, functions: Iterable[str], index: LinkIndex) -> None:
         self._functions, self._index = tuple(functions), index
 
-    def get(self, strategy: str, default: Iterable[str] = ()) -> Iterable[str]:
-        found = {f for f in self._functions if strategy in self._index.targets(f)}
-        return found or default
+    def get(self, strategy: str) -> set[str]:
+        return {f for f in self._functions if strategy in self._index.targets(f)}
 
 
 def _fan_factor(n: int) -> float:

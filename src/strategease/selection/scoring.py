@@ -526,8 +526,7 @@ def _select_default(cat: Catalogue, loaded: LoadedScope, size: int, top: int = 0
             det_id = table.det_ids[t.det]
             res = res_of[det_id]
             best = t.route
-            if res.functions_of is not None:
-                funcs.update(res.functions_of.get(item.id))
+            funcs.update(res.functions_of.get(item.id))
             evidence.update(lk.evidence.value for lk in best.links)
             others = sorted({r.via for r in res.routes[item.id]} - {best.via})
             bits = [best.note] if best.note else []
